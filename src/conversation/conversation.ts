@@ -1,0 +1,81 @@
+/**
+ * The shell around the pure engine: load the resident, run `step`, commit state and replies
+ * together, retry when another turn of the same resident committed first.
+ * Every channel calls `handle` with an already verified, parsed, channel-neutral message.
+ *
+ * @example
+ * const { replies } = await conversation.handle({ residentId: 'web:abc', messageId: 'm1', input: { type: 'text', text: '1' } });
+ */
+import { randomUUID } from 'node:crypto';
+import type { Locale } from '../flows/schema.js';
+import type { FlowSet } from '../engine/flowset.js';
+import { step } from '../engine/step.js';
+import type { Input, Reply, Texts } from '../engine/types.js';
+import { errorFields, type Logger } from '../log.js';
+import { TurnConflictError } from '../store/errors.js';
+import type { ResidentStore } from '../store/resident-store.js';
+
+export interface InboundMessage {
+  /** `<channel>:<platform user id>`, e.g. `web:7f3a…`, `messenger:2411…`. */
+  residentId: string;
+  /** The platform's id for this message, used to drop redeliveries. */
+  messageId?: string | undefined;
+  input: Input;
+  displayName?: string | undefined;
+}
+
+export interface TurnOutcome {
+  replies: Reply[];
+  /** True when this message id was handled before and these are the replies it got then. */
+  duplicate: boolean;
+}
+
+export interface ConversationDeps {
+  store: ResidentStore;
+  flows: FlowSet;
+  texts: Texts;
+  defaultLocale: Locale;
+  log: Logger;
+  clock?: () => number;
+  newId?: () => string;
+}
+
+const MAX_ATTEMPTS = 8;
+
+export interface Conversation {
+  handle(message: InboundMessage): Promise<TurnOutcome>;
+}
+
+export function createConversation(deps: ConversationDeps): Conversation {
+  const clock = deps.clock ?? Date.now;
+  const newId = deps.newId ?? randomUUID;
+  return {
+    async handle(message) {
+      for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+        const loaded = await deps.store.load(message.residentId, message.messageId);
+        if (loaded.previousReplies) return { replies: loaded.previousReplies, duplicate: true };
+        const now = clock();
+        const result = step(deps.flows, loaded.state, message.input, {
+          now,
+          texts: deps.texts,
+          newId,
+          defaultLocale: deps.defaultLocale,
+          ...(message.displayName ? { displayName: message.displayName } : {}),
+        });
+        const commit = await deps.store.commit(message.residentId, loaded.rev, result.state, message.messageId, result.replies, now);
+        if (commit.type === 'duplicate') return { replies: commit.replies, duplicate: true };
+        if (commit.type === 'committed') {
+          const anonId = result.state?.anonId ?? loaded.state?.anonId;
+          if (anonId && result.state) {
+            deps.store.recordEvents(anonId, result.events, now).catch((err: unknown) => {
+              deps.log.warn('analytics events not recorded', errorFields(err));
+            });
+          }
+          return { replies: result.replies, duplicate: false };
+        }
+        // Another turn of this resident committed first: recompute on top of it.
+      }
+      throw new TurnConflictError(MAX_ATTEMPTS);
+    },
+  };
+}

@@ -1,0 +1,35 @@
+/**
+ * Typed answers arrive as residents write them: any case, with or without Vietnamese
+ * diacritics, with polite particles ("dạ có ạ"). Everything is compared in this plain form.
+ */
+
+/** Polite particles and fillers that carry no answer on their own. */
+const PARTICLES = new Set(['a', 'da', 'nhe', 'nha', 'nhi', 'oi', 'voi', 'ha', 'please', 'pls', 'thanks', 'thank', 'cam', 'on']);
+
+/** Lowercase, no diacritics, đ → d, punctuation to spaces, single spaces. */
+export function plain(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[đĐ]/g, 'd')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
+}
+
+/**
+ * `plain`, then polite particles dropped from both ends ("dạ có ạ" → "co", "ok nhé" → "ok").
+ * Particles inside the answer stay: "cảm ơn" alone becomes empty, which matches nothing.
+ */
+export function normalizeAnswer(text: string): string {
+  const words = plain(text).split(' ').filter(Boolean);
+  while (words.length > 1 && PARTICLES.has(words[0]!)) words.shift();
+  while (words.length > 1 && PARTICLES.has(words[words.length - 1]!)) words.pop();
+  return words.join(' ');
+}
+
+/** Whole-word containment: "chac la lua dao" contains "lua dao", "luat" does not contain "lua". */
+export function containsWords(haystack: string, needle: string): boolean {
+  if (!needle) return false;
+  return ` ${haystack} `.includes(` ${needle} `);
+}

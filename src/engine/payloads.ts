@@ -1,0 +1,51 @@
+/**
+ * Button payloads. Short, because Zalo sends a tapped button back as plain text, and
+ * self-describing, so a tap on an old message can be recognised as old.
+ */
+import type { Command } from './match.js';
+
+export type Payload =
+  | { type: 'option'; stepId: string; index: number }
+  | { type: 'next'; stepId: string }
+  | { type: 'skip'; stepId: string }
+  | { type: 'lesson'; flowId: string }
+  | { type: 'command'; command: Command }
+  | { type: 'language'; locale: 'vi' | 'en' }
+  | { type: 'delete'; confirm: boolean };
+
+export const payload = {
+  option: (stepId: string, index: number) => `o:${stepId}:${index}`,
+  next: (stepId: string) => `n:${stepId}`,
+  skip: (stepId: string) => `k:${stepId}`,
+  lesson: (flowId: string) => `l:${flowId}`,
+  command: (command: Command) => `c:${command}`,
+  language: (locale: 'vi' | 'en') => `c:lang:${locale}`,
+  delete: (confirm: boolean) => `c:delete:${confirm ? 'yes' : 'no'}`,
+};
+
+const COMMAND_NAMES = new Set(['menu', 'help', 'continue', 'restart', 'language', 'pause', 'delete']);
+
+/** Parse a payload; `undefined` for anything we did not make (it is then treated as text). */
+export function parsePayload(raw: string): Payload | undefined {
+  const [kind, a, b, extra] = raw.split(':');
+  if (extra !== undefined || !a) return undefined;
+  switch (kind) {
+    case 'o': {
+      const index = Number(b);
+      return Number.isInteger(index) && index >= 0 ? { type: 'option', stepId: a, index } : undefined;
+    }
+    case 'n':
+      return b === undefined ? { type: 'next', stepId: a } : undefined;
+    case 'k':
+      return b === undefined ? { type: 'skip', stepId: a } : undefined;
+    case 'l':
+      return b === undefined ? { type: 'lesson', flowId: a } : undefined;
+    case 'c':
+      if (a === 'lang' && (b === 'vi' || b === 'en')) return { type: 'language', locale: b };
+      if (a === 'delete' && (b === 'yes' || b === 'no')) return { type: 'delete', confirm: b === 'yes' };
+      if (b === undefined && COMMAND_NAMES.has(a)) return { type: 'command', command: a as Command };
+      return undefined;
+    default:
+      return undefined;
+  }
+}

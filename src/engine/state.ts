@@ -1,0 +1,79 @@
+/**
+ * What we keep about a resident, as one JSON document: profile, place in the current lesson,
+ * paused lessons, completed lessons with scores, and each quiz item's history.
+ * Parsed with zod when read back from Redis, so an old or damaged document is caught, not trusted.
+ */
+import { z } from 'zod';
+import { LocaleSchema, type Locale } from '../flows/schema.js';
+
+export const Progress = z.object({
+  flowId: z.string(),
+  flowVersion: z.number().int(),
+  stepId: z.string(),
+  /** Position of the step in the flow, so a renamed step can be found again. */
+  stepIndex: z.number().int().min(0),
+  right: z.number().int().min(0),
+  total: z.number().int().min(0),
+  /** Answers in a row the bot could not place at this step. */
+  misses: z.number().int().min(0),
+  /** Wrong tries at a free-text answer step. */
+  tries: z.number().int().min(0).default(0),
+  vars: z.record(z.string(), z.string()),
+  startedAt: z.number(),
+});
+export type Progress = z.infer<typeof Progress>;
+
+export const QuizHistory = z.object({
+  right: z.number().int().min(0),
+  wrong: z.number().int().min(0),
+  lastAt: z.number(),
+  lastCorrect: z.boolean(),
+});
+
+export const Completion = z.object({
+  at: z.number(),
+  right: z.number().int().min(0),
+  total: z.number().int().min(0),
+  times: z.number().int().min(1),
+});
+
+export const Screen = z.enum(['menu', 'lesson', 'confirm-delete', 'language']);
+export type Screen = z.infer<typeof Screen>;
+
+export const ResidentState = z.object({
+  v: z.literal(1),
+  /** Random id used in analytics events instead of the platform id; forgotten on deletion. */
+  anonId: z.string(),
+  locale: LocaleSchema,
+  name: z.string().optional(),
+  firstSeen: z.number(),
+  lastActive: z.number(),
+  turns: z.number().int().min(0),
+  screen: Screen,
+  /** Where to return after a side screen (language, delete confirmation). */
+  back: z.enum(['menu', 'lesson']).default('menu'),
+  menuMisses: z.number().int().min(0).default(0),
+  current: Progress.nullable(),
+  paused: z.record(z.string(), Progress).default({}),
+  completed: z.record(z.string(), Completion).default({}),
+  quiz: z.record(z.string(), QuizHistory).default({}),
+});
+export type ResidentState = z.infer<typeof ResidentState>;
+
+export function newResident(now: number, locale: Locale, anonId: string): ResidentState {
+  return {
+    v: 1,
+    anonId,
+    locale,
+    firstSeen: now,
+    lastActive: now,
+    turns: 0,
+    screen: 'menu',
+    back: 'menu',
+    menuMisses: 0,
+    current: null,
+    paused: {},
+    completed: {},
+    quiz: {},
+  };
+}

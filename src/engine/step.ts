@@ -1,0 +1,280 @@
+/**
+ * The dialogue engine: `step(flows, state, input, env) → { replies, state, events }`.
+ * Pure: no I/O, no clock, no randomness of its own (the clock and ids come in `env`).
+ *
+ * @example
+ * const { replies, state } = step(flows, null, { type: 'text', text: 'xin chào' }, env);
+ */
+import type { FlowSet } from './flowset.js';
+import { matchCommand, matchOption, saysWord, type Command } from './match.js';
+import { normalizeAnswer } from './normalize.js';
+import { parsePayload, payload as makePayload, type Payload } from './payloads.js';
+import { newResident, type ResidentState } from './state.js';
+import type { StepInput } from './steps/behaviour.js';
+import { behaviourOf } from './steps/registry.js';
+import { Turn } from './turn.js';
+import type { Env, Input, StepResult } from './types.js';
+
+/** After this long away, "tiếp"/"continue" shows the step again instead of skipping past it. */
+export const WELCOME_BACK_AFTER_MS = 6 * 60 * 60 * 1000;
+
+export function step(flows: FlowSet, prior: ResidentState | null, input: Input, env: Env): StepResult {
+  const isNew = prior === null;
+  const state: ResidentState = prior ? structuredClone(prior) : newResident(env.now, env.defaultLocale, env.newId());
+  const away = env.now - state.lastActive;
+  state.lastActive = env.now;
+  state.turns += 1;
+  if (env.displayName && !state.name) state.name = env.displayName;
+  const turn = new Turn(flows, env, state);
+
+  if (isNew) {
+    turn.emit({ type: 'resident_joined' });
+    turn.say(turn.t('welcome', { name: state.name ?? turn.t('default_name') }));
+  }
+
+  const deleted = dispatch(turn, input, { isNew, away });
+  if (deleted) return { replies: turn.replies, state: null, events: turn.events };
+  return { replies: turn.replies, state: turn.state, events: turn.events };
+}
+
+interface TurnFacts {
+  isNew: boolean;
+  away: number;
+}
+
+/** Returns true when the resident's data is to be deleted. */
+function dispatch(turn: Turn, input: Input, facts: TurnFacts): boolean {
+  if (input.type === 'start') {
+    if (turn.state.current && !facts.isNew) turn.resume('continue.welcome_back');
+    else turn.showMenu();
+    return false;
+  }
+  const parsed = input.type === 'payload' ? parsePayload(input.payload) : undefined;
+  if (parsed) return onPayload(turn, parsed);
+  const text = input.type === 'text' ? input.text : input.payload;
+  return onText(turn, text, facts);
+}
+
+function onPayload(turn: Turn, p: Payload): boolean {
+  switch (p.type) {
+    case 'command':
+      return runCommand(turn, p.command);
+    case 'language':
+      setLanguage(turn, p.locale);
+      return false;
+    case 'delete':
+      return confirmDelete(turn, p.confirm);
+    case 'lesson':
+      turn.openLesson(p.flowId);
+      return false;
+    default: {
+      const current = turn.state.current;
+      if (!current || current.stepId !== p.stepId) {
+        // A tap on an older message: show where the resident really is.
+        if (current) {
+          turn.note(turn.t('lesson.stale_button'));
+          const here = turn.reconcile();
+          if (here) turn.enter(here.compiled, here.step);
+        } else turn.showMenu();
+        return false;
+      }
+      turn.state.screen = 'lesson';
+      answerStep(turn, { type: 'payload', payload: p });
+      return false;
+    }
+  }
+}
+
+function onText(turn: Turn, text: string, facts: TurnFacts): boolean {
+  const { state } = turn;
+
+  if (state.screen === 'confirm-delete') {
+    if (saysWord(turn.env.texts, 'words.yes', text)) return confirmDelete(turn, true);
+    if (!matchCommand(text, turn.env.texts)) return confirmDelete(turn, false);
+  }
+  if (state.screen === 'language') {
+    const index = matchOption(text, LANGUAGE_OPTIONS, turn.env.texts);
+    if (index !== undefined) {
+      setLanguage(turn, LANGUAGE_OPTIONS[index]!.locale);
+      return false;
+    }
+  }
+
+  const lessonHere = state.screen === 'lesson' ? turn.reconcile() : undefined;
+  if (state.screen === 'lesson' && !lessonHere) return false; // the lesson is gone; the menu was shown
+
+  const command = matchCommand(text, turn.env.texts);
+  if (lessonHere?.moved && !command) {
+    // The resident has not seen the step they were moved to: show it rather than apply the answer to it.
+    turn.enter(lessonHere.compiled, lessonHere.step);
+    return false;
+  }
+
+  // "tiếp" on a message step moves on, unless the resident has been away long enough to need the step again.
+  const saysNext = saysWord(turn.env.texts, 'words.next', text);
+  if (lessonHere && saysNext && facts.away >= WELCOME_BACK_AFTER_MS) {
+    turn.resume('continue.welcome_back');
+    return false;
+  }
+  if (lessonHere?.step.kind === 'message' && saysNext) {
+    answerStep(turn, { type: 'text', text });
+    return false;
+  }
+
+  if (command) return runCommand(turn, command, text);
+
+  if (lessonHere) {
+    answerStep(turn, { type: 'text', text });
+    return false;
+  }
+  if (facts.isNew) {
+    turn.showMenu();
+    return false;
+  }
+  if (turn.pickFromMenu(text)) return false;
+  state.menuMisses += 1;
+  turn.emit({ type: 'input_not_understood', where: 'menu' });
+  const misses = state.menuMisses;
+  turn.showMenu(turn.t('hint.menu'));
+  state.menuMisses = misses;
+  return false;
+}
+
+/** Hand the input to the current step and act on the outcome. */
+function answerStep(turn: Turn, input: StepInput): void {
+  const here = turn.reconcile();
+  if (!here) return;
+  const { compiled, step: current } = here;
+  const behaviour = behaviourOf(current);
+  const outcome = behaviour.answer(current, input, turn, compiled);
+  const progress = turn.state.current!;
+  switch (outcome.type) {
+    case 'advance':
+      turn.replies.push(...outcome.replies);
+      turn.advance(compiled, current, outcome.to);
+      return;
+    case 'stay':
+      progress.misses = 0;
+      turn.replies.push(...outcome.replies);
+      return;
+    case 'unplaced': {
+      progress.misses += 1;
+      turn.emit({ type: 'input_not_understood', where: `${compiled.flow.id}/${current.id}` });
+      if (progress.misses >= 2) {
+        // Two answers in a row the bot could not place: offer the way out rather than insist.
+        progress.misses = 0;
+        turn.showMenu(turn.t('hint.lost'));
+        return;
+      }
+      const shown = behaviour.show(current, turn);
+      turn.say(turn.t(behaviour.hintKey), shown.choices ? { choices: shown.choices } : {});
+      return;
+    }
+  }
+}
+
+function runCommand(turn: Turn, command: Command, typed?: string): boolean {
+  const { state } = turn;
+  switch (command) {
+    case 'menu':
+      turn.showMenu();
+      return false;
+    case 'help': {
+      const choices = [{ payload: makePayload.command('menu'), label: turn.t('buttons.menu') }];
+      if (state.current) choices.unshift({ payload: makePayload.command('continue'), label: turn.t('menu.continue_label') });
+      turn.say(turn.t('help.text'), { choices });
+      return false;
+    }
+    case 'continue':
+      if (state.current) turn.resume('lesson.resume');
+      else turn.showMenu(turn.t('continue.nothing'));
+      return false;
+    case 'restart': {
+      const compiled = state.current && turn.flows.byId.get(state.current.flowId);
+      if (!compiled) {
+        turn.showMenu(turn.t('lesson.restart_nothing'));
+        return false;
+      }
+      turn.note(turn.t('lesson.restart', { title: turn.text(compiled.flow.title) }));
+      turn.startFresh(compiled);
+      return false;
+    }
+    case 'language': {
+      const direct = typed ? languageNamed(typed) : undefined;
+      state.back = state.screen === 'lesson' ? 'lesson' : 'menu';
+      if (direct) {
+        setLanguage(turn, direct);
+        return false;
+      }
+      state.screen = 'language';
+      turn.say(turn.t('language.ask'), {
+        choices: LANGUAGE_OPTIONS.map((o) => ({ payload: makePayload.language(o.locale), label: o.label.vi })),
+      });
+      return false;
+    }
+    case 'pause':
+      state.screen = 'menu';
+      turn.say(turn.t(state.current ? 'pause.done' : 'pause.nothing'), {
+        choices: state.current
+          ? [{ payload: makePayload.command('continue'), label: turn.t('menu.continue_label') }]
+          : [{ payload: makePayload.command('menu'), label: turn.t('buttons.menu') }],
+      });
+      return false;
+    case 'delete':
+      if (state.screen !== 'confirm-delete') state.back = state.screen === 'lesson' ? 'lesson' : 'menu';
+      state.screen = 'confirm-delete';
+      turn.say(turn.t('delete.confirm'), {
+        choices: [
+          { payload: makePayload.delete(true), label: turn.t('buttons.delete_yes') },
+          { payload: makePayload.delete(false), label: turn.t('buttons.delete_no') },
+        ],
+      });
+      return false;
+  }
+}
+
+const LANGUAGE_OPTIONS = [
+  { locale: 'vi' as const, label: { vi: 'Tiếng Việt' }, synonyms: { vi: ['vietnamese', 'viet', 'vi'] } },
+  { locale: 'en' as const, label: { vi: 'English' }, synonyms: { vi: ['tieng anh', 'anh', 'en'] } },
+];
+
+function languageNamed(typed: string): 'vi' | 'en' | undefined {
+  const n = normalizeAnswer(typed);
+  if (['english', 'tieng anh'].includes(n)) return 'en';
+  if (['tieng viet', 'vietnamese'].includes(n)) return 'vi';
+  return undefined;
+}
+
+function setLanguage(turn: Turn, locale: 'vi' | 'en'): void {
+  const { state } = turn;
+  state.locale = locale;
+  turn.emit({ type: 'language_changed', locale });
+  turn.note(turn.t('language.set'));
+  goBack(turn);
+}
+
+function confirmDelete(turn: Turn, confirmed: boolean): boolean {
+  if (confirmed) {
+    turn.replies.length = 0;
+    turn.say(turn.t('delete.done'));
+    turn.emit({ type: 'data_deleted' });
+    return true;
+  }
+  turn.note(turn.t('delete.cancelled'));
+  goBack(turn);
+  return false;
+}
+
+/** Leave a side screen (language, delete confirmation) for where the resident was. */
+function goBack(turn: Turn): void {
+  const { state } = turn;
+  if (state.back === 'lesson' && state.current) {
+    const here = turn.reconcile();
+    if (here) {
+      state.screen = 'lesson';
+      turn.enter(here.compiled, here.step);
+    }
+    return;
+  }
+  turn.showMenu();
+}

@@ -1,0 +1,44 @@
+/** `answer`: the resident types a short answer, checked against accepted answers in any language. */
+import type { z } from 'zod';
+import type { AnswerStep } from '../../flows/schema.js';
+import { normalizeAnswer } from '../normalize.js';
+import { payload } from '../payloads.js';
+import type { StepBehaviour } from './behaviour.js';
+
+type Answer = z.infer<typeof AnswerStep>;
+
+export const answer: StepBehaviour<Answer> = {
+  kind: 'answer',
+  hintKey: 'hint.answer',
+  show(step, turn) {
+    return {
+      text: turn.text(step.text),
+      ...(step.image ? { image: step.image } : {}),
+      choices: [{ payload: payload.skip(step.id), label: turn.t('buttons.skip') }],
+    };
+  },
+  answer(step, input, turn, compiled) {
+    const p = turn.state.current!;
+    if (input.type === 'payload') {
+      if (input.payload.type !== 'skip') return { type: 'unplaced' };
+      turn.score(compiled.flow.id, step.id, false);
+      turn.emit({ type: 'answer_checked', flowId: compiled.flow.id, stepId: step.id, correct: false });
+      return { type: 'advance', replies: [] };
+    }
+    const typed = normalizeAnswer(input.text);
+    if (!typed) return { type: 'unplaced' };
+    const accepted = [...(step.accept.vi ?? []), ...(step.accept.en ?? [])].map(normalizeAnswer);
+    if (!accepted.includes(typed)) {
+      p.tries += 1;
+      return {
+        type: 'stay',
+        replies: [{ text: turn.text(step.retry), choices: [{ payload: payload.skip(step.id), label: turn.t('buttons.skip') }] }],
+      };
+    }
+    const firstTry = p.tries === 0;
+    turn.score(compiled.flow.id, step.id, firstTry);
+    turn.emit({ type: 'answer_checked', flowId: compiled.flow.id, stepId: step.id, correct: firstTry });
+    if (step.save) p.vars[step.save] = input.text.trim().slice(0, 200);
+    return { type: 'advance', replies: [{ text: step.correct ? turn.text(step.correct) : turn.t('answer.right') }] };
+  },
+};

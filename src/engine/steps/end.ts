@@ -1,0 +1,33 @@
+/** `end`: the recap, the score in words, and what to learn next. */
+import type { z } from 'zod';
+import type { EndStep } from '../../flows/schema.js';
+import { payload } from '../payloads.js';
+import { localize } from '../text.js';
+import type { Choice } from '../types.js';
+import type { StepBehaviour } from './behaviour.js';
+
+type End = z.infer<typeof EndStep>;
+
+export const end: StepBehaviour<End> = {
+  kind: 'end',
+  hintKey: 'hint.menu',
+  show(step, turn) {
+    const p = turn.state.current;
+    const parts = [turn.text(step.text)];
+    if (p && p.total > 0) parts.push(turn.t('end.score', { right: p.right, total: p.total }));
+    const choices: Choice[] = [];
+    const titles: string[] = [];
+    for (const id of step.suggest) {
+      const next = turn.flows.byId.get(id);
+      if (!next) continue;
+      const title = localize(next.flow.title, turn.locale);
+      titles.push(`• ${title}`);
+      choices.push({ payload: payload.lesson(id), label: title });
+    }
+    if (titles.length) parts.push(`${turn.t('end.suggest')}\n${titles.join('\n')}`);
+    choices.push({ payload: payload.command('menu'), label: turn.t('buttons.menu') });
+    return { text: parts.join('\n\n'), ...(step.image ? { image: step.image } : {}), choices };
+  },
+  // An end step is never waited on: the lesson is complete as soon as it is shown.
+  answer: () => ({ type: 'unplaced' }),
+};

@@ -1,0 +1,247 @@
+/**
+ * One turn's working memory: the resident's state being changed, and the replies and events
+ * collected on the way. Created and thrown away inside `step()`, so the engine stays pure.
+ */
+import type { Locale, Step } from '../flows/schema.js';
+import type { CompiledFlow, FlowSet } from './flowset.js';
+import { stepAfter } from './flowset.js';
+import { matchOption } from './match.js';
+import { payload } from './payloads.js';
+import type { Progress, ResidentState } from './state.js';
+import { behaviourOf } from './steps/registry.js';
+import { fill, localize } from './text.js';
+import type { Choice, EngineEvent, Env, Reply } from './types.js';
+
+/** Steps shown back to back without waiting (message steps with `wait: false`) stop here. */
+const MAX_CHAIN = 20;
+
+export class Turn {
+  readonly replies: Reply[] = [];
+  readonly events: EngineEvent[] = [];
+
+  constructor(
+    readonly flows: FlowSet,
+    readonly env: Env,
+    public state: ResidentState,
+  ) {}
+
+  get locale(): Locale {
+    return this.state.locale;
+  }
+
+  t(key: string, vars?: Record<string, string | number>): string {
+    return this.env.texts.t(this.locale, key, vars);
+  }
+
+  say(text: string, extra: Omit<Reply, 'text'> = {}): void {
+    this.replies.push({ text, ...extra });
+  }
+
+  /** Add text in front of the next reply, or as its own reply when nothing follows. */
+  note(text: string): void {
+    this.replies.push({ text });
+  }
+
+  emit(event: EngineEvent): void {
+    this.events.push(event);
+  }
+
+  /** Variables available to flow texts. */
+  vars(progress?: Progress | null): Record<string, string | number> {
+    const p = progress ?? this.state.current;
+    const compiled = p ? this.flows.byId.get(p.flowId) : undefined;
+    return {
+      name: this.state.name ?? this.t('default_name'),
+      right: p?.right ?? 0,
+      total: p?.total ?? 0,
+      lesson: compiled ? localize(compiled.flow.title, this.locale) : '',
+      ...(p?.vars ?? {}),
+    };
+  }
+
+  text(t: { vi: string; en?: string | undefined }): string {
+    return fill(localize(t, this.locale), this.vars());
+  }
+
+  // ── Menu ────────────────────────────────────────────────────────────────────────────────
+
+  menuChoices(): Choice[] {
+    const choices: Choice[] = [];
+    if (this.state.current) choices.push({ payload: payload.command('continue'), label: this.t('menu.continue_label') });
+    for (const c of this.flows.list) {
+      choices.push({ payload: payload.lesson(c.flow.id), label: localize(c.flow.title, this.locale) });
+    }
+    return choices;
+  }
+
+  showMenu(lead?: string): void {
+    this.state.screen = 'menu';
+    this.state.menuMisses = 0;
+    if (this.flows.list.length === 0) {
+      this.say([lead, this.t('menu.empty')].filter(Boolean).join('\n\n'));
+      return;
+    }
+    const lines: string[] = [];
+    if (lead) lines.push(lead, '');
+    const current = this.state.current && this.flows.byId.get(this.state.current.flowId);
+    if (current) lines.push(this.t('menu.continue_line', { title: localize(current.flow.title, this.locale) }));
+    lines.push(this.t('menu.title'));
+    this.flows.list.forEach((c, i) => {
+      const mark = this.state.completed[c.flow.id] ? this.t('menu.done_mark') : '';
+      lines.push(this.t('menu.item', { n: i + 1, title: localize(c.flow.title, this.locale), mark }));
+    });
+    this.say(lines.join('\n'), { choices: this.menuChoices() });
+  }
+
+  /** A typed reply on the menu: a lesson's number or title. */
+  pickFromMenu(text: string): boolean {
+    const options = this.flows.list.map((c) => ({ label: c.flow.title }));
+    const index = matchOption(text, options, this.env.texts);
+    const picked = index === undefined ? undefined : this.flows.list[index];
+    if (!picked) return false;
+    this.openLesson(picked.flow.id);
+    return true;
+  }
+
+  // ── Lessons ─────────────────────────────────────────────────────────────────────────────
+
+  openLesson(flowId: string): void {
+    const compiled = this.flows.byId.get(flowId);
+    if (!compiled) {
+      this.showMenu(this.t('lesson.unknown'));
+      return;
+    }
+    const current = this.state.current;
+    if (current && current.flowId === flowId) {
+      this.resume('lesson.resume');
+      return;
+    }
+    if (current) this.state.paused[current.flowId] = current;
+    const paused = this.state.paused[flowId];
+    if (paused) {
+      delete this.state.paused[flowId];
+      this.state.current = paused;
+      this.resume('lesson.resume');
+      return;
+    }
+    this.startFresh(compiled);
+  }
+
+  startFresh(compiled: CompiledFlow): void {
+    const first = compiled.steps[0]!;
+    this.state.current = {
+      flowId: compiled.flow.id,
+      flowVersion: compiled.flow.version,
+      stepId: first.id,
+      stepIndex: 0,
+      right: 0,
+      total: 0,
+      misses: 0,
+      tries: 0,
+      vars: {},
+      startedAt: this.env.now,
+    };
+    this.state.screen = 'lesson';
+    this.emit({ type: 'lesson_started', flowId: compiled.flow.id, flowVersion: compiled.flow.version, resumed: false });
+    this.enter(compiled, first);
+  }
+
+  /** Show the current step again, after a notice ("we go on with …"). */
+  resume(noticeKey: string): void {
+    const here = this.reconcile();
+    if (!here) return;
+    this.state.screen = 'lesson';
+    this.note(this.t(noticeKey, { title: localize(here.compiled.flow.title, this.locale) }));
+    this.emit({ type: 'lesson_started', flowId: here.compiled.flow.id, flowVersion: here.compiled.flow.version, resumed: true });
+    this.enter(here.compiled, here.step);
+  }
+
+  /**
+   * Find the resident's place in the lesson as it is now. A lesson edited under a resident
+   * (step removed or renamed) puts them at the same position, or the nearest one, with a notice;
+   * a lesson removed altogether sends them to the menu. Returns undefined when there is no lesson.
+   */
+  reconcile(): { compiled: CompiledFlow; step: Step; moved: boolean } | undefined {
+    const p = this.state.current;
+    if (!p) return undefined;
+    const compiled = this.flows.byId.get(p.flowId);
+    if (!compiled) {
+      this.emit({ type: 'lesson_moved', flowId: p.flowId, fromStep: p.stepId, toStep: null });
+      this.state.current = null;
+      this.showMenu(this.t('lesson.gone'));
+      return undefined;
+    }
+    const index = compiled.indexOf.get(p.stepId);
+    if (index !== undefined) {
+      p.flowVersion = compiled.flow.version;
+      p.stepIndex = index;
+      return { compiled, step: compiled.steps[index]!, moved: false };
+    }
+    const nearest = Math.min(p.stepIndex, compiled.steps.length - 1);
+    const step = compiled.steps[nearest]!;
+    this.emit({ type: 'lesson_moved', flowId: p.flowId, fromStep: p.stepId, toStep: step.id });
+    this.note(this.t('lesson.moved', { title: localize(compiled.flow.title, this.locale) }));
+    Object.assign(p, { flowVersion: compiled.flow.version, stepId: step.id, stepIndex: nearest, misses: 0, tries: 0 });
+    return { compiled, step, moved: true };
+  }
+
+  /** Make `step` the current one and show it; follows `wait: false` messages and ends the lesson at an end step. */
+  enter(compiled: CompiledFlow, step: Step, chain = 0): void {
+    const p = this.state.current;
+    if (!p) return;
+    Object.assign(p, { stepId: step.id, stepIndex: compiled.indexOf.get(step.id) ?? 0, misses: 0, tries: 0 });
+    this.state.screen = 'lesson';
+    this.emit({ type: 'step_shown', flowId: compiled.flow.id, stepId: step.id });
+    this.replies.push(behaviourOf(step).show(step, this));
+    if (step.kind === 'end') {
+      this.complete(compiled);
+      return;
+    }
+    if (step.kind === 'message' && !step.wait && chain < MAX_CHAIN) {
+      const after = stepAfter(compiled, step);
+      if (after) this.enter(compiled, after, chain + 1);
+    }
+  }
+
+  /** Go on from `step` to its next (or to `target`); a step with nowhere to go ends the lesson. */
+  advance(compiled: CompiledFlow, step: Step, target?: string): void {
+    const after = stepAfter(compiled, step, target);
+    if (after) {
+      this.enter(compiled, after);
+      return;
+    }
+    this.complete(compiled);
+  }
+
+  complete(compiled: CompiledFlow): void {
+    const p = this.state.current;
+    if (!p) return;
+    const prior = this.state.completed[compiled.flow.id];
+    this.state.completed[compiled.flow.id] = {
+      at: this.env.now,
+      right: p.right,
+      total: p.total,
+      times: (prior?.times ?? 0) + 1,
+    };
+    this.emit({ type: 'lesson_completed', flowId: compiled.flow.id, right: p.right, total: p.total });
+    this.state.current = null;
+    this.state.screen = 'menu';
+  }
+
+  /** Record a scored answer in the lesson's score and the item's history. */
+  score(flowId: string, stepId: string, correct: boolean): void {
+    const p = this.state.current;
+    if (p) {
+      p.total += 1;
+      if (correct) p.right += 1;
+    }
+    const key = `${flowId}/${stepId}`;
+    const h = this.state.quiz[key] ?? { right: 0, wrong: 0, lastAt: 0, lastCorrect: false };
+    this.state.quiz[key] = {
+      right: h.right + (correct ? 1 : 0),
+      wrong: h.wrong + (correct ? 0 : 1),
+      lastAt: this.env.now,
+      lastCorrect: correct,
+    };
+  }
+}

@@ -1,0 +1,34 @@
+/** `/healthz`: the process answers. `/readyz`: Redis answers and lessons are loaded. */
+import { Router } from 'express';
+import type { Redis } from 'ioredis';
+import type { FlowSet } from '../engine/flowset.js';
+
+const PING_TIMEOUT_MS = 1000;
+
+export function healthRoutes(redis: Redis, flows: FlowSet): Router {
+  const router = Router();
+  router.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  router.get('/readyz', async (_req, res) => {
+    const redisOk = await pingWithin(redis, PING_TIMEOUT_MS);
+    const checks = { redis: redisOk ? 'ok' : 'unreachable', flows: flows.list.length > 0 ? 'ok' : 'none loaded' };
+    const ready = redisOk && flows.list.length > 0;
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks, lessons: flows.list.length });
+  });
+  return router;
+}
+
+async function pingWithin(redis: Redis, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const timeout = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), ms);
+    });
+    return await Promise.race([redis.ping().then((r) => r === 'PONG'), timeout]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}

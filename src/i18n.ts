@@ -1,0 +1,44 @@
+/**
+ * System strings (menus, hints, errors, command words) from `locales/<lang>/translation.json`,
+ * through i18next. Lesson texts come from the flows instead.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import i18next, { type i18n } from 'i18next';
+import { LOCALES, type Locale } from './flows/schema.js';
+import type { Texts } from './engine/types.js';
+
+export function loadTexts(localesDir: string, defaultLocale: Locale = 'vi'): Texts & { i18n: i18n } {
+  const resources: Record<string, { translation: Record<string, unknown> }> = {};
+  for (const locale of LOCALES) {
+    const file = join(localesDir, locale, 'translation.json');
+    resources[locale] = { translation: JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown> };
+  }
+  const instance = i18next.createInstance();
+  void instance.init({
+    resources,
+    lng: defaultLocale,
+    fallbackLng: 'vi',
+    initAsync: false,
+    interpolation: { escapeValue: false },
+    returnNull: false,
+  });
+  const words = new Map<string, string[]>();
+  return {
+    i18n: instance,
+    t(locale, key, vars) {
+      return instance.t(key, { lng: locale, ...vars });
+    },
+    words(key) {
+      let list = words.get(key);
+      if (!list) {
+        list = LOCALES.flatMap((locale) => {
+          const value = instance.getResource(locale, 'translation', key) as unknown;
+          return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+        });
+        words.set(key, list);
+      }
+      return list;
+    },
+  };
+}

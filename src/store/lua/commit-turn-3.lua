@@ -1,0 +1,56 @@
+--[[
+  Commit one turn for one resident, atomically: the new state, the message id as handled,
+  and the replies it produced (so a redelivered message gets the same answer).
+
+  KEYS[1] state hash (rev, doc)
+  KEYS[2] seen sorted set (message id -> handled at, ms)
+  KEYS[3] replies hash (message id -> replies JSON)
+
+  ARGV[1] rev the turn was computed from ("0" for a new resident)
+  ARGV[2] new state JSON, or "" to delete everything about the resident
+  ARGV[3] message id, or "" when the channel gives none
+  ARGV[4] replies JSON
+  ARGV[5] now, ms
+  ARGV[6] how long message ids are remembered, ms
+  ARGV[7] how long an untouched state is kept, s
+
+  Returns {1, newRev} committed
+          {-1, currentRev} someone else committed first: load again and recompute
+          {-2, repliesJSON} this message id was already handled
+]]
+local msgId = ARGV[3]
+if msgId ~= '' then
+  local previous = redis.call('HGET', KEYS[3], msgId)
+  if previous then return {-2, previous} end
+end
+
+local rev = tonumber(redis.call('HGET', KEYS[1], 'rev') or '0')
+if rev ~= tonumber(ARGV[1]) then return {-1, rev} end
+
+local now = tonumber(ARGV[5])
+local window = tonumber(ARGV[6])
+local newRev = rev + 1
+
+if ARGV[2] == '' then
+  redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
+  -- Keep only a tombstone revision so a racing turn computed on the old state fails its check.
+  redis.call('HSET', KEYS[1], 'rev', newRev)
+  redis.call('PEXPIRE', KEYS[1], window)
+else
+  redis.call('HSET', KEYS[1], 'rev', newRev, 'doc', ARGV[2])
+  redis.call('EXPIRE', KEYS[1], tonumber(ARGV[7]))
+end
+
+if msgId ~= '' then
+  redis.call('ZADD', KEYS[2], now, msgId)
+  redis.call('HSET', KEYS[3], msgId, ARGV[4])
+  -- Forget ids older than the window, a few at a time so one turn stays cheap.
+  local old = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now - window, 'LIMIT', 0, 100)
+  if #old > 0 then
+    redis.call('HDEL', KEYS[3], unpack(old))
+    redis.call('ZREM', KEYS[2], unpack(old))
+  end
+  redis.call('PEXPIRE', KEYS[2], window)
+  redis.call('PEXPIRE', KEYS[3], window)
+end
+return {1, newRev}

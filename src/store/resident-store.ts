@@ -1,0 +1,91 @@
+/**
+ * Reading and committing a resident's state. One round trip to load (state + "was this message
+ * handled?"), one Lua call to commit; a commit computed from an outdated revision is refused,
+ * so two turns of one resident in two processes never lose an update.
+ */
+import { ResidentState } from '../engine/state.js';
+import type { EngineEvent, Reply } from '../engine/types.js';
+import type { Logger } from '../log.js';
+import type { Keys } from './keys.js';
+import type { ScriptedRedis } from './redis.js';
+
+/** Message ids are remembered this long: Messenger retries for up to 36 h, Zalo for up to 12 h. */
+export const SEEN_WINDOW_MS = 48 * 60 * 60 * 1000;
+/** A resident who never writes again is forgotten after this long. */
+export const STATE_TTL_SECONDS = 400 * 24 * 60 * 60;
+const EVENTS_MAXLEN = 1_000_000;
+
+export interface Loaded {
+  state: ResidentState | null;
+  rev: number;
+  /** Replies already given to this message id, when it was handled before. */
+  previousReplies?: Reply[];
+}
+
+export type CommitResult =
+  | { type: 'committed'; rev: number }
+  | { type: 'conflict' }
+  | { type: 'duplicate'; replies: Reply[] };
+
+export class ResidentStore {
+  constructor(
+    private readonly redis: ScriptedRedis,
+    private readonly keys: Keys,
+    private readonly log: Logger,
+  ) {}
+
+  async load(residentId: string, messageId?: string): Promise<Loaded> {
+    const k = this.keys.resident(residentId);
+    const pipeline = this.redis.pipeline().hmget(k.state, 'rev', 'doc');
+    if (messageId) pipeline.hget(k.replies, messageId);
+    const results = (await pipeline.exec()) ?? [];
+    for (const [err] of results) if (err) throw err;
+    const [rev, doc] = results[0]![1] as [string | null, string | null];
+    const previous = messageId ? (results[1]![1] as string | null) : null;
+    return {
+      state: doc ? this.parse(doc) : null,
+      rev: Number(rev ?? 0),
+      ...(previous ? { previousReplies: JSON.parse(previous) as Reply[] } : {}),
+    };
+  }
+
+  async commit(
+    residentId: string, rev: number, state: ResidentState | null, messageId: string | undefined, replies: Reply[], now: number,
+  ): Promise<CommitResult> {
+    const k = this.keys.resident(residentId);
+    const [code, value] = await this.redis.commitTurn(
+      k.state, k.seen, k.replies,
+      rev, state ? JSON.stringify(state) : '', messageId ?? '', JSON.stringify(replies), now, SEEN_WINDOW_MS, STATE_TTL_SECONDS,
+    );
+    if (code === 1) return { type: 'committed', rev: Number(value) };
+    if (code === -2) return { type: 'duplicate', replies: JSON.parse(String(value)) as Reply[] };
+    return { type: 'conflict' };
+  }
+
+  /**
+   * Analytics events go to one stream, outside the resident's slot, so they are written after the
+   * commit: at worst an event is missing, never a turn. They carry the anonymous id only.
+   */
+  async recordEvents(anonId: string, events: readonly EngineEvent[], now: number): Promise<void> {
+    if (events.length === 0) return;
+    const pipeline = this.redis.pipeline();
+    for (const event of events) {
+      pipeline.xadd(this.keys.events, 'MAXLEN', '~', EVENTS_MAXLEN, '*', 'at', now, 'r', anonId, 'e', JSON.stringify(event));
+    }
+    await pipeline.exec();
+  }
+
+  private parse(doc: string): ResidentState | null {
+    let json: unknown;
+    try {
+      json = JSON.parse(doc);
+    } catch {
+      json = undefined;
+    }
+    const parsed = ResidentState.safeParse(json);
+    if (parsed.success) return parsed.data;
+    // Unreadable state (a bug or a manual edit): start the resident afresh rather than fail every turn.
+    this.log.warn('resident state unreadable; starting afresh', { issues: parsed.error?.issues.length ?? 0 });
+    return null;
+  }
+}

@@ -1,0 +1,78 @@
+/** What residents really type, and which option or command it must mean. */
+import { describe, expect, it } from 'vitest';
+import { matchCommand, matchOption, numberIn, type MatchableOption } from '../../src/engine/match.js';
+import { normalizeAnswer, plain } from '../../src/engine/normalize.js';
+import { parsePayload, payload } from '../../src/engine/payloads.js';
+import { texts } from './harness.js';
+
+const YES_NO: MatchableOption[] = [
+  { label: { vi: 'Có', en: 'Yes' }, means: 'yes' },
+  { label: { vi: 'Không', en: 'No' }, means: 'no' },
+];
+const SCAM_OR_REAL: MatchableOption[] = [
+  { label: { vi: 'Lừa đảo', en: 'Scam' } },
+  { label: { vi: 'Tin thật', en: 'Genuine' }, synonyms: { vi: ['that', 'tin that su'], en: ['real'] } },
+];
+const THREE: MatchableOption[] = [
+  { label: { vi: 'Tiền mặt', en: 'Cash' } },
+  { label: { vi: 'Mã QR', en: 'QR code' }, synonyms: { vi: ['quét mã'] } },
+  { label: { vi: 'Thẻ ngân hàng', en: 'Bank card' } },
+];
+
+// [typed, options, expected index or null]
+const TABLE: [string, MatchableOption[], number | null][] = [
+  ['1', YES_NO, 0], ['2', YES_NO, 1], ['1.', YES_NO, 0], [' 2 ', YES_NO, 1], ['số 1', YES_NO, 0], ['so 2', YES_NO, 1],
+  ['câu 1', YES_NO, 0], ['một', YES_NO, 0], ['hai', YES_NO, 1], ['3', YES_NO, null],
+  ['có', YES_NO, 0], ['Có', YES_NO, 0], ['CÓ', YES_NO, 0], ['co', YES_NO, 0], ['có ạ', YES_NO, 0], ['dạ có', YES_NO, 0],
+  ['Dạ có ạ', YES_NO, 0], ['vâng', YES_NO, 0], ['vang', YES_NO, 0], ['ok', YES_NO, 0], ['oke nhé', YES_NO, 0],
+  ['ừ', YES_NO, 0], ['yes', YES_NO, 0], ['đồng ý', YES_NO, 0], ['không', YES_NO, 1], ['khong', YES_NO, 1],
+  ['ko', YES_NO, 1], ['không ạ', YES_NO, 1], ['dạ không', YES_NO, 1], ['chưa', YES_NO, 1], ['no', YES_NO, 1],
+  ['lừa đảo', SCAM_OR_REAL, 0], ['lua dao', SCAM_OR_REAL, 0], ['LUA DAO', SCAM_OR_REAL, 0], ['Lừa đảo!', SCAM_OR_REAL, 0],
+  ['chắc là lừa đảo', SCAM_OR_REAL, 0], ['tin that', SCAM_OR_REAL, 1], ['thật', SCAM_OR_REAL, 1], ['scam', SCAM_OR_REAL, 0],
+  ['real', SCAM_OR_REAL, 1], ['lua', SCAM_OR_REAL, 0], ['không phải lừa đảo', SCAM_OR_REAL, null], ['con mèo', SCAM_OR_REAL, null],
+  ['tien mat', THREE, 0], ['ma qr', THREE, 1], ['quet ma', THREE, 1], ['the ngan hang', THREE, 2], ['thẻ', THREE, 2],
+  ['qr code', THREE, 1], ['ba', THREE, 2], ['4', THREE, null], ['', THREE, null], ['ạ', THREE, null],
+];
+
+describe('matchOption', () => {
+  it('has at least 40 cases', () => {
+    expect(TABLE.length).toBeGreaterThanOrEqual(40);
+  });
+  it.each(TABLE)('%j picks %#', (typed, options, expected) => {
+    expect(matchOption(typed, options, texts) ?? null).toBe(expected);
+  });
+});
+
+describe('matchCommand', () => {
+  const CASES: [string, string | undefined][] = [
+    ['menu', 'menu'], ['Danh mục', 'menu'], ['danh muc', 'menu'], ['hướng dẫn', 'help'], ['HELP', 'help'],
+    ['tiếp tục', 'continue'], ['hoc tiep', 'continue'], ['học lại', 'restart'], ['restart lesson', 'restart'],
+    ['ngôn ngữ', 'language'], ['English', 'language'], ['tạm dừng', 'pause'], ['pause', 'pause'],
+    ['xoá dữ liệu', 'delete'], ['xóa dữ liệu', 'delete'], ['xoa du lieu', 'delete'], ['delete my data', 'delete'],
+    ['dạ danh mục ạ', 'menu'], ['tôi muốn xem danh mục bài học', undefined], ['1', undefined],
+  ];
+  it.each(CASES)('%j → %s', (typed, expected) => {
+    expect(matchCommand(typed, texts)).toBe(expected);
+  });
+});
+
+describe('normalising', () => {
+  it('drops diacritics, case, punctuation and polite particles at the ends', () => {
+    expect(plain('Đồng Ý!')).toBe('dong y');
+    expect(normalizeAnswer('Dạ, có ạ.')).toBe('co');
+    expect(normalizeAnswer('ạ')).toBe('a');
+    expect(numberIn('option 3')).toBe(3);
+  });
+});
+
+describe('payloads', () => {
+  it('round-trip and reject what we did not make', () => {
+    expect(parsePayload(payload.option('ask-otp', 2))).toEqual({ type: 'option', stepId: 'ask-otp', index: 2 });
+    expect(parsePayload(payload.lesson('qr-payment'))).toEqual({ type: 'lesson', flowId: 'qr-payment' });
+    expect(parsePayload(payload.language('en'))).toEqual({ type: 'language', locale: 'en' });
+    expect(parsePayload(payload.delete(true))).toEqual({ type: 'delete', confirm: true });
+    expect(parsePayload('c:format-disk')).toBeUndefined();
+    expect(parsePayload('o:x:-1')).toBeUndefined();
+    expect(parsePayload('hello')).toBeUndefined();
+  });
+});

@@ -1,0 +1,59 @@
+/**
+ * A real hocso server for tests: real Redis (own prefix), the shipped lessons, real routes,
+ * listening on a free port. `close()` stops it and deletes its keys.
+ */
+import type { AddressInfo } from 'node:net';
+import { createApp, type App } from '../../src/app.js';
+import { compileFlows, type FlowSet } from '../../src/engine/flowset.js';
+import { loadFlowsOrThrow } from '../../src/flows/load.js';
+import { loadTexts } from '../../src/i18n.js';
+import { createLogger } from '../../src/log.js';
+import { LOCALES_DIR, resolveFlowsDir } from '../../src/paths.js';
+import type { ScriptedRedis } from '../../src/store/redis.js';
+import { dropPrefix, testRedis, uniquePrefix } from './redis.js';
+
+export interface TestServer {
+  url: string;
+  prefix: string;
+  redis: ScriptedRedis;
+  app: App;
+  /** Stop listening; keys are kept when `keepKeys` (to start another server on the same state). */
+  close(opts?: { keepKeys?: boolean }): Promise<void>;
+}
+
+export interface TestServerOptions {
+  prefix?: string;
+  flowsDir?: string;
+  flows?: FlowSet;
+  redis?: ScriptedRedis;
+  clock?: () => number;
+}
+
+export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
+  const prefix = opts.prefix ?? uniquePrefix('srv');
+  const flowsDir = resolveFlowsDir(opts.flowsDir ?? 'flows');
+  const flows = opts.flows ?? compileFlows(loadFlowsOrThrow(flowsDir));
+  const redis = opts.redis ?? (await testRedis());
+  const app = createApp({
+    config: { REDIS_PREFIX: prefix, DEFAULT_LOCALE: 'vi' },
+    redis, flows, flowsDir,
+    texts: loadTexts(LOCALES_DIR),
+    log: createLogger('silent'),
+    ...(opts.clock ? { clock: opts.clock } : {}),
+  });
+  const server = app.express.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    prefix,
+    redis,
+    app,
+    async close({ keepKeys = false } = {}) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      if (!keepKeys) await dropPrefix(redis, prefix);
+      if (!opts.redis) await redis.quit();
+    },
+  };
+}

@@ -1,0 +1,51 @@
+/** The commit-turn Lua script on a real Redis: commit, conflict, duplicate, delete, forgetting old ids. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createKeys } from '../../src/store/keys.js';
+import type { ScriptedRedis } from '../../src/store/redis.js';
+import { dropPrefix, testRedis, uniquePrefix } from '../helpers/redis.js';
+
+const WINDOW = 1000;
+const TTL = 3600;
+let redis: ScriptedRedis;
+const prefix = uniquePrefix('lua');
+const k = createKeys(prefix).resident('web:alice');
+const commit = (rev: number, doc: string, msg: string, replies = '[]', now = 10_000) =>
+  redis.commitTurn(k.state, k.seen, k.replies, rev, doc, msg, replies, now, WINDOW, TTL);
+
+beforeAll(async () => {
+  redis = await testRedis();
+});
+afterAll(async () => {
+  await dropPrefix(redis, prefix);
+  await redis.quit();
+});
+
+describe('commit-turn-3.lua', () => {
+  it('commits from the right revision and refuses an outdated one', async () => {
+    expect(await commit(0, '{"a":1}', 'm1', '[{"text":"hi"}]')).toEqual([1, 1]);
+    expect(await redis.hgetall(k.state)).toEqual({ rev: '1', doc: '{"a":1}' });
+    expect(await redis.ttl(k.state)).toBeGreaterThan(TTL - 5);
+    // A second turn computed from revision 0 lost the race: nothing changes.
+    expect(await commit(0, '{"a":2}', 'm2')).toEqual([-1, 1]);
+    expect(await redis.hget(k.state, 'doc')).toBe('{"a":1}');
+    expect(await commit(1, '{"a":2}', 'm2')).toEqual([1, 2]);
+  });
+
+  it('answers a repeated message id with the replies it got the first time, changing nothing', async () => {
+    expect(await commit(2, '{"a":3}', 'm1')).toEqual([-2, '[{"text":"hi"}]']);
+    expect(await redis.hget(k.state, 'rev')).toBe('2');
+  });
+
+  it('forgets message ids older than the window', async () => {
+    expect(await commit(2, '{"a":3}', 'm3', '[]', 10_000 + WINDOW * 5)).toEqual([1, 3]);
+    expect(await redis.zrange(k.seen, 0, -1)).toEqual(['m3']);
+    expect(await redis.hkeys(k.replies)).toEqual(['m3']);
+  });
+
+  it('deletes everything about the resident but keeps a revision so racing turns fail', async () => {
+    expect(await commit(3, '', 'm4', '[{"text":"deleted"}]')).toEqual([1, 4]);
+    expect(await redis.hgetall(k.state)).toEqual({ rev: '4' });
+    expect(await redis.zrange(k.seen, 0, -1)).toEqual(['m4']);
+    expect(await commit(3, '{"a":"stale"}', 'm5')).toEqual([-1, 4]);
+  });
+});
