@@ -1,12 +1,17 @@
 /**
- * The express app: channels, simulator page, lesson pictures, health. Everything it needs is
- * passed in, so a test can build two apps side by side on different Redis prefixes.
+ * The express app: channels, simulator page, lesson pictures, health, and the processor that
+ * handles webhook inboxes. Everything it needs is passed in, so a test can build two apps side by
+ * side on different Redis prefixes (or two "processes" on the same one).
  */
 import { join } from 'node:path';
 import express, { type Express } from 'express';
+import type { Channel } from './channels/channel.js';
+import { createChannels } from './channels/registry.js';
 import { webChannel } from './channels/web/routes.js';
 import type { Config } from './config.js';
 import { createConversation, type Conversation } from './conversation/conversation.js';
+import { createIntake, type Intake } from './conversation/intake.js';
+import { Processor } from './conversation/processor.js';
 import type { FlowSet } from './engine/flowset.js';
 import type { Texts } from './engine/types.js';
 import { errorHandler, sendError } from './http/errors.js';
@@ -18,7 +23,7 @@ import type { ScriptedRedis } from './store/redis.js';
 import { ResidentStore } from './store/resident-store.js';
 
 export interface AppDeps {
-  config: Pick<Config, 'REDIS_PREFIX' | 'PUBLIC_BASE_URL' | 'DEFAULT_LOCALE'>;
+  config: Config;
   redis: ScriptedRedis;
   flows: FlowSet;
   /** Absolute path of the flows folder (its media/ is served under /media/). */
@@ -26,29 +31,58 @@ export interface AppDeps {
   texts: Texts;
   log: Logger;
   clock?: () => number;
+  /** How often the processor looks for due work (tests make it fast). */
+  sweepMs?: number;
 }
 
 export interface App {
   express: Express;
   conversation: Conversation;
+  intake: Intake;
+  processor: Processor;
+  channels: Channel[];
+  /** Stop the processor and channel timers (the HTTP server is closed by its owner). */
+  close(): Promise<void>;
 }
 
 export function createApp(deps: AppDeps): App {
   const { config, redis, flows, texts, log } = deps;
-  const store = new ResidentStore(redis, createKeys(config.REDIS_PREFIX), log);
-  const conversation = createConversation({
-    store, flows, texts, log, defaultLocale: config.DEFAULT_LOCALE, ...(deps.clock ? { clock: deps.clock } : {}),
-  });
+  const clock = deps.clock ?? Date.now;
+  const keys = createKeys(config.REDIS_PREFIX);
+  const store = new ResidentStore(redis, keys, log);
+  const conversation = createConversation({ store, flows, texts, log, defaultLocale: config.DEFAULT_LOCALE, clock });
   const base = config.PUBLIC_BASE_URL ?? '';
   const mediaUrl = (path: string) => `${base}/${path.split('/').map(encodeURIComponent).join('/')}`;
 
+  const kick = (rid: string) => processor.kick(rid);
+  const intake = createIntake({ redis, keys, log, clock, onDue: kick });
+  const channels = createChannels({ config, intake, conversation, redis, keys, log, mediaUrl, clock });
+  const processor: Processor = new Processor({
+    redis, keys, conversation, log, clock,
+    clients: Object.fromEntries(channels.flatMap((c) => (c.client ? [[c.id, c.client]] : []))),
+    ...(deps.sweepMs ? { sweepMs: deps.sweepMs } : {}),
+  });
+  processor.start();
+
   const app = express();
   app.disable('x-powered-by');
-  app.use(healthRoutes(redis, flows));
+  app.set('trust proxy', true);
+  app.use(healthRoutes(redis, flows, channels));
+  for (const channel of channels) app.use(channel.router);
   app.use(webChannel({ conversation, mediaUrl }));
   app.use('/media', express.static(join(deps.flowsDir, 'media'), { maxAge: '1d', fallthrough: false }));
   app.use(express.static(SIMULATOR_DIR, { index: 'index.html' }));
   app.use((_req, res) => sendError(res, 404, 'not_found', 'No such page.'));
   app.use(errorHandler(log, () => texts.t(config.DEFAULT_LOCALE, 'errors.unavailable')));
-  return { express: app, conversation };
+  return {
+    express: app,
+    conversation,
+    intake,
+    processor,
+    channels,
+    async close() {
+      await processor.stop();
+      for (const c of channels) await c.close?.();
+    },
+  };
 }

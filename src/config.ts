@@ -5,6 +5,11 @@
 import { z } from 'zod';
 import { LocaleSchema } from './flows/schema.js';
 
+const httpUrl = z
+  .string()
+  .regex(/^https?:\/\/[^\s]+$/, 'must be an http(s) URL')
+  .transform((s) => s.replace(/\/+$/, ''));
+
 export const ConfigSchema = z.object({
   PORT: z.coerce
     .number({ error: 'must be a whole number from 0 to 65535' })
@@ -28,6 +33,31 @@ export const ConfigSchema = z.object({
   DEFAULT_LOCALE: LocaleSchema.default('vi'),
   FLOWS_DIR: z.string().min(1, 'must be a folder path').default('flows'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+
+  // Facebook Messenger (the channel is on when MESSENGER_APP_SECRET and MESSENGER_PAGE_ACCESS_TOKEN are set)
+  MESSENGER_VERIFY_TOKEN: z.string().min(8, 'must be at least 8 characters (any secret string you also type in the App Dashboard)').optional(),
+  MESSENGER_APP_SECRET: z.string().min(8, 'must be the App Secret from the App Dashboard (Settings › Basic)').optional(),
+  MESSENGER_PAGE_ACCESS_TOKEN: z.string().min(8, 'must be a Page access token').optional(),
+  MESSENGER_GRAPH_URL: httpUrl.default('https://graph.facebook.com/v25.0'),
+
+  // Zalo Official Account (on when ZALO_APP_ID, ZALO_APP_SECRET and ZALO_OA_SECRET_KEY are set)
+  ZALO_APP_ID: z.string().regex(/^\d{5,25}$/, 'must be the numeric app id from developers.zalo.me').optional(),
+  ZALO_OA_ID: z.string().regex(/^\d{5,25}$/, 'must be the numeric OA id').optional(),
+  ZALO_APP_SECRET: z.string().min(8, 'must be the app secret key (sent as secret_key when refreshing tokens)').optional(),
+  ZALO_OA_SECRET_KEY: z.string().min(8, 'must be the OA secret key shown in the webhook settings').optional(),
+  /** First term of the webhook signature: documented as the app id; some report the OA id. */
+  ZALO_SIGNATURE_ID: z.enum(['app_id', 'oa_id', 'either']).default('either'),
+  /** Seeds for the token pair, used only when Redis has none yet (first start). */
+  ZALO_ACCESS_TOKEN: z.string().min(8).optional(),
+  ZALO_REFRESH_TOKEN: z.string().min(8).optional(),
+  ZALO_API_URL: httpUrl.default('https://openapi.zalo.me'),
+  ZALO_OAUTH_URL: httpUrl.default('https://oauth.zaloapp.com/v4/oa/access_token'),
+
+  // Bot Framework (/api/messages); without an app id, authentication is off (Bot Framework Emulator, locally)
+  MICROSOFT_APP_ID: z.string().optional(),
+  MICROSOFT_APP_PASSWORD: z.string().optional(),
+  MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+  MICROSOFT_APP_TENANT_ID: z.string().optional(),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -41,10 +71,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Empty values count as unset, as in most .env files.
   const input = Object.fromEntries(keys.map((k) => [k, env[k] === '' ? undefined : env[k]]));
   const parsed = ConfigSchema.safeParse(input);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) {
+    const c = parsed.data;
+    const platformOn = Boolean(c.MESSENGER_PAGE_ACCESS_TOKEN || c.ZALO_APP_ID);
+    if (platformOn && !c.PUBLIC_BASE_URL) {
+      throw new ConfigError(
+        'Configuration error: PUBLIC_BASE_URL must be set when Messenger or Zalo is on: the platforms fetch lesson pictures from it (e.g. https://bot.example.vn).',
+      );
+    }
+    return c;
+  }
   const lines = parsed.error.issues.map((issue) => {
     const name = String(issue.path[0] ?? '?');
-    const got = input[name];
+    // Never echo a secret back into a terminal or a log.
+    const got = /SECRET|TOKEN|PASSWORD/.test(name) ? '(hidden)' : input[name];
     const message = issue.code === 'invalid_value' ? `must be one of ${issue.values.map(String).join(', ')}` : issue.message;
     return `Configuration error: ${name} ${message} (got ${JSON.stringify(got)}).`;
   });

@@ -58,7 +58,10 @@ async function main(): Promise<void> {
   const stop = (signal: string) => {
     log.info('shutting down', { signal });
     server.close(() => {
-      redis.quit().finally(() => process.exit(0));
+      void app
+        .close()
+        .then(() => redis.quit())
+        .finally(() => process.exit(0));
     });
     setTimeout(() => process.exit(0), 10_000).unref();
   };

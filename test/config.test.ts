@@ -10,11 +10,21 @@ describe('config', () => {
       DEFAULT_LOCALE: 'vi',
       FLOWS_DIR: 'flows',
       LOG_LEVEL: 'info',
+      MESSENGER_GRAPH_URL: 'https://graph.facebook.com/v25.0',
+      ZALO_API_URL: 'https://openapi.zalo.me',
+      ZALO_OAUTH_URL: 'https://oauth.zaloapp.com/v4/oa/access_token',
+      ZALO_SIGNATURE_ID: 'either',
+      MICROSOFT_APP_TYPE: 'MultiTenant',
     });
   });
   it('reads and normalises values; empty counts as unset', () => {
     const c = loadConfig({ PORT: '8080', PUBLIC_BASE_URL: 'https://bot.example.vn/', DEFAULT_LOCALE: 'en', REDIS_PREFIX: '' });
     expect(c).toMatchObject({ PORT: 8080, PUBLIC_BASE_URL: 'https://bot.example.vn', DEFAULT_LOCALE: 'en', REDIS_PREFIX: 'hocso:' });
+  });
+  it('never prints a secret it refuses', () => {
+    expect(() => loadConfig({ MESSENGER_APP_SECRET: 'short' })).toThrow(
+      'Configuration error: MESSENGER_APP_SECRET must be the App Secret from the App Dashboard (Settings › Basic) (got "(hidden)").',
+    );
   });
   it('names each bad variable on its own line', () => {
     expect(() => loadConfig({ PORT: '70000', PUBLIC_BASE_URL: 'bot.example.vn' })).toThrow(ConfigError);
@@ -26,5 +36,14 @@ describe('config', () => {
         'Configuration error: PUBLIC_BASE_URL must be an http(s) URL like https://bot.example.vn, without a trailing path (got "bot.example.vn").',
       ]);
     }
+  });
+});
+
+describe('config across variables', () => {
+  it('requires PUBLIC_BASE_URL once a platform channel is on', () => {
+    expect(() => loadConfig({ MESSENGER_PAGE_ACCESS_TOKEN: 'EAAtoken123' })).toThrow(/PUBLIC_BASE_URL must be set when Messenger or Zalo is on/);
+    expect(loadConfig({ MESSENGER_PAGE_ACCESS_TOKEN: 'EAAtoken123', PUBLIC_BASE_URL: 'https://bot.example.vn' }).PUBLIC_BASE_URL).toBe(
+      'https://bot.example.vn',
+    );
   });
 });

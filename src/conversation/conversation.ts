@@ -42,15 +42,23 @@ export interface ConversationDeps {
 
 const MAX_ATTEMPTS = 8;
 
+export interface HandleOptions {
+  /**
+   * Webhook channels: turn the replies into outbox entries, committed with the state in one step
+   * and sent afterwards. Without it (the web channel) replies are only returned.
+   */
+  outbox?: (replies: Reply[]) => string[];
+}
+
 export interface Conversation {
-  handle(message: InboundMessage): Promise<TurnOutcome>;
+  handle(message: InboundMessage, options?: HandleOptions): Promise<TurnOutcome>;
 }
 
 export function createConversation(deps: ConversationDeps): Conversation {
   const clock = deps.clock ?? Date.now;
   const newId = deps.newId ?? randomUUID;
   return {
-    async handle(message) {
+    async handle(message, options = {}) {
       for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
         const loaded = await deps.store.load(message.residentId, message.messageId);
         if (loaded.previousReplies) return { replies: loaded.previousReplies, duplicate: true };
@@ -62,7 +70,10 @@ export function createConversation(deps: ConversationDeps): Conversation {
           defaultLocale: deps.defaultLocale,
           ...(message.displayName ? { displayName: message.displayName } : {}),
         });
-        const commit = await deps.store.commit(message.residentId, loaded.rev, result.state, message.messageId, result.replies, now);
+        const outbox = options.outbox ? options.outbox(result.replies) : [];
+        const commit = await deps.store.commit(
+          message.residentId, loaded.rev, result.state, message.messageId, result.replies, now, outbox,
+        );
         if (commit.type === 'duplicate') return { replies: commit.replies, duplicate: true };
         if (commit.type === 'committed') {
           const anonId = result.state?.anonId ?? loaded.state?.anonId;

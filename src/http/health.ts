@@ -1,19 +1,28 @@
 /** `/healthz`: the process answers. `/readyz`: Redis answers and lessons are loaded. */
 import { Router } from 'express';
 import type { Redis } from 'ioredis';
+import type { Channel } from '../channels/channel.js';
 import type { FlowSet } from '../engine/flowset.js';
 
 const PING_TIMEOUT_MS = 1000;
 
-export function healthRoutes(redis: Redis, flows: FlowSet): Router {
+export function healthRoutes(redis: Redis, flows: FlowSet, channels: readonly Channel[] = []): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
   router.get('/readyz', async (_req, res) => {
     const redisOk = await pingWithin(redis, PING_TIMEOUT_MS);
-    const checks = { redis: redisOk ? 'ok' : 'unreachable', flows: flows.list.length > 0 ? 'ok' : 'none loaded' };
-    const ready = redisOk && flows.list.length > 0;
+    const checks: Record<string, unknown> = { redis: redisOk ? 'ok' : 'unreachable', flows: flows.list.length > 0 ? 'ok' : 'none loaded' };
+    let ready = redisOk && flows.list.length > 0;
+    for (const channel of channels) {
+      if (!channel.readiness) continue;
+      const r = redisOk ? await channel.readiness().catch(() => ({ ok: false, details: { error: 'check failed' } })) : undefined;
+      if (r) {
+        checks[channel.id] = r.details;
+        ready &&= r.ok;
+      }
+    }
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks, lessons: flows.list.length });
   });
   return router;

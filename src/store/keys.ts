@@ -9,11 +9,23 @@ export interface ResidentKeys {
   seen: string;
   /** Hash: message id → the replies it produced, so a redelivery gets the same answer. */
   replies: string;
+  /** Sorted set: webhook events taken in and not yet handled, scored by platform time. */
+  inbox: string;
+  /** Hash: event id → the event (InboundActivity JSON). */
+  inboxData: string;
+  /** List: platform messages committed and not yet sent, in order. */
+  outbox: string;
+  /** Hash: `lastInbound` (ms), `status` (unreachable reason), `sendAfter` (ms, backoff). */
+  contact: string;
+  /** String: the process handling this resident now, with an expiry. */
+  lease: string;
 }
 
 export interface Keys {
   prefix: string;
   resident(residentId: string): ResidentKeys;
+  /** Sorted set: residents with work waiting (inbox or outbox), scored by when to look at them. */
+  due: string;
   /** Stream of analytics events (anonymous ids only). */
   events: string;
 }
@@ -23,8 +35,18 @@ export function createKeys(prefix: string): Keys {
     prefix,
     resident(residentId) {
       const tag = `${prefix}r:{${residentId}}`;
-      return { state: `${tag}:state`, seen: `${tag}:seen`, replies: `${tag}:replies` };
+      return {
+        state: `${tag}:state`,
+        seen: `${tag}:seen`,
+        replies: `${tag}:replies`,
+        inbox: `${tag}:inbox`,
+        inboxData: `${tag}:inbox-data`,
+        outbox: `${tag}:outbox`,
+        contact: `${tag}:contact`,
+        lease: `${tag}:lease`,
+      };
     },
+    due: `${prefix}due`,
     events: `${prefix}events`,
   };
 }

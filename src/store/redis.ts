@@ -6,13 +6,28 @@ import { readFileSync } from 'node:fs';
 import { Redis, type RedisOptions } from 'ioredis';
 import { RedisUnavailableError } from './errors.js';
 
-const SCRIPTS = { commitTurn: { file: 'commit-turn-3.lua', keys: 3 } } as const;
+const SCRIPTS = {
+  commitTurn: { file: 'commit-turn-6.lua', keys: 6 },
+  enqueueEvent: { file: 'enqueue-event-4.lua', keys: 4 },
+  outboxAck: { file: 'outbox-ack-1.lua', keys: 1 },
+  releaseLease: { file: 'release-lease-1.lua', keys: 1 },
+  renewLease: { file: 'renew-lease-1.lua', keys: 1 },
+} as const;
 
+/** The Lua scripts, as typed commands. Each script's file opens with its KEYS / ARGV / returns. */
 export interface ScriptedRedis extends Redis {
   commitTurn(
-    stateKey: string, seenKey: string, repliesKey: string,
+    stateKey: string, seenKey: string, repliesKey: string, inboxKey: string, inboxDataKey: string, outboxKey: string,
     rev: number, doc: string, messageId: string, replies: string, now: number, windowMs: number, ttlSeconds: number,
+    outbox: string,
   ): Promise<[number, number | string]>;
+  enqueueEvent(
+    inboxKey: string, inboxDataKey: string, seenKey: string, contactKey: string,
+    eventId: string, timestamp: number, activity: string, countsAsInbound: '0' | '1',
+  ): Promise<number>;
+  outboxAck(outboxKey: string, entry: string): Promise<number>;
+  releaseLease(leaseKey: string, token: string): Promise<number>;
+  renewLease(leaseKey: string, token: string, ttlMs: number): Promise<number>;
 }
 
 /** Redis options that fail a command at once while disconnected, so a turn can answer "busy" instead of hanging. */

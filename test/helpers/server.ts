@@ -4,6 +4,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { createApp, type App } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
 import { compileFlows, type FlowSet } from '../../src/engine/flowset.js';
 import { loadFlowsOrThrow } from '../../src/flows/load.js';
 import { loadTexts } from '../../src/i18n.js';
@@ -27,6 +28,9 @@ export interface TestServerOptions {
   flows?: FlowSet;
   redis?: ScriptedRedis;
   clock?: () => number;
+  /** Environment variables on top of the defaults (channel secrets, PUBLIC_BASE_URL…). */
+  env?: Record<string, string>;
+  sweepMs?: number;
 }
 
 export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
@@ -35,10 +39,11 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   const flows = opts.flows ?? compileFlows(loadFlowsOrThrow(flowsDir));
   const redis = opts.redis ?? (await testRedis());
   const app = createApp({
-    config: { REDIS_PREFIX: prefix, DEFAULT_LOCALE: 'vi' },
+    config: loadConfig({ REDIS_PREFIX: prefix, ...opts.env }),
     redis, flows, flowsDir,
     texts: loadTexts(LOCALES_DIR),
     log: createLogger('silent'),
+    sweepMs: opts.sweepMs ?? 50,
     ...(opts.clock ? { clock: opts.clock } : {}),
   });
   const server = app.express.listen(0, '127.0.0.1');
@@ -50,8 +55,11 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     redis,
     app,
     async close({ keepKeys = false } = {}) {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
+      await app.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
       if (!keepKeys) await dropPrefix(redis, prefix);
       if (!opts.redis) await redis.quit();
     },

@@ -9,8 +9,8 @@ const TTL = 3600;
 let redis: ScriptedRedis;
 const prefix = uniquePrefix('lua');
 const k = createKeys(prefix).resident('web:alice');
-const commit = (rev: number, doc: string, msg: string, replies = '[]', now = 10_000) =>
-  redis.commitTurn(k.state, k.seen, k.replies, rev, doc, msg, replies, now, WINDOW, TTL);
+const commit = (rev: number, doc: string, msg: string, replies = '[]', now = 10_000, outbox: string[] = []) =>
+  redis.commitTurn(k.state, k.seen, k.replies, k.inbox, k.inboxData, k.outbox, rev, doc, msg, replies, now, WINDOW, TTL, JSON.stringify(outbox));
 
 beforeAll(async () => {
   redis = await testRedis();
@@ -20,7 +20,7 @@ afterAll(async () => {
   await redis.quit();
 });
 
-describe('commit-turn-3.lua', () => {
+describe('commit-turn-6.lua', () => {
   it('commits from the right revision and refuses an outdated one', async () => {
     expect(await commit(0, '{"a":1}', 'm1', '[{"text":"hi"}]')).toEqual([1, 1]);
     expect(await redis.hgetall(k.state)).toEqual({ rev: '1', doc: '{"a":1}' });
@@ -42,10 +42,26 @@ describe('commit-turn-3.lua', () => {
     expect(await redis.hkeys(k.replies)).toEqual(['m3']);
   });
 
+  it('takes the message out of the inbox and appends its platform messages to the outbox, in one step', async () => {
+    await redis.zadd(k.inbox, 5, 'm-in');
+    await redis.hset(k.inboxData, 'm-in', '{}');
+    expect(await commit(3, '{"a":4}', 'm-in', '[]', 10_000 + WINDOW * 5, ['{"n":1}', '{"n":2}'])).toEqual([1, 4]);
+    expect(await redis.zcard(k.inbox)).toBe(0);
+    expect(await redis.hlen(k.inboxData)).toBe(0);
+    expect(await redis.lrange(k.outbox, 0, -1)).toEqual(['{"n":1}', '{"n":2}']);
+    // A refused commit leaves inbox and outbox as they were.
+    await redis.zadd(k.inbox, 6, 'm-next');
+    expect(await commit(3, '{"a":5}', 'm-next', '[]', 10_000, ['{"n":3}'])).toEqual([-1, 4]);
+    expect(await redis.zrange(k.inbox, 0, -1)).toEqual(['m-next']);
+    expect(await redis.llen(k.outbox)).toBe(2);
+    await redis.zrem(k.inbox, 'm-next');
+    await redis.del(k.outbox);
+  });
+
   it('deletes everything about the resident but keeps a revision so racing turns fail', async () => {
-    expect(await commit(3, '', 'm4', '[{"text":"deleted"}]')).toEqual([1, 4]);
-    expect(await redis.hgetall(k.state)).toEqual({ rev: '4' });
+    expect(await commit(4, '', 'm4', '[{"text":"deleted"}]')).toEqual([1, 5]);
+    expect(await redis.hgetall(k.state)).toEqual({ rev: '5' });
     expect(await redis.zrange(k.seen, 0, -1)).toEqual(['m4']);
-    expect(await commit(3, '{"a":"stale"}', 'm5')).toEqual([-1, 4]);
+    expect(await commit(4, '{"a":"stale"}', 'm5')).toEqual([-1, 5]);
   });
 });

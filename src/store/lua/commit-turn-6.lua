@@ -1,10 +1,14 @@
 --[[
   Commit one turn for one resident, atomically: the new state, the message id as handled,
-  and the replies it produced (so a redelivered message gets the same answer).
+  the replies it produced (so a redelivered message gets the same answer), the message taken out
+  of the inbox and the platform messages to send put in the outbox. Either all of it or nothing.
 
   KEYS[1] state hash (rev, doc)
   KEYS[2] seen sorted set (message id -> handled at, ms)
   KEYS[3] replies hash (message id -> replies JSON)
+  KEYS[4] inbox sorted set (webhook channels; untouched when the message did not come through it)
+  KEYS[5] inbox data hash
+  KEYS[6] outbox list (platform messages waiting to be sent, in order)
 
   ARGV[1] rev the turn was computed from ("0" for a new resident)
   ARGV[2] new state JSON, or "" to delete everything about the resident
@@ -13,6 +17,7 @@
   ARGV[5] now, ms
   ARGV[6] how long message ids are remembered, ms
   ARGV[7] how long an untouched state is kept, s
+  ARGV[8] JSON array of outbox entries (strings) to append
 
   Returns {1, newRev} committed
           {-1, currentRev} someone else committed first: load again and recompute
@@ -32,7 +37,7 @@ local window = tonumber(ARGV[6])
 local newRev = rev + 1
 
 if ARGV[2] == '' then
-  redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
+  redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[6])
   -- Keep only a tombstone revision so a racing turn computed on the old state fails its check.
   redis.call('HSET', KEYS[1], 'rev', newRev)
   redis.call('PEXPIRE', KEYS[1], window)
@@ -42,6 +47,8 @@ else
 end
 
 if msgId ~= '' then
+  redis.call('ZREM', KEYS[4], msgId)
+  redis.call('HDEL', KEYS[5], msgId)
   redis.call('ZADD', KEYS[2], now, msgId)
   redis.call('HSET', KEYS[3], msgId, ARGV[4])
   -- Forget ids older than the window, a few at a time so one turn stays cheap.
@@ -52,5 +59,9 @@ if msgId ~= '' then
   end
   redis.call('PEXPIRE', KEYS[2], window)
   redis.call('PEXPIRE', KEYS[3], window)
+end
+local outbox = cjson.decode(ARGV[8])
+for i = 1, #outbox do
+  redis.call('RPUSH', KEYS[6], outbox[i])
 end
 return {1, newRev}

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { HOUR, messagingWindow } from '../../src/channels/window.js';
+
+const NOW = 1_800_000_000_000;
+
+describe('messagingWindow', () => {
+  it.each([
+    ['messenger', 1, false, { can: true, how: 'messenger-update', until: NOW - HOUR + 24 * HOUR }],
+    ['messenger', 1, true, { can: true, how: 'messenger-response', until: NOW - HOUR + 24 * HOUR }],
+    ['messenger', 24, false, { can: false, why: 'window-closed' }],
+    ['zalo', 47, false, { can: true, how: 'zalo-cs-free', until: NOW + HOUR }],
+    ['zalo', 48, false, { can: true, how: 'zalo-cs-paid', until: NOW - 48 * HOUR + 7 * 24 * HOUR }],
+    ['zalo', 7 * 24, false, { can: false, why: 'window-closed' }],
+    ['web', 0, false, { can: false, why: 'no-push-channel' }],
+  ] as const)('%s, last wrote %i h ago (replying: %s)', (channel, hoursAgo, replying, expected) => {
+    expect(messagingWindow(channel, { lastInbound: NOW - hoursAgo * HOUR }, NOW, replying)).toEqual(expected);
+  });
+
+  it('never reaches a resident who blocked us or never wrote', () => {
+    expect(messagingWindow('zalo', { lastInbound: NOW, status: 'unreachable' }, NOW)).toEqual({ can: false, why: 'unreachable' });
+    expect(messagingWindow('messenger', {}, NOW)).toEqual({ can: false, why: 'never-wrote' });
+  });
+});
