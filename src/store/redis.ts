@@ -35,6 +35,9 @@ export const FAIL_FAST: RedisOptions = {
   maxRetriesPerRequest: 1,
   enableOfflineQueue: false,
   connectTimeout: 2000,
+  // A connection that opens and drops again (a proxy in front of a dead Redis) resets ioredis'
+  // retry count, so without a timeout a command could wait for ever.
+  commandTimeout: 3000,
   lazyConnect: true,
   retryStrategy: (times) => Math.min(times * 200, 2000),
 };

@@ -1,0 +1,43 @@
+/**
+ * The web channel's JSON: what the simulator page (or any client) posts to
+ * `POST /channels/web/messages` and `POST /channels/web/preview`, and what it gets back.
+ */
+import { z } from 'zod';
+
+export const WebChoice = z.object({ payload: z.string().min(1).max(1000), label: z.string().min(1).max(1000) }).strict();
+export type WebChoice = z.infer<typeof WebChoice>;
+
+/** One bot reply as the web channel answers it; `imageUrl` is already a URL (`/media/x.png`). */
+export const WebReply = z
+  .object({
+    text: z.string().max(20_000),
+    imageUrl: z.string().min(1).max(2000).optional(),
+    choices: z.array(WebChoice).max(50).optional(),
+  })
+  .strict();
+export type WebReply = z.infer<typeof WebReply>;
+
+/**
+ * One resident message. Neither `text` nor `payload` means "start" (welcome and menu); `payload`
+ * wins over `text` when both are given. `messageId` makes a resend idempotent.
+ */
+export const WebMessageRequest = z
+  .object({
+    userId: z
+      .string()
+      .min(1)
+      .max(128)
+      .regex(/^[A-Za-z0-9_.:-]+$/, 'only letters, digits and _ . : - are allowed'),
+    text: z.string().max(4000).optional(),
+    payload: z.string().max(1000).optional(),
+    messageId: z.string().max(128).optional(),
+  })
+  .strict();
+export type WebMessageRequest = z.infer<typeof WebMessageRequest>;
+
+export const WebMessageResponse = z.object({ replies: z.array(WebReply), duplicate: z.literal(true).optional() }).strict();
+export type WebMessageResponse = z.infer<typeof WebMessageResponse>;
+
+/** `POST /channels/web/preview`: the bot replies to draw as Zalo and Messenger would. */
+export const WebPreviewRequest = z.object({ replies: z.array(WebReply).min(1).max(20) }).strict();
+export type WebPreviewRequest = z.infer<typeof WebPreviewRequest>;
