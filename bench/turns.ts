@@ -5,16 +5,15 @@
  *     each sending its next message only after the previous reply arrived.
  */
 import { performance } from 'node:perf_hooks';
-import { compileFlows } from '../src/engine/flowset.js';
 import { step } from '../src/engine/step.js';
 import type { ResidentState } from '../src/engine/state.js';
-import { loadFlowsOrThrow } from '../src/flows/load.js';
+import { loadLessonsOrThrow } from '../src/flows/load.js';
 import { loadTexts } from '../src/i18n.js';
 import { LOCALES_DIR, resolveFlowsDir } from '../src/paths.js';
 import { startTestServer } from '../test/helpers/server.js';
 import { WebResident } from '../test/helpers/web-client.js';
 
-const flows = compileFlows(loadFlowsOrThrow(resolveFlowsDir('flows')));
+const flows = loadLessonsOrThrow(resolveFlowsDir('flows'));
 const texts = loadTexts(LOCALES_DIR);
 const lesson = flows.list[0]!.flow.id;
 

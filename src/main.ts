@@ -5,8 +5,7 @@
 import type { Server } from 'node:http';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
-import { compileFlows } from './engine/flowset.js';
-import { FlowError, loadFlowsOrThrow } from './flows/load.js';
+import { FlowError, loadLessonsOrThrow } from './flows/load.js';
 import { loadTexts } from './i18n.js';
 import { createLogger, errorFields } from './log.js';
 import { LOCALES_DIR, resolveFlowsDir } from './paths.js';
@@ -31,7 +30,7 @@ async function main(): Promise<void> {
 
   let flows;
   try {
-    flows = compileFlows(loadFlowsOrThrow(flowsDir));
+    flows = loadLessonsOrThrow(flowsDir);
   } catch (err) {
     if (err instanceof FlowError) fail(`The lessons in ${flowsDir} have errors; the bot will not start until they are fixed:\n${err.message}`);
     throw err;

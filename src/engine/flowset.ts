@@ -1,4 +1,5 @@
 /** The loaded lessons, indexed for the engine. Built once at start-up, never per turn. */
+import type { QuizItem } from '../flows/quiz-bank.js';
 import type { Flow, Step } from '../flows/schema.js';
 
 export interface CompiledFlow {
@@ -11,9 +12,13 @@ export interface FlowSet {
   byId: ReadonlyMap<string, CompiledFlow>;
   /** In menu order. */
   list: readonly CompiledFlow[];
+  /** The quiz bank (flows/quiz-bank/), by item id. */
+  bank: ReadonlyMap<string, QuizItem>;
+  /** The first lesson with a quiz-draw step: where "review" and "practise this scam type" lead. */
+  practiceFlowId?: string;
 }
 
-export function compileFlows(flows: readonly Flow[]): FlowSet {
+export function compileFlows(flows: readonly Flow[], bank: readonly QuizItem[] = []): FlowSet {
   const list = flows
     .map((flow) => ({
       flow,
@@ -21,7 +26,13 @@ export function compileFlows(flows: readonly Flow[]): FlowSet {
       indexOf: new Map(flow.steps.map((s, i) => [s.id, i] as const)),
     }))
     .sort((a, b) => a.flow.order - b.flow.order || a.flow.id.localeCompare(b.flow.id));
-  return { byId: new Map(list.map((c) => [c.flow.id, c] as const)), list };
+  const practice = list.find((c) => c.steps.some((s) => s.kind === 'quiz-draw'));
+  return {
+    byId: new Map(list.map((c) => [c.flow.id, c] as const)),
+    list,
+    bank: new Map(bank.map((item) => [item.id, item] as const)),
+    ...(practice ? { practiceFlowId: practice.flow.id } : {}),
+  };
 }
 
 /** The step after `index` when a step has no explicit `next`. */

@@ -11,7 +11,9 @@ export type Payload =
   | { type: 'lesson'; flowId: string }
   | { type: 'command'; command: Command }
   | { type: 'language'; locale: 'vi' | 'en' }
-  | { type: 'delete'; confirm: boolean };
+  | { type: 'delete'; confirm: boolean }
+  /** Practise the quiz-bank items of one scam type (from an alert or a coach's link). */
+  | { type: 'practice'; scamType: string };
 
 export const payload = {
   option: (stepId: string, index: number) => `o:${stepId}:${index}`,
@@ -21,9 +23,10 @@ export const payload = {
   command: (command: Command) => `c:${command}`,
   language: (locale: 'vi' | 'en') => `c:lang:${locale}`,
   delete: (confirm: boolean) => `c:delete:${confirm ? 'yes' : 'no'}`,
+  practice: (scamType: string) => `t:${scamType}`,
 };
 
-const COMMAND_NAMES = new Set(['menu', 'help', 'continue', 'restart', 'language', 'pause', 'delete']);
+const COMMAND_NAMES = new Set(['menu', 'help', 'continue', 'restart', 'review', 'language', 'pause', 'delete']);
 
 /** Parse a payload; `undefined` for anything we did not make (it is then treated as text). */
 export function parsePayload(raw: string): Payload | undefined {
@@ -40,6 +43,8 @@ export function parsePayload(raw: string): Payload | undefined {
       return b === undefined ? { type: 'skip', stepId: a } : undefined;
     case 'l':
       return b === undefined ? { type: 'lesson', flowId: a } : undefined;
+    case 't':
+      return b === undefined && /^[a-z]+$/.test(a) ? { type: 'practice', scamType: a } : undefined;
     case 'c':
       if (a === 'lang' && (b === 'vi' || b === 'en')) return { type: 'language', locale: b };
       if (a === 'delete' && (b === 'yes' || b === 'no')) return { type: 'delete', confirm: b === 'yes' };

@@ -20,6 +20,10 @@ export const Progress = z.object({
   tries: z.number().int().min(0).default(0),
   vars: z.record(z.string(), z.string()),
   startedAt: z.number(),
+  /** At a quiz-draw step: the quiz-bank items drawn on entering it, and which one is being asked. */
+  draw: z.object({ items: z.array(z.string()), index: z.number().int().min(0) }).optional(),
+  /** Set when the lesson was opened for one scam type (an official's alert, a coach's link). */
+  scamType: z.string().optional(),
 });
 export type Progress = z.infer<typeof Progress>;
 
@@ -28,7 +32,12 @@ export const QuizHistory = z.object({
   wrong: z.number().int().min(0),
   lastAt: z.number(),
   lastCorrect: z.boolean(),
+  /** Spaced review of quiz-bank items: 0 = nothing to review, 1–4 = the next gap (see engine/review.ts). */
+  box: z.number().int().min(0).default(0),
+  /** When the item should be asked again; absent once it is learned. */
+  due: z.number().optional(),
 });
+export type QuizHistory = z.infer<typeof QuizHistory>;
 
 export const Completion = z.object({
   at: z.number(),
@@ -57,6 +66,8 @@ export const ResidentState = z.object({
   paused: z.record(z.string(), Progress).default({}),
   completed: z.record(z.string(), Completion).default({}),
   quiz: z.record(z.string(), QuizHistory).default({}),
+  /** The last quiz-bank item asked, so the next draw never starts with it. */
+  lastQuizItem: z.string().optional(),
 });
 export type ResidentState = z.infer<typeof ResidentState>;
 

@@ -67,9 +67,12 @@ function onPayload(turn: Turn, p: Payload): boolean {
     case 'lesson':
       turn.openLesson(p.flowId);
       return false;
+    case 'practice':
+      turn.openPractice(p.scamType);
+      return false;
     default: {
       const current = turn.state.current;
-      if (!current || current.stepId !== p.stepId) {
+      if (!current || turn.placeId() !== p.stepId) {
         // A tap on an older message: show where the resident really is.
         if (current) {
           turn.note(turn.t('lesson.stale_button'));
@@ -185,6 +188,9 @@ function runCommand(turn: Turn, command: Command, typed?: string): boolean {
       turn.say(turn.t('help.text'), { choices });
       return false;
     }
+    case 'review':
+      turn.openPractice();
+      return false;
     case 'continue':
       if (state.current) turn.resume('lesson.resume');
       else turn.showMenu(turn.t('continue.nothing'));

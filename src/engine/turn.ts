@@ -9,6 +9,7 @@ import { matchOption } from './match.js';
 import { payload } from './payloads.js';
 import type { Progress, ResidentState } from './state.js';
 import { behaviourOf } from './steps/registry.js';
+import { afterAnswer, bankKey, dueItems } from './review.js';
 import { fill, localize } from './text.js';
 import type { Choice, EngineEvent, Env, Reply } from './types.js';
 
@@ -65,9 +66,16 @@ export class Turn {
 
   // ── Menu ────────────────────────────────────────────────────────────────────────────────
 
+  /** Quiz-bank items due for review now (0 when there is nowhere to practise them). */
+  reviewsDue(): number {
+    return this.flows.practiceFlowId ? dueItems(this.state, this.flows.bank, this.env.now).length : 0;
+  }
+
   menuChoices(): Choice[] {
     const choices: Choice[] = [];
     if (this.state.current) choices.push({ payload: payload.command('continue'), label: this.t('menu.continue_label') });
+    const due = this.reviewsDue();
+    if (due > 0) choices.push({ payload: payload.command('review'), label: this.t('menu.review_label', { count: due }) });
     for (const c of this.flows.list) {
       choices.push({ payload: payload.lesson(c.flow.id), label: localize(c.flow.title, this.locale) });
     }
@@ -85,6 +93,8 @@ export class Turn {
     if (lead) lines.push(lead, '');
     const current = this.state.current && this.flows.byId.get(this.state.current.flowId);
     if (current) lines.push(this.t('menu.continue_line', { title: localize(current.flow.title, this.locale) }));
+    const due = this.reviewsDue();
+    if (due > 0) lines.push(this.t('menu.review_line', { count: due }));
     lines.push(this.t('menu.title'));
     this.flows.list.forEach((c, i) => {
       const mark = this.state.completed[c.flow.id] ? this.t('menu.done_mark') : '';
@@ -127,7 +137,24 @@ export class Turn {
     this.startFresh(compiled);
   }
 
-  startFresh(compiled: CompiledFlow): void {
+  /**
+   * The practice lesson (the first with a quiz-draw step), started afresh so its draw puts the due
+   * reviews first; `scamType` narrows the questions to one type.
+   */
+  openPractice(scamType?: string): void {
+    const compiled = this.flows.practiceFlowId ? this.flows.byId.get(this.flows.practiceFlowId) : undefined;
+    if (!compiled) {
+      this.showMenu(this.t('lesson.no_practice'));
+      return;
+    }
+    const current = this.state.current;
+    if (current && current.flowId !== compiled.flow.id) this.state.paused[current.flowId] = current;
+    delete this.state.paused[compiled.flow.id];
+    const known = scamType !== undefined && [...this.flows.bank.values()].some((i) => i.scamType === scamType);
+    this.startFresh(compiled, known ? scamType : undefined);
+  }
+
+  startFresh(compiled: CompiledFlow, scamType?: string): void {
     const first = compiled.steps[0]!;
     this.state.current = {
       flowId: compiled.flow.id,
@@ -140,6 +167,7 @@ export class Turn {
       tries: 0,
       vars: {},
       startedAt: this.env.now,
+      ...(scamType ? { scamType } : {}),
     };
     this.state.screen = 'lesson';
     this.emit({ type: 'lesson_started', flowId: compiled.flow.id, flowVersion: compiled.flow.version, resumed: false });
@@ -189,10 +217,19 @@ export class Turn {
   enter(compiled: CompiledFlow, step: Step, chain = 0): void {
     const p = this.state.current;
     if (!p) return;
+    // Showing the same step again (after a pause, an old button) keeps its drawn questions.
+    const again = p.stepId === step.id && p.draw !== undefined;
     Object.assign(p, { stepId: step.id, stepIndex: compiled.indexOf.get(step.id) ?? 0, misses: 0, tries: 0 });
+    if (!again) delete p.draw;
     this.state.screen = 'lesson';
+    const behaviour = behaviourOf(step);
+    if (!again && behaviour.onEnter && !behaviour.onEnter(step, this)) {
+      // Nothing to ask here (e.g. no quiz-bank items of this type): go straight on.
+      if (chain < MAX_CHAIN) this.advanceFrom(compiled, step, chain + 1);
+      return;
+    }
     this.emit({ type: 'step_shown', flowId: compiled.flow.id, stepId: step.id });
-    this.replies.push(behaviourOf(step).show(step, this));
+    this.replies.push(behaviour.show(step, this));
     if (step.kind === 'end') {
       this.complete(compiled);
       return;
@@ -205,9 +242,13 @@ export class Turn {
 
   /** Go on from `step` to its next (or to `target`); a step with nowhere to go ends the lesson. */
   advance(compiled: CompiledFlow, step: Step, target?: string): void {
+    this.advanceFrom(compiled, step, 0, target);
+  }
+
+  private advanceFrom(compiled: CompiledFlow, step: Step, chain: number, target?: string): void {
     const after = stepAfter(compiled, step, target);
     if (after) {
-      this.enter(compiled, after);
+      this.enter(compiled, after, chain);
       return;
     }
     this.complete(compiled);
@@ -228,20 +269,22 @@ export class Turn {
     this.state.screen = 'menu';
   }
 
-  /** Record a scored answer in the lesson's score and the item's history. */
-  score(flowId: string, stepId: string, correct: boolean): void {
+  /** Record a scored answer in the lesson's score and the item's history (`itemId` for quiz-bank items). */
+  score(flowId: string, stepId: string, correct: boolean, itemId?: string): void {
     const p = this.state.current;
     if (p) {
       p.total += 1;
       if (correct) p.right += 1;
     }
-    const key = `${flowId}/${stepId}`;
-    const h = this.state.quiz[key] ?? { right: 0, wrong: 0, lastAt: 0, lastCorrect: false };
-    this.state.quiz[key] = {
-      right: h.right + (correct ? 1 : 0),
-      wrong: h.wrong + (correct ? 0 : 1),
-      lastAt: this.env.now,
-      lastCorrect: correct,
-    };
+    const key = itemId ? bankKey(itemId) : `${flowId}/${stepId}`;
+    this.state.quiz[key] = afterAnswer(this.state.quiz[key], correct, this.env.now, itemId !== undefined);
+    if (itemId) this.state.lastQuizItem = itemId;
+  }
+
+  /** The id buttons of the current question carry: the step id, plus the question's number at a quiz-draw step. */
+  placeId(): string | undefined {
+    const p = this.state.current;
+    if (!p) return undefined;
+    return p.draw ? `${p.stepId}.${p.draw.index}` : p.stepId;
   }
 }

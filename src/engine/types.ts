@@ -29,7 +29,7 @@ export type EngineEvent =
   | { type: 'resident_joined' }
   | { type: 'lesson_started'; flowId: string; flowVersion: number; resumed: boolean }
   | { type: 'step_shown'; flowId: string; stepId: string }
-  | { type: 'quiz_answered'; flowId: string; stepId: string; scamType: string; correct: boolean }
+  | { type: 'quiz_answered'; flowId: string; stepId: string; itemId?: string; scamType: string; correct: boolean }
   | { type: 'answer_checked'; flowId: string; stepId: string; correct: boolean }
   | { type: 'lesson_completed'; flowId: string; right: number; total: number }
   | { type: 'lesson_moved'; flowId: string; fromStep: string; toStep: string | null }

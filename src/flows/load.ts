@@ -3,11 +3,14 @@
  * and column. Used by `npm run flows:check` and at start-up (which refuses broken lessons).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
+import { compileFlows, type FlowSet } from '../engine/flowset.js';
+import { checkBank, checkQuizItems } from './bank-checks.js';
 import { checkFlow, checkFlowSet } from './checks.js';
 import { describePath, FlowError, hasErrors, type FlowProblem, type Severity } from './problems.js';
+import { QuizBankFile, type QuizItem } from './quiz-bank.js';
 import { Flow } from './schema.js';
 
 export { FlowError, formatProblem, type FlowProblem } from './problems.js';
@@ -26,6 +29,7 @@ export interface FlowSource {
 
 export interface LoadResult {
   flows: Flow[];
+  bank: QuizItem[];
   problems: FlowProblem[];
 }
 
@@ -92,8 +96,10 @@ function explainIssue(issue: z.core.$ZodIssue): string {
   }
 }
 
-/** Parse one file's text. `file` is used for positions and to resolve images. */
-export function parseFlowText(text: string, file: string): { flow?: Flow; source?: FlowSource; problems: FlowProblem[] } {
+type Parsed<T> = { value?: T; source?: FlowSource; problems: FlowProblem[] };
+
+/** YAML with positions, then the zod schema; every problem located. */
+function parseWith<T>(schema: z.ZodType<T>, text: string, file: string, what: string): Parsed<T> {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -107,22 +113,35 @@ export function parseFlowText(text: string, file: string): { flow?: Flow; source
   }
   const source = sourceOf(file, doc, lines);
   if (source.raw === null || typeof source.raw !== 'object' || Array.isArray(source.raw)) {
-    return { problems: [{ file, line: 1, col: 1, where: '', message: 'a lesson file must be a map with id, version, title, summary, tags and steps', severity: 'error' }] };
+    return { problems: [{ file, line: 1, col: 1, where: '', message: what, severity: 'error' }] };
   }
-  const parsed = Flow.safeParse(source.raw, { reportInput: true });
+  const parsed = schema.safeParse(source.raw, { reportInput: true });
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
-      const path = issue.path;
       const onKey = issue.code === 'unrecognized_keys' && issue.keys.length > 0;
-      const target = onKey ? [...path, issue.keys[0] as string] : path;
+      const target = onKey ? [...issue.path, issue.keys[0] as string] : issue.path;
       return source.problem(target, explainIssue(issue), 'error', { key: onKey });
     });
     return { source, problems };
   }
-  return { flow: parsed.data, source, problems: checkFlow(parsed.data, source) };
+  return { value: parsed.data, source, problems: [] };
 }
 
-function readFlowFile(file: string): { flow?: Flow; source?: FlowSource; problems: FlowProblem[] } {
+/** Parse one lesson file's text. `file` is used for positions and to resolve images. */
+export function parseFlowText(text: string, file: string): { flow?: Flow; source?: FlowSource; problems: FlowProblem[] } {
+  const r = parseWith(Flow, text, file, 'a lesson file must be a map with id, version, title, summary, tags and steps');
+  if (!r.value || !r.source) return { ...(r.source ? { source: r.source } : {}), problems: r.problems };
+  return { flow: r.value, source: r.source, problems: checkFlow(r.value, r.source) };
+}
+
+/** Parse one quiz-bank file's text (flows/quiz-bank/*.yaml). */
+export function parseQuizBankText(text: string, file: string): { items: QuizItem[]; source?: FlowSource; problems: FlowProblem[] } {
+  const r = parseWith(QuizBankFile, text, file, 'a quiz-bank file must be a map with items: (see flows/quiz-bank.schema.json)');
+  if (!r.value || !r.source) return { items: [], problems: r.problems };
+  return { items: r.value.items, source: r.source, problems: checkQuizItems(r.value.items, r.source) };
+}
+
+function readLimited(file: string): { text?: string; problems: FlowProblem[] } {
   let size: number;
   try {
     size = statSync(file).size;
@@ -130,12 +149,12 @@ function readFlowFile(file: string): { flow?: Flow; source?: FlowSource; problem
     return { problems: [{ file, line: 1, col: 1, where: '', message: 'file not found', severity: 'error' }] };
   }
   if (size > MAX_FILE_BYTES) {
-    return { problems: [{ file, line: 1, col: 1, where: '', message: `file is ${size} bytes; a lesson must be under ${MAX_FILE_BYTES} (split it into several lessons)`, severity: 'error' }] };
+    return { problems: [{ file, line: 1, col: 1, where: '', message: `file is ${size} bytes; a lesson must be under ${MAX_FILE_BYTES} (split it into several files)`, severity: 'error' }] };
   }
-  return parseFlowText(readFileSync(file, 'utf8'), file);
+  return { text: readFileSync(file, 'utf8'), problems: [] };
 }
 
-/** The lesson files of a folder: `*.yaml` / `*.yml`, sorted. */
+/** The YAML files of a folder, sorted. */
 export function flowFilesIn(dir: string): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
@@ -143,6 +162,9 @@ export function flowFilesIn(dir: string): string[] {
     .sort()
     .map((name) => join(dir, name));
 }
+
+const BANK_DIR = 'quiz-bank';
+const isBankFile = (file: string) => basename(dirname(file)) === BANK_DIR;
 
 function idOfFile(file: string): string | undefined {
   try {
@@ -154,34 +176,57 @@ function idOfFile(file: string): string | undefined {
 }
 
 /**
- * Load and check the given files. Lessons from `knownDir` that are not among them still count as
- * existing (for `suggest`), so checking one file does not report its neighbours missing.
+ * Load and check the given files: lessons, and quiz-bank files (those in a `quiz-bank/` folder).
+ * Lessons and bank items from `knownDir` that are not among them still count (for `suggest` and
+ * quiz-draw steps), so checking one file does not report its neighbours missing.
  */
 export function loadFlowFiles(files: readonly string[], knownDir?: string): LoadResult {
-  const results = files.map((f) => ({ file: resolve(f), ...readFlowFile(resolve(f)) }));
-  const checked = results.flatMap((r) => (r.flow && r.source ? [{ flow: r.flow, source: r.source }] : []));
-  const given = new Set(results.map((r) => r.file));
+  const paths = files.map((f) => resolve(f));
+  const given = new Set(paths);
+  const problems: FlowProblem[] = [];
+  const lessons: { flow: Flow; source: FlowSource }[] = [];
+  const bank: { items: QuizItem[]; source: FlowSource }[] = [];
+  for (const file of paths) {
+    const { text, problems: readProblems } = readLimited(file);
+    problems.push(...readProblems);
+    if (text === undefined) continue;
+    if (isBankFile(file)) {
+      const r = parseQuizBankText(text, file);
+      problems.push(...r.problems);
+      if (r.source) bank.push({ items: r.items, source: r.source });
+    } else {
+      const r = parseFlowText(text, file);
+      problems.push(...r.problems);
+      if (r.flow && r.source) lessons.push({ flow: r.flow, source: r.source });
+    }
+  }
   const otherIds = knownDir
     ? flowFilesIn(knownDir)
         .filter((f) => !given.has(resolve(f)))
         .map(idOfFile)
         .filter((id): id is string => id !== undefined)
     : [];
-  const problems = [...results.flatMap((r) => r.problems), ...checkFlowSet(checked, otherIds)];
-  return { flows: checked.map((c) => c.flow), problems };
+  const otherItems = knownDir
+    ? flowFilesIn(join(knownDir, BANK_DIR))
+        .filter((f) => !given.has(resolve(f)))
+        .flatMap((f) => parseQuizBankText(readFileSync(f, 'utf8'), f).items)
+    : [];
+  problems.push(...checkFlowSet(lessons, otherIds), ...checkBank(bank, otherItems, lessons));
+  return { flows: lessons.map((c) => c.flow), bank: bank.flatMap((b) => b.items), problems };
 }
 
+/** Every lesson of a folder and its quiz bank (`<dir>/quiz-bank/*.yaml`). */
 export function loadFlowsDir(dir: string): LoadResult {
   const files = flowFilesIn(dir);
   if (files.length === 0) {
-    return { flows: [], problems: [{ file: dir, line: 1, col: 1, where: '', message: 'no lesson files (*.yaml) in this folder; set FLOWS_DIR to the lessons folder', severity: 'error' }] };
+    return { flows: [], bank: [], problems: [{ file: dir, line: 1, col: 1, where: '', message: 'no lesson files (*.yaml) in this folder; set FLOWS_DIR to the lessons folder', severity: 'error' }] };
   }
-  return loadFlowFiles(files);
+  return loadFlowFiles([...files, ...flowFilesIn(join(dir, BANK_DIR))]);
 }
 
-/** The lessons of a folder, or a FlowError listing every error. Warnings do not stop anything. */
-export function loadFlowsOrThrow(dir: string): Flow[] {
-  const { flows, problems } = loadFlowsDir(dir);
+/** The lessons and quiz bank of a folder, ready for the engine, or a FlowError listing every error. Warnings do not stop anything. */
+export function loadLessonsOrThrow(dir: string): FlowSet {
+  const { flows, bank, problems } = loadFlowsDir(dir);
   if (hasErrors(problems)) throw new FlowError(problems.filter((p) => p.severity === 'error'));
-  return flows;
+  return compileFlows(flows, bank);
 }

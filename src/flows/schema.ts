@@ -16,6 +16,10 @@ export const SCAM_TYPES = [
   'bank', 'vneid', 'police', 'relative', 'bill', 'task', 'investment', 'loan', 'delivery',
   'prize', 'benefit', 'otp', 'app', 'account', 'romance', 'legit',
 ] as const;
+/** The scam types a quiz-bank item can train (a genuine look-alike carries the type it resembles). */
+export const BANK_SCAM_TYPES = SCAM_TYPES.filter((t): t is Exclude<(typeof SCAM_TYPES)[number], 'legit'> => t !== 'legit');
+export type BankScamType = (typeof BANK_SCAM_TYPES)[number];
+export const BankScamTypeSchema = z.enum(BANK_SCAM_TYPES as [BankScamType, ...BankScamType[]]);
 
 const id = z
   .string()
@@ -111,7 +115,20 @@ export const EndStep = z
   })
   .strict();
 
-export const Step = z.discriminatedUnion('kind', [MessageStep, ChoiceStep, QuizStep, AnswerStep, EndStep]);
+export const QuizDrawStep = z
+  .object({
+    id,
+    kind: z.literal('quiz-draw'),
+    text: LocalText.describe('Said before the first question, e.g. "5 câu hỏi: tin nào lừa đảo?"'),
+    image: image.optional(),
+    scamTypes: z.array(BankScamTypeSchema).min(1).optional().describe('Draw only items of these scam types (all types when left out).'),
+    count: z.number().int().min(1).max(20).default(5).describe('How many questions to draw from flows/quiz-bank/.'),
+    next: next.optional(),
+  })
+  .strict()
+  .describe('Questions drawn from the quiz bank: items due for review first, then ones not seen yet, never the same item twice in a row.');
+
+export const Step = z.discriminatedUnion('kind', [MessageStep, ChoiceStep, QuizStep, AnswerStep, EndStep, QuizDrawStep]);
 export type Step = z.infer<typeof Step>;
 export type StepKind = Step['kind'];
 

@@ -6,6 +6,7 @@ import { compileFlows, type FlowSet } from '../../src/engine/flowset.js';
 import { step } from '../../src/engine/step.js';
 import type { ResidentState } from '../../src/engine/state.js';
 import type { Env, Input, StepResult } from '../../src/engine/types.js';
+import { QuizBankFile, type QuizItem } from '../../src/flows/quiz-bank.js';
 import { Flow } from '../../src/flows/schema.js';
 import { loadTexts } from '../../src/i18n.js';
 import { LOCALES_DIR, PROJECT_ROOT } from '../../src/paths.js';
@@ -17,8 +18,14 @@ export function fixtureFlow(file: string): Flow {
   return Flow.parse(parse(readFileSync(join(FIXTURES, file), 'utf8')));
 }
 
+/** The fixture quiz bank (test/fixtures/flows/quiz-bank/fixture.yaml). */
+export function fixtureBank(): QuizItem[] {
+  return QuizBankFile.parse(parse(readFileSync(join(FIXTURES, 'quiz-bank/fixture.yaml'), 'utf8'))).items;
+}
+
+/** Fixture lessons, with the fixture quiz bank. */
 export function fixtureFlows(...files: string[]): FlowSet {
-  return compileFlows(files.map(fixtureFlow));
+  return compileFlows(files.map(fixtureFlow), fixtureBank());
 }
 
 export const T0 = Date.UTC(2026, 10, 25, 8, 0, 0);

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { flowJsonSchema } from '../../src/flows/json-schema.js';
-import { FlowError, loadFlowFiles, loadFlowsDir, loadFlowsOrThrow, parseFlowText } from '../../src/flows/load.js';
+import { FlowError, loadFlowFiles, loadFlowsDir, loadLessonsOrThrow, parseFlowText } from '../../src/flows/load.js';
 import type { FlowProblem } from '../../src/flows/problems.js';
 import { PROJECT_ROOT, resolveFlowsDir } from '../../src/paths.js';
 
@@ -53,9 +53,9 @@ describe('loading', () => {
   });
 
   it('refuses a folder with an error, listing it, and a folder without lessons', () => {
-    expect(() => loadFlowsOrThrow(join(BROKEN, 'dup'))).toThrow(FlowError);
-    expect(() => loadFlowsOrThrow(join(BROKEN, 'dup'))).toThrow(/second\.yaml:2:5 id: lesson id "same"/);
-    expect(() => loadFlowsOrThrow(join(BROKEN, 'nothing-here'))).toThrow(/no lesson files/);
+    expect(() => loadLessonsOrThrow(join(BROKEN, 'dup'))).toThrow(FlowError);
+    expect(() => loadLessonsOrThrow(join(BROKEN, 'dup'))).toThrow(/second\.yaml:2:5 id: lesson id "same"/);
+    expect(() => loadLessonsOrThrow(join(BROKEN, 'nothing-here'))).toThrow(/no lesson files/);
   });
 
   it('a file that is not a map, and a file that is far too big', () => {

@@ -5,8 +5,8 @@
 import type { AddressInfo } from 'node:net';
 import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { compileFlows, type FlowSet } from '../../src/engine/flowset.js';
-import { loadFlowsOrThrow } from '../../src/flows/load.js';
+import type { FlowSet } from '../../src/engine/flowset.js';
+import { loadLessonsOrThrow } from '../../src/flows/load.js';
 import { loadTexts } from '../../src/i18n.js';
 import { createLogger } from '../../src/log.js';
 import { LOCALES_DIR, resolveFlowsDir } from '../../src/paths.js';
@@ -36,7 +36,7 @@ export interface TestServerOptions {
 export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
   const prefix = opts.prefix ?? uniquePrefix('srv');
   const flowsDir = resolveFlowsDir(opts.flowsDir ?? 'flows');
-  const flows = opts.flows ?? compileFlows(loadFlowsOrThrow(flowsDir));
+  const flows = opts.flows ?? loadLessonsOrThrow(flowsDir);
   const redis = opts.redis ?? (await testRedis());
   const app = createApp({
     config: loadConfig({ REDIS_PREFIX: prefix, ...opts.env }),

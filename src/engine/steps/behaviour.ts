@@ -22,4 +22,6 @@ export interface StepBehaviour<S extends Step = Step> {
   answer(step: S, input: StepInput, turn: Turn, compiled: CompiledFlow): StepOutcome;
   /** Hint key shown after the first answer the bot could not place. */
   hintKey: string;
+  /** Prepare the step as the resident arrives at it; false means there is nothing to show, go on. */
+  onEnter?(step: S, turn: Turn): boolean;
 }

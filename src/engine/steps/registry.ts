@@ -6,8 +6,9 @@ import { choice } from './choice.js';
 import { end } from './end.js';
 import { message } from './message.js';
 import { quiz } from './quiz.js';
+import { quizDraw } from './quiz-draw.js';
 
-export const STEP_BEHAVIOURS = { message, choice, quiz, answer, end } as const satisfies {
+export const STEP_BEHAVIOURS = { message, choice, quiz, answer, end, 'quiz-draw': quizDraw } as const satisfies {
   [K in StepKind]: StepBehaviour<Extract<Step, { kind: K }>>;
 };
 

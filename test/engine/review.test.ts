@@ -1,0 +1,117 @@
+/** Spaced review of quiz-bank items and how questions are drawn. */
+import { describe, expect, it } from 'vitest';
+import { afterAnswer, bankKey, drawItems, dueItems, REVIEW_GAPS_MS } from '../../src/engine/review.js';
+import { newResident, type ResidentState } from '../../src/engine/state.js';
+import { fixtureBank, fixtureFlows, Resident, T0 } from './harness.js';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const bank = new Map(fixtureBank().map((i) => [i.id, i] as const));
+
+describe('the review schedule', () => {
+  it('wrong → next session; then 1, 3 and 7 days while right; then learned; wrong starts over', () => {
+    let h = afterAnswer(undefined, false, T0, true);
+    expect(h).toMatchObject({ box: 1, due: T0 + 6 * HOUR, wrong: 1, right: 0 });
+    const gaps: number[] = [];
+    let now = T0;
+    for (let i = 0; i < 3; i++) {
+      now = h.due!;
+      h = afterAnswer(h, true, now, true);
+      gaps.push(h.due! - now);
+    }
+    expect(gaps).toEqual([1 * DAY, 3 * DAY, 7 * DAY]);
+    h = afterAnswer(h, true, h.due!, true);
+    expect(h.box).toBe(0);
+    expect(h.due).toBeUndefined();
+    expect(afterAnswer({ ...h, box: 3, due: now }, false, now, true)).toMatchObject({ box: 1, due: now + REVIEW_GAPS_MS[1]! });
+  });
+
+  it('right the first time: nothing to review; lesson quiz steps are never scheduled', () => {
+    expect(afterAnswer(undefined, true, T0, true).due).toBeUndefined();
+    expect(afterAnswer(undefined, false, T0, false).due).toBeUndefined();
+  });
+});
+
+function stateWith(quiz: ResidentState['quiz'], last?: string): ResidentState {
+  return { ...newResident(T0, 'vi', 'anon'), quiz, ...(last ? { lastQuizItem: last } : {}) };
+}
+
+describe('drawing questions', () => {
+  it('due reviews come first, most overdue first; items not due wait', () => {
+    const s = stateWith({
+      [bankKey('otp-ask')]: { right: 0, wrong: 1, lastAt: T0, lastCorrect: false, box: 1, due: T0 + 2 * HOUR },
+      [bankKey('prize-fee')]: { right: 0, wrong: 1, lastAt: T0, lastCorrect: false, box: 1, due: T0 + 1 * HOUR },
+      [bankKey('bank-link')]: { right: 0, wrong: 1, lastAt: T0, lastCorrect: false, box: 1, due: T0 + 9 * HOUR },
+    });
+    const now = T0 + 3 * HOUR;
+    expect(dueItems(s, bank, now)).toEqual(['prize-fee', 'otp-ask']);
+    expect(drawItems(s, bank, { count: 2, now, seed: 'x' })).toEqual(['prize-fee', 'otp-ask']);
+  });
+
+  it('never starts with the item asked last, never repeats one, and keeps a genuine one in the mix', () => {
+    for (let seed = 0; seed < 50; seed++) {
+      const items = drawItems(stateWith({}, 'bank-balance'), bank, { count: 3, now: T0, seed: String(seed) });
+      expect(items).toHaveLength(3);
+      expect(items[0]).not.toBe('bank-balance');
+      expect(new Set(items).size).toBe(3);
+      const withLegit = drawItems(stateWith({}), bank, { count: 3, now: T0, seed: String(seed) });
+      expect(withLegit.some((id) => bank.get(id)!.verdict === 'legit')).toBe(true);
+    }
+  });
+
+  it('filters by scam type, is the same for the same seed and varies with it', () => {
+    expect(drawItems(stateWith({}), bank, { count: 5, scamTypes: ['bank'], now: T0, seed: 'a' }).sort()).toEqual(['bank-balance', 'bank-link']);
+    const a = drawItems(stateWith({}), bank, { count: 4, now: T0, seed: 'a' });
+    expect(drawItems(stateWith({}), bank, { count: 4, now: T0, seed: 'a' })).toEqual(a);
+    const orders = new Set(Array.from({ length: 20 }, (_, i) => drawItems(stateWith({}), bank, { count: 4, now: T0, seed: `s${i}` }).join()));
+    expect(orders.size).toBeGreaterThan(1);
+  });
+});
+
+/** Answers the question on screen: right when `right`, by tapping. */
+function answer(r: Resident, right: boolean): string {
+  const draw = r.state!.current!.draw!;
+  const id = draw.items[draw.index]!;
+  const scam = bank.get(id)!.verdict === 'scam';
+  const choices = r.last.replies.at(-1)!.choices!;
+  r.tap(choices[scam === right ? 0 : 1]!.payload);
+  return id;
+}
+
+describe('a resident practising, then coming back', () => {
+  it('missed items come back at the next session, first, and move on to a longer gap when right', () => {
+    const r = new Resident(fixtureFlows('practice.yaml', 'tiny.yaml'));
+    r.tap('l:practice');
+    const missed = [answer(r, false), answer(r, false), answer(r, true)];
+    expect(r.state!.completed.practice).toMatchObject({ right: 1, total: 3 });
+    expect(dueItems(r.state!, bank, r.now + 6 * HOUR).sort()).toEqual(missed.slice(0, 2).sort());
+
+    r.send('menu', 7 * HOUR);
+    expect(r.said).toContain('Có 2 tin nhắn mẫu bạn từng nhầm');
+    r.send('ôn tập');
+    const asked = r.state!.current!.draw!.items;
+    expect(asked.slice(0, 2).sort()).toEqual(missed.slice(0, 2).sort());
+    answer(r, true);
+    const first = asked[0]!;
+    expect(r.state!.quiz[bankKey(first)]).toMatchObject({ box: 2, due: r.now + DAY });
+  });
+
+  it('"practise this scam type" (t:otp) asks only items of that type', () => {
+    const r = new Resident(fixtureFlows('practice.yaml'));
+    r.tap('t:otp');
+    expect(r.state!.current).toMatchObject({ flowId: 'practice', scamType: 'otp', draw: { items: ['otp-ask'] } });
+    expect(r.said).toContain('Anh đọc giúp em mã 6 số');
+  });
+
+  it('an old verdict button, tapped after the next question came, is not taken as its answer', () => {
+    const r = new Resident(fixtureFlows('practice.yaml'));
+    r.tap('l:practice');
+    const firstButtons = r.last.replies.at(-1)!.choices!;
+    answer(r, true);
+    const before = structuredClone(r.state!.current);
+    r.tap(firstButtons[0]!.payload);
+    expect(r.said).toContain('Nút đó thuộc một bước trước');
+    expect(r.state!.current!.draw).toEqual(before!.draw);
+    expect(r.state!.current!.total).toBe(1);
+  });
+});
