@@ -21,8 +21,8 @@ export const InboundActivity = z
     text: z.string().max(8000).optional(),
     /** A tapped button's payload. */
     value: z.object({ payload: z.string().max(1000) }).optional(),
-    /** For `event`s: the resident opened the chat (Get Started), followed or unfollowed. */
-    name: z.enum(['start', 'follow', 'unfollow']).optional(),
+    /** For `event`s: the resident opened the chat (Get Started), followed or unfollowed; or our own review follow-up. */
+    name: z.enum(['start', 'follow', 'unfollow', 'review']).optional(),
     /** A referral code (Messenger m.me `?ref=`), if the resident came through a link. */
     ref: z.string().max(200).optional(),
   })
@@ -37,6 +37,7 @@ export function residentIdOf(activity: Pick<InboundActivity, 'channelId' | 'from
 export function toInput(activity: InboundActivity): Input | undefined {
   if (activity.type === 'event') {
     if (activity.name === 'unfollow') return undefined;
+    if (activity.name === 'review') return { type: 'reminder' };
     return activity.ref ? { type: 'start', ref: activity.ref } : { type: 'start' };
   }
   if (activity.value) return { type: 'payload', payload: activity.value.payload };

@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Locale } from '../flows/schema.js';
 import type { FlowSet } from '../engine/flowset.js';
+import { nextReviewAt } from '../engine/review.js';
 import { step } from '../engine/step.js';
 import type { Input, Reply, Texts } from '../engine/types.js';
 import { errorFields, type Logger } from '../log.js';
@@ -41,6 +42,9 @@ export interface ConversationDeps {
 }
 
 const MAX_ATTEMPTS = 8;
+
+/** Only the platforms we can write to first (within their messaging windows) get review follow-ups. */
+const canFollowUp = (residentId: string) => residentId.startsWith('messenger:') || residentId.startsWith('zalo:');
 
 export interface HandleOptions {
   /**
@@ -80,6 +84,13 @@ export function createConversation(deps: ConversationDeps): Conversation {
           if (anonId && result.state) {
             deps.store.recordEvents(anonId, result.events, now).catch((err: unknown) => {
               deps.log.warn('analytics events not recorded', errorFields(err));
+            });
+          }
+          if (canFollowUp(message.residentId)) {
+            // Only a future due time: once it has passed, the follow-up was offered (or the resident is here).
+            const due = result.state ? nextReviewAt(result.state, deps.flows.bank) : undefined;
+            deps.store.scheduleFollowup(message.residentId, due !== undefined && due > now ? due : undefined).catch((err: unknown) => {
+              deps.log.warn('review follow-up not scheduled', errorFields(err));
             });
           }
           return { replies: result.replies, duplicate: false };

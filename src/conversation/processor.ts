@@ -8,7 +8,8 @@
  * expires, any process's sweep picks them up and carries on from what Redis holds.
  */
 import { randomUUID } from 'node:crypto';
-import { InboundActivity, residentIdOf, toInput, type ChannelId } from '../channels/activity.js';
+import { ChannelId, InboundActivity, residentIdOf, toInput } from '../channels/activity.js';
+import { messagingWindow } from '../channels/window.js';
 import type { ChannelClient, PlatformMessage, SendOutcome } from '../channels/channel.js';
 import type { Reply } from '../engine/types.js';
 import { errorFields, type Logger } from '../log.js';
@@ -97,8 +98,38 @@ export class Processor {
     try {
       const due = await this.deps.redis.zrangebyscore(this.deps.keys.due, '-inf', this.clock(), 'LIMIT', 0, 100);
       for (const rid of due) this.kick(rid);
+      await this.offerFollowups();
     } catch (err) {
       this.deps.log.warn('sweep failed', errorFields(err));
+    }
+  }
+
+  /**
+   * Residents whose quiz reviews fell due: where the platform still lets us write to them, a
+   * "review" event goes into their inbox like a message, so it is handled in order with their own
+   * messages and sent through the outbox. Whoever removes the entry first offers it, once.
+   */
+  private async offerFollowups(): Promise<void> {
+    const { redis, keys, log } = this.deps;
+    const now = this.clock();
+    const ready = await redis.zrangebyscore(keys.followups, '-inf', now, 'LIMIT', 0, 100);
+    for (const rid of ready) {
+      if ((await redis.zrem(keys.followups, rid)) !== 1) continue; // another process took it
+      const [channel, ...rest] = rid.split(':');
+      const userId = rest.join(':');
+      const parsedChannel = ChannelId.safeParse(channel);
+      if (!parsedChannel.success || !userId) continue;
+      const k = keys.resident(rid);
+      const [lastInbound, status] = await redis.hmget(k.contact, 'lastInbound', 'status');
+      const reach = messagingWindow(parsedChannel.data, { lastInbound: lastInbound ? Number(lastInbound) : undefined, status: status ?? undefined }, now);
+      if (!reach.can) {
+        log.debug('review follow-up not sent', { channel, why: reach.why });
+        continue;
+      }
+      const activity: InboundActivity = { type: 'event', name: 'review', channelId: parsedChannel.data, id: `review:${now}`, timestamp: now, from: { id: userId } };
+      await redis.enqueueEvent(k.inbox, k.inboxData, k.seen, k.contact, activity.id, now, JSON.stringify(activity), '0');
+      await redis.zadd(keys.due, now, rid);
+      this.kick(rid);
     }
   }
 

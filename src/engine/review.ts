@@ -107,3 +107,13 @@ export function drawItems(state: ResidentState, bank: ReadonlyMap<string, QuizIt
   const tail = shuffled(picked.filter((i) => !due.has(i.id)), random);
   return [...head, ...tail].map((i) => i.id);
 }
+
+/** When the resident's next quiz-bank review falls due, if any: when a follow-up could be offered. */
+export function nextReviewAt(state: ResidentState, bank: ReadonlyMap<string, QuizItem>): number | undefined {
+  let next: number | undefined;
+  for (const [key, h] of Object.entries(state.quiz)) {
+    if (!key.startsWith('bank/') || h.due === undefined || !bank.has(key.slice(5))) continue;
+    if (next === undefined || h.due < next) next = h.due;
+  }
+  return next;
+}

@@ -18,7 +18,11 @@ import type { Env, Input, StepResult } from './types.js';
 /** After this long away, "tiếp"/"continue" shows the step again instead of skipping past it. */
 export const WELCOME_BACK_AFTER_MS = 6 * 60 * 60 * 1000;
 
+/** A review reminder is not sent to someone who was chatting this recently: it would interrupt. */
+export const REMINDER_QUIET_MS = 30 * 60 * 1000;
+
 export function step(flows: FlowSet, prior: ResidentState | null, input: Input, env: Env): StepResult {
+  if (input.type === 'reminder') return remind(flows, prior, env);
   const isNew = prior === null;
   const state: ResidentState = prior ? structuredClone(prior) : newResident(env.now, env.defaultLocale, env.newId());
   const away = env.now - state.lastActive;
@@ -37,13 +41,29 @@ export function step(flows: FlowSet, prior: ResidentState | null, input: Input, 
   return { replies: turn.replies, state: turn.state, events: turn.events };
 }
 
+/** A short follow-up offering the due reviews; says nothing when there is nothing due or the resident is busy. */
+function remind(flows: FlowSet, prior: ResidentState | null, env: Env): StepResult {
+  if (!prior || env.now - prior.lastActive < REMINDER_QUIET_MS) return { replies: [], state: prior, events: [] };
+  const turn = new Turn(flows, env, structuredClone(prior));
+  const due = turn.reviewsDue();
+  if (due === 0) return { replies: [], state: prior, events: [] };
+  turn.say(turn.t('review.reminder', { count: due, name: turn.state.name ?? turn.t('default_name') }), {
+    choices: [
+      { payload: makePayload.command('review'), label: turn.t('review.now') },
+      { payload: makePayload.command('menu'), label: turn.t('buttons.menu') },
+    ],
+  });
+  turn.emit({ type: 'review_reminded', due });
+  return { replies: turn.replies, state: turn.state, events: turn.events };
+}
+
 interface TurnFacts {
   isNew: boolean;
   away: number;
 }
 
 /** Returns true when the resident's data is to be deleted. */
-function dispatch(turn: Turn, input: Input, facts: TurnFacts): boolean {
+function dispatch(turn: Turn, input: Exclude<Input, { type: 'reminder' }>, facts: TurnFacts): boolean {
   if (input.type === 'start') {
     if (turn.state.current && !facts.isNew) turn.resume('continue.welcome_back');
     else turn.showMenu();

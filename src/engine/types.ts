@@ -23,7 +23,9 @@ export type Input =
   | { type: 'text'; text: string }
   | { type: 'payload'; payload: string }
   /** First contact or "Get started"; `ref` is a referral code when there is one. */
-  | { type: 'start'; ref?: string };
+  | { type: 'start'; ref?: string }
+  /** Not from the resident: quiz items are due for review and the platform lets us write now. */
+  | { type: 'reminder' };
 
 export type EngineEvent =
   | { type: 'resident_joined' }
@@ -35,7 +37,8 @@ export type EngineEvent =
   | { type: 'lesson_moved'; flowId: string; fromStep: string; toStep: string | null }
   | { type: 'language_changed'; locale: Locale }
   | { type: 'input_not_understood'; where: string }
-  | { type: 'data_deleted' };
+  | { type: 'data_deleted' }
+  | { type: 'review_reminded'; due: number };
 
 /** System strings, from i18next; injected so the engine stays pure and testable. */
 export interface Texts {

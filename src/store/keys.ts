@@ -28,6 +28,12 @@ export interface Keys {
   due: string;
   /** Stream of analytics events (anonymous ids only). */
   events: string;
+  /** Sorted set: residents with quiz items due for review, scored by when a follow-up may be offered. */
+  followups: string;
+  /** String: the Zalo OA token pair (JSON), shared by every process of this bot. */
+  zaloToken: string;
+  /** String: the process refreshing the Zalo token pair now (`SET NX PX`), with an expiry. */
+  zaloTokenLock: string;
 }
 
 export function createKeys(prefix: string): Keys {
@@ -48,5 +54,8 @@ export function createKeys(prefix: string): Keys {
     },
     due: `${prefix}due`,
     events: `${prefix}events`,
+    followups: `${prefix}followups`,
+    zaloToken: `${prefix}zalo:token`,
+    zaloTokenLock: `${prefix}zalo:token-lock`,
   };
 }

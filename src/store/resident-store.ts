@@ -81,6 +81,15 @@ export class ResidentStore {
     await pipeline.exec();
   }
 
+  /**
+   * Remember when to offer this resident a review follow-up (`at`), or forget it. Outside the
+   * resident's slot like the events: a lost entry only means the review waits for their return.
+   */
+  async scheduleFollowup(residentId: string, at: number | undefined): Promise<void> {
+    if (at === undefined) await this.redis.zrem(this.keys.followups, residentId);
+    else await this.redis.zadd(this.keys.followups, at, residentId);
+  }
+
   private parse(doc: string): ResidentState | null {
     let json: unknown;
     try {

@@ -115,3 +115,24 @@ describe('a resident practising, then coming back', () => {
     expect(r.state!.current!.total).toBe(1);
   });
 });
+
+describe('the review follow-up turn', () => {
+  it('offers the due reviews, but not to a resident who was just chatting, nor with nothing due; it is not activity', () => {
+    const r = new Resident(fixtureFlows('practice.yaml'));
+    r.tap('l:practice');
+    answer(r, false);
+    const lastActive = r.state!.lastActive;
+    r.send({ type: 'reminder' }, 10 * 60_000);
+    expect(r.last.replies).toEqual([]);
+    r.send({ type: 'reminder' }, 7 * HOUR);
+    expect(r.said).toContain('Có 1 tin nhắn mẫu hôm trước bạn nhầm');
+    expect(r.last.replies[0]!.choices!.map((c) => c.payload)).toEqual(['c:review', 'c:menu']);
+    expect(r.last.events.map((e) => e.type)).toEqual(['review_reminded']);
+    expect(r.state!.lastActive).toBe(lastActive);
+
+    const fresh = new Resident(fixtureFlows('practice.yaml'));
+    fresh.tap('l:practice');
+    fresh.send({ type: 'reminder' }, 7 * HOUR);
+    expect(fresh.last.replies).toEqual([]);
+  });
+});

@@ -1,0 +1,104 @@
+/**
+ * Review follow-ups: a quiz item answered wrongly through Messenger is offered again as a short
+ * follow-up when it falls due, if the platform's messaging window still allows it, and only once.
+ * Real app and Redis; the Graph API faked with nock; the server's clock is moved by the test.
+ */
+import nock from 'nock';
+import { createHmac, randomInt } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REVIEW_GAPS_MS } from '../../src/engine/review.js';
+import { createKeys } from '../../src/store/keys.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+const ENV = {
+  MESSENGER_APP_SECRET: 'followup-app-secret',
+  MESSENGER_PAGE_ACCESS_TOKEN: 'EAAfollowup-token',
+  MESSENGER_GRAPH_URL: 'http://graph.followup.test/v25.0',
+  PUBLIC_BASE_URL: 'https://bot.example.test',
+};
+const HOUR = 3_600_000;
+const sent: { psid: string; text: string }[] = [];
+let now = Date.now();
+let server: TestServer;
+
+beforeAll(async () => {
+  nock('http://graph.followup.test')
+    .persist()
+    .post('/v25.0/me/messages')
+    .query(true)
+    .reply(200, (_uri, body) => {
+      const b = body as { recipient: { id: string }; message?: { text?: string } };
+      if (b.message?.text) sent.push({ psid: b.recipient.id, text: b.message.text });
+      return { recipient_id: b.recipient.id, message_id: `m_${sent.length}` };
+    });
+  server = await startTestServer({ flowsDir: 'test/fixtures/flows', env: ENV, clock: () => now, sweepMs: 3_600_000 });
+});
+afterAll(async () => {
+  await server.close();
+  nock.cleanAll();
+});
+
+async function tap(psid: string, payload: string): Promise<void> {
+  const body = Buffer.from(JSON.stringify({
+    object: 'page',
+    entry: [{ id: '1', time: now, messaging: [{ sender: { id: psid }, recipient: { id: '1' }, timestamp: now, message: { mid: `m-${randomInt(1e9)}`, text: payload, quick_reply: { payload } } }] }],
+  }));
+  const res = await fetch(`${server.url}/webhooks/messenger`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${createHmac('sha256', ENV.MESSENGER_APP_SECRET).update(body).digest('hex')}` },
+    body: new Uint8Array(body),
+  });
+  expect(res.status).toBe(200);
+  await server.app.processor.idle();
+}
+
+const textsTo = (psid: string) => sent.filter((s) => s.psid === psid).map((s) => s.text).join('\n');
+const followups = () => server.redis.zrange(createKeys(server.prefix).followups, 0, -1, 'WITHSCORES');
+
+/** A resident answers the one prize question wrongly; returns their PSID. */
+async function missOne(): Promise<string> {
+  const psid = `${randomInt(1e7, 1e8)}${randomInt(1e7, 1e8)}`;
+  await tap(psid, 'l:prize-only');
+  expect(textsTo(psid)).toContain('Bạn trúng tivi');
+  await tap(psid, 'o:one.0:1');
+  expect(textsTo(psid)).toContain('❌ Chưa đúng.');
+  return psid;
+}
+
+describe('review follow-ups', () => {
+  it('offered once when the item falls due inside the 24-hour window', async () => {
+    const psid = await missOne();
+    const answeredAt = now;
+    expect(await followups()).toEqual(expect.arrayContaining([`messenger:${psid}`, String(answeredAt + REVIEW_GAPS_MS[1]!)]));
+
+    now += 5 * HOUR;
+    await server.app.processor.sweep();
+    await server.app.processor.idle();
+    expect(textsTo(psid)).not.toContain('tin nhắn mẫu hôm trước bạn nhầm');
+
+    now += 2 * HOUR;
+    await server.app.processor.sweep();
+    await server.app.processor.idle();
+    expect(textsTo(psid)).toContain('Có 1 tin nhắn mẫu hôm trước bạn nhầm');
+    expect(await followups()).not.toContain(`messenger:${psid}`);
+
+    const count = sent.filter((s) => s.psid === psid).length;
+    now += HOUR;
+    await server.app.processor.sweep();
+    await server.app.processor.idle();
+    expect(sent.filter((s) => s.psid === psid)).toHaveLength(count);
+  });
+
+  it('not sent when the messaging window has closed; the review waits for the resident to return', async () => {
+    const psid = await missOne();
+    const before = sent.filter((s) => s.psid === psid).length;
+    now += 25 * HOUR;
+    await server.app.processor.sweep();
+    await server.app.processor.idle();
+    expect(sent.filter((s) => s.psid === psid)).toHaveLength(before);
+    expect(await followups()).not.toContain(`messenger:${psid}`);
+
+    await tap(psid, 'c:menu');
+    expect(textsTo(psid)).toContain('Có 1 tin nhắn mẫu bạn từng nhầm');
+  });
+});
