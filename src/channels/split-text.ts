@@ -103,3 +103,10 @@ export function ellipsize(text: string, max: number): string {
   if (t.length <= max) return t;
   return t.slice(0, hardCut(t, max - 1)).trimEnd() + '…';
 }
+
+/** The reply's text with its link, if any, as a last line that every chat app makes tappable. */
+export function textWithLink(reply: { text: string; link?: { url: string; label: string } | undefined }): string {
+  if (!reply.link) return reply.text;
+  const line = `👉 ${reply.link.label}: ${reply.link.url}`;
+  return reply.text.trim() ? `${reply.text.trimEnd()}\n\n${line}` : line;
+}

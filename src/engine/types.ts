@@ -17,6 +17,8 @@ export interface Reply {
   /** Path under the flows folder (`media/x.png`); channels turn it into a public URL. */
   image?: string;
   choices?: Choice[];
+  /** A web page to open (an official site, a coach's link); channels show it as a button or a tappable line. */
+  link?: { url: string; label: string };
 }
 
 export type Input =

@@ -22,6 +22,7 @@ type Path = (string | number)[];
 /** Every LocalText in a step with its path, for translation, variable and length checks. */
 function textsOf(step: Step, at: Path): { path: Path; text: LocalText; label?: boolean }[] {
   const out: { path: Path; text: LocalText; label?: boolean }[] = [{ path: [...at, 'text'], text: step.text }];
+  if (step.kind === 'message' && step.link) out.push({ path: [...at, 'link', 'label'], text: step.link.label, label: true });
   if (step.kind === 'choice' || step.kind === 'quiz') {
     step.options.forEach((o, i) => {
       out.push({ path: [...at, 'options', i, 'label'], text: o.label, label: true });

@@ -60,6 +60,14 @@ export const MessageStep = z
     kind: z.literal('message'),
     text: LocalText,
     image: image.optional(),
+    link: z
+      .object({
+        url: z.string().regex(/^https:\/\/[^\s]+$/, 'an https:// address').max(500),
+        label: LocalText.describe('What the link opens, within 20 characters, e.g. "Cổng Dịch vụ công".'),
+      })
+      .strict()
+      .optional()
+      .describe('A web page to open, shown as a tappable line under the text.'),
     next: next.optional(),
     wait: z.boolean().default(true).describe('Wait for "next" before going on (default). false shows the next step at once.'),
   })

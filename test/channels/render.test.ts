@@ -76,6 +76,14 @@ describe('renderMessenger', () => {
     expect(messenger({ text: 'Xin chào bạn!' })).toEqual([{ text: 'Xin chào bạn!' }]);
   });
 
+  it('a link becomes a last, tappable line, before the buttons', () => {
+    const link = { url: 'https://dichvucong.gov.vn', label: 'Cổng Dịch vụ công' };
+    expect(messenger({ text: 'Mở cổng.', link, choices: [{ payload: 'n:a', label: 'Tiếp' }] })).toEqual([
+      { text: 'Mở cổng.\n\n👉 Cổng Dịch vụ công: https://dichvucong.gov.vn', quick_replies: [{ content_type: 'text', title: 'Tiếp', payload: 'n:a' }] },
+    ]);
+    expect(zalo({ text: 'Mở cổng.', link })).toEqual([{ text: 'Mở cổng.\n\n👉 Cổng Dịch vụ công: https://dichvucong.gov.vn' }]);
+  });
+
   it('splits long text into parts ≤ 2000 and puts the quick replies on the last part', () => {
     const text = `${sentences(15)}\n\n${sentences(15)}`;
     const out = messenger({ text, choices: [choice('n:intro', 'Tiếp tục')] });

@@ -26,6 +26,8 @@ const Turn = z
     /** Exact labels of the last reply's buttons. */
     choices: z.array(z.string()).optional(),
     image: z.string().optional(),
+    /** The link the last reply carries. */
+    link: z.object({ url: z.string(), label: z.string() }).optional(),
     /** Event types, in order, exactly. */
     events: z.array(z.string()).optional(),
     /** A subset of the state afterwards (`null` = deleted). */
@@ -57,6 +59,7 @@ describe('dialogue cases', () => {
         }
         for (const s of t.notSays) expect(r.said, where).not.toContain(s);
         if (t.choices) expect(r.choices, where).toEqual(t.choices);
+        if (t.link) expect(r.last.replies.at(-1)?.link, where).toEqual(t.link);
         if (t.image) expect(r.last.replies.some((x) => x.image === t.image), where).toBe(true);
         if (t.events) expect(r.last.events.map((e) => e.type), where).toEqual(t.events);
         if (t.state === null) expect(r.state, where).toBeNull();

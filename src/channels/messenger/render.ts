@@ -3,7 +3,7 @@
  * (shared/platforms.md §2.7). Pure: no I/O, the image URL comes from the caller.
  */
 import type { Choice, Reply } from '../../engine/types.js';
-import { ellipsize, normalizeText, splitText, withNumberedList } from '../split-text.js';
+import { ellipsize, normalizeText, splitText, textWithLink, withNumberedList } from '../split-text.js';
 import { MESSENGER_LIMITS as L, type MessengerMessage, type MessengerQuickReply } from './types.js';
 
 export type { MessengerMessage } from './types.js';
@@ -40,7 +40,8 @@ export function renderMessengerWithStyle(
   }
   const choices = reply.choices ?? [];
   const labels = choices.map((c) => normalizeText(c.label).trim());
-  const parts = splitText(reply.text, L.text);
+  const text = textWithLink(reply);
+  const parts = splitText(text, L.text);
   const last = parts.at(-1);
 
   if (choices.length === 0) {
@@ -73,7 +74,7 @@ export function renderMessengerWithStyle(
     return { messages, style: 'button_template' };
   }
 
-  const numbered = splitText(withNumberedList(reply.text, labels), L.text);
+  const numbered = splitText(withNumberedList(text, labels), L.text);
   const quick = choices.slice(0, L.quickReplies).map((c, i) => quickReply(String(i + 1), c));
   messages.push(...numbered.slice(0, -1).map((text) => ({ text })));
   messages.push({ text: numbered.at(-1)!, quick_replies: quick });

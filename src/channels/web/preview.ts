@@ -23,6 +23,7 @@ export function previewReplies(replies: WebReply[]): { messenger: MessengerMessa
     text: r.text,
     ...(r.imageUrl ? { image: r.imageUrl } : {}),
     ...(r.choices?.length ? { choices: r.choices } : {}),
+    ...(r.link ? { link: r.link } : {}),
   }));
   return {
     messenger: neutral.flatMap((r) => renderMessenger(r, same)),

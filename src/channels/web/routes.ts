@@ -52,5 +52,6 @@ export function toWebReply(reply: Reply, mediaUrl: (path: string) => string): We
     text: reply.text,
     ...(reply.image ? { imageUrl: mediaUrl(reply.image) } : {}),
     ...(reply.choices?.length ? { choices: reply.choices } : {}),
+    ...(reply.link ? { link: reply.link } : {}),
   };
 }

@@ -13,6 +13,7 @@ export const WebReply = z
     text: z.string().max(20_000),
     imageUrl: z.string().min(1).max(2000).optional(),
     choices: z.array(WebChoice).max(50).optional(),
+    link: z.object({ url: z.string().url().max(2000), label: z.string().min(1).max(200) }).strict().optional(),
   })
   .strict();
 export type WebReply = z.infer<typeof WebReply>;

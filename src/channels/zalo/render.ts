@@ -3,7 +3,7 @@
  * limits (shared/platforms.md §1.6). Pure: no I/O, the image URL comes from the caller.
  */
 import type { Reply } from '../../engine/types.js';
-import { normalizeText, splitText, withNumberedList } from '../split-text.js';
+import { normalizeText, splitText, textWithLink, withNumberedList } from '../split-text.js';
 import { ZALO_LIMITS as L, type ZaloButton, type ZaloMessage } from './types.js';
 
 export type { ZaloMessage } from './types.js';
@@ -38,7 +38,8 @@ export function renderZaloWithStyle(
 ): { messages: ZaloMessage[]; style: ZaloChoiceStyle } {
   const choices = reply.choices ?? [];
   const labels = choices.map((c) => normalizeText(c.label).trim());
-  let parts = splitText(reply.text, L.text);
+  const text = textWithLink(reply);
+  let parts = splitText(text, L.text);
   let buttons: ZaloButton[] = [];
   let style: ZaloChoiceStyle = 'none';
 
@@ -47,7 +48,7 @@ export function renderZaloWithStyle(
       buttons = choices.map((c, i) => ({ title: labels[i]!, type: 'oa.query.hide', payload: c.payload }));
       style = 'buttons';
     } else {
-      parts = splitText(withNumberedList(reply.text, labels), L.text);
+      parts = splitText(withNumberedList(text, labels), L.text);
       if (choices.length <= L.buttons) {
         buttons = choices.map((c, i) => ({ title: String(i + 1), type: 'oa.query.hide', payload: c.payload }));
         style = 'numbered_buttons';

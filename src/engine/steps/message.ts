@@ -14,6 +14,7 @@ export const message: StepBehaviour<Message> = {
     return {
       text: turn.text(step.text),
       ...(step.image ? { image: step.image } : {}),
+      ...(step.link ? { link: { url: step.link.url, label: turn.text(step.link.label) } } : {}),
       ...(step.wait ? { choices: [{ payload: payload.next(step.id), label: turn.t('buttons.next') }] } : {}),
     };
   },

@@ -233,6 +233,7 @@ function botBubble(reply) {
     { class: 'bubble bot', 'data-testid': 'bot-bubble' },
     reply.imageUrl ? picture(reply.imageUrl) : null,
     reply.text ? el('div', { class: 'text', text: reply.text }) : null,
+    reply.link ? el('a', { class: 'link', href: reply.link.url, target: '_blank', rel: 'noopener noreferrer', 'data-testid': 'link', text: `👉 ${reply.link.label}` }) : null,
   );
 }
 
