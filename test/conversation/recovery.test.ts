@@ -76,7 +76,7 @@ const to = (psid: string) => sent.filter((s) => s.psid === psid);
 const keys = createKeys(prefix);
 
 describe('a process stopping with replies committed but not sent', () => {
-  it('the next process sends them, once, in order, once the crashed process's lease has lapsed', async () => {
+  it("the next process sends them, once, in order, once the crashed process's lease has lapsed", async () => {
     // Process A cannot reach Meta (nothing listens there): it commits the turn, keeps the replies in the outbox, and dies.
     const a = await start('http://127.0.0.1:9/v25.0');
     const psid = `${randomInt(1e7, 1e8)}${randomInt(1e7, 1e8)}`;
