@@ -3,7 +3,7 @@
  * and on wrong ones, down every branch; every picture referenced exists and every picture file is
  * used; no warnings (so every text has vi and en) and nothing over the platforms' limits.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FlowSet } from '../../src/engine/flowset.js';
@@ -120,5 +120,13 @@ describe('pictures and texts', () => {
     for (const f of used) expect(existsSync(join(FLOWS, f)), f).toBe(true);
     const svgs = readdirSync(join(FLOWS, 'media/src')).filter((f) => f.endsWith('.svg'));
     for (const svg of svgs) expect(existsSync(join(FLOWS, 'media', svg.replace(/\.svg$/, '.png'))), svg).toBe(true);
+  });
+});
+
+describe('the README', () => {
+  it('lists every shipped lesson in its lessons table', () => {
+    const readme = readFileSync(join(FLOWS, '..', 'README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf('## The lessons'), readme.indexOf('## Writing a lesson'));
+    for (const c of lessons.list) expect(table, c.flow.id).toContain(`| \`${c.flow.id}\` |`);
   });
 });
