@@ -122,6 +122,11 @@ describe('toInbound', () => {
 });
 
 describe('renderBotFramework', () => {
+  it('a link becomes a last, tappable line of the text', () => {
+    const [first] = renderBotFramework({ text: 'Mở cổng.', link: { url: 'https://dichvucong.gov.vn', label: 'Cổng DVC' } }, (p) => `https://x/${p}`);
+    expect(first).toMatchObject({ text: 'Mở cổng.\n\n👉 Cổng DVC: https://dichvucong.gov.vn' });
+  });
+
   it('text with choices: one plain message with postBack suggested actions (title = label, value = payload)', () => {
     expect(renderBotFramework({ text: 'Chọn bài', choices: [{ payload: 'l:password-otp', label: 'Mật khẩu' }, { payload: 'c:help', label: ' Hướng dẫn ' }] }, url)).toEqual([
       {

@@ -3,7 +3,7 @@
  * comes from the caller.
  */
 import type { Reply } from '../../engine/types.js';
-import { normalizeText, splitText } from '../split-text.js';
+import { normalizeText, splitText, textWithLink } from '../split-text.js';
 import { BOT_FRAMEWORK_TEXT_LIMIT, type BotFrameworkAttachment, type BotFrameworkMessage } from './types.js';
 
 /**
@@ -24,7 +24,7 @@ export function renderBotFramework(reply: Reply, imageUrl: (path: string) => str
   const messages: BotFrameworkMessage[] = [];
   if (reply.image) messages.push({ type: 'message', attachments: [imageAttachment(reply.image, imageUrl)] });
 
-  const parts = splitText(reply.text, BOT_FRAMEWORK_TEXT_LIMIT);
+  const parts = splitText(textWithLink(reply), BOT_FRAMEWORK_TEXT_LIMIT);
   const actions = (reply.choices ?? []).map((c, i) => ({
     type: 'postBack' as const,
     title: normalizeText(c.label).trim() || String(i + 1),
