@@ -16,9 +16,11 @@ export interface FlowSet {
   bank: ReadonlyMap<string, QuizItem>;
   /** The first lesson with a quiz-draw step: where "review" and "practise this scam type" lead. */
   practiceFlowId?: string;
+  /** Pictures that have an English variant (`media/x.png` when `media/x.en.png` exists). */
+  englishImages: ReadonlySet<string>;
 }
 
-export function compileFlows(flows: readonly Flow[], bank: readonly QuizItem[] = []): FlowSet {
+export function compileFlows(flows: readonly Flow[], bank: readonly QuizItem[] = [], englishImages: Iterable<string> = []): FlowSet {
   const list = flows
     .map((flow) => ({
       flow,
@@ -31,8 +33,18 @@ export function compileFlows(flows: readonly Flow[], bank: readonly QuizItem[] =
     byId: new Map(list.map((c) => [c.flow.id, c] as const)),
     list,
     bank: new Map(bank.map((item) => [item.id, item] as const)),
+    englishImages: new Set(englishImages),
     ...(practice ? { practiceFlowId: practice.flow.id } : {}),
   };
+}
+
+/** The picture to show in `locale`: `media/x.en.png` for English where the text in the picture matters. */
+export function imageFor(flows: FlowSet, image: string, locale: string): string {
+  return locale === 'en' && flows.englishImages.has(image) ? englishVariant(image) : image;
+}
+
+export function englishVariant(image: string): string {
+  return image.replace(/\.(png|jpe?g)$/i, '.en.$1');
 }
 
 /** The step after `index` when a step has no explicit `next`. */

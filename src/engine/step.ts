@@ -5,7 +5,7 @@
  * @example
  * const { replies, state } = step(flows, null, { type: 'text', text: 'xin chào' }, env);
  */
-import type { FlowSet } from './flowset.js';
+import { imageFor, type FlowSet } from './flowset.js';
 import { matchCommand, matchOption, saysWord, type Command } from './match.js';
 import { normalizeAnswer } from './normalize.js';
 import { parsePayload, payload as makePayload, type Payload } from './payloads.js';
@@ -38,7 +38,8 @@ export function step(flows: FlowSet, prior: ResidentState | null, input: Input, 
 
   const deleted = dispatch(turn, input, { isNew, away });
   if (deleted) return { replies: turn.replies, state: null, events: turn.events };
-  return { replies: turn.replies, state: turn.state, events: turn.events };
+  const replies = turn.replies.map((r) => (r.image ? { ...r, image: imageFor(flows, r.image, turn.state.locale) } : r));
+  return { replies, state: turn.state, events: turn.events };
 }
 
 /** A short follow-up offering the due reviews; says nothing when there is nothing due or the resident is busy. */

@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { FlowSet } from '../../src/engine/flowset.js';
+import { englishVariant, type FlowSet } from '../../src/engine/flowset.js';
 import { step } from '../../src/engine/step.js';
 import type { ResidentState } from '../../src/engine/state.js';
 import type { Reply } from '../../src/engine/types.js';
@@ -111,6 +111,7 @@ describe('pictures and texts', () => {
   it('every picture file is used by a lesson or a quiz item, and every SVG source has its PNG', () => {
     const used = new Set<string>();
     for (const c of lessons.list) for (const s of c.steps) if (s.image) used.add(s.image);
+    for (const image of lessons.englishImages) used.add(englishVariant(image));
     for (const id of lessons.bank.keys()) for (const l of ['vi', 'en'] as const) used.add(quizItemImage(id, l));
     const files = [
       ...readdirSync(join(FLOWS, 'media')).filter((f) => f.endsWith('.png')).map((f) => `media/${f}`),
