@@ -30,6 +30,12 @@ export interface Keys {
   events: string;
   /** Sorted set: residents with quiz items due for review, scored by when a follow-up may be offered. */
   followups: string;
+  /** String: one coach/official/admin account (JSON). All account keys share the `{accounts}` tag. */
+  account(id: string): string;
+  /** String: account id, by the SHA-256 of its bearer token. */
+  accountToken(tokenHash: string): string;
+  /** Set: every account id. */
+  accounts: string;
   /** String: the Zalo OA token pair (JSON), shared by every process of this bot. */
   zaloToken: string;
   /** String: the process refreshing the Zalo token pair now (`SET NX PX`), with an expiry. */
@@ -55,6 +61,9 @@ export function createKeys(prefix: string): Keys {
     due: `${prefix}due`,
     events: `${prefix}events`,
     followups: `${prefix}followups`,
+    account: (id) => `${prefix}{accounts}:account:${id}`,
+    accountToken: (hash) => `${prefix}{accounts}:token:${hash}`,
+    accounts: `${prefix}{accounts}:all`,
     zaloToken: `${prefix}zalo:token`,
     zaloTokenLock: `${prefix}zalo:token-lock`,
   };
