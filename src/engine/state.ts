@@ -68,6 +68,16 @@ export const ResidentState = z.object({
   quiz: z.record(z.string(), QuizHistory).default({}),
   /** The last quiz-bank item asked, so the next draw never starts with it. */
   lastQuizItem: z.string().optional(),
+  /** Coaches who sent this resident a lesson link (account ids, first first). */
+  coaches: z.array(z.string()).max(20).default([]),
+  /** How the resident first arrived through a link: its code and place in a sharing chain (0 = from a coach). */
+  arrivedBy: z.object({ code: z.string(), depth: z.number().int().min(0), coachId: z.string().optional() }).optional(),
+  /** May the coaches who sent links see this resident's progress? Asked once; changed with a command. */
+  consent: z.object({ follow: z.boolean(), at: z.number() }).optional(),
+  /** Lessons a link brought while another was in progress, to start after it. */
+  queue: z.array(z.string()).max(10).default([]),
+  /** A referral waiting for the consent answer before its lesson starts. */
+  pendingLesson: z.string().optional(),
 });
 export type ResidentState = z.infer<typeof ResidentState>;
 
@@ -86,5 +96,7 @@ export function newResident(now: number, locale: Locale, anonId: string): Reside
     paused: {},
     completed: {},
     quiz: {},
+    coaches: [],
+    queue: [],
   };
 }

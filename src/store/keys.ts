@@ -36,6 +36,16 @@ export interface Keys {
   accountToken(tokenHash: string): string;
   /** Set: every account id. */
   accounts: string;
+  /** Hash: a lesson link (`data` JSON, `uses` counter). */
+  link(code: string): string;
+  /** Sorted set: a coach's link codes, by creation time. */
+  coachLinks(coachId: string): string;
+  /** Sorted set: residents a coach reached (resident id → first arrival), for the coach view. */
+  coachResidents(coachId: string): string;
+  /** Hash: a coach's ripple counts (`neighbours`, `deepest`). */
+  coachRipple(coachId: string): string;
+  /** Hash: ripple counts per area (`<province>/<district>/<commune>` → neighbours reached). */
+  areaRipple: string;
   /** String: the Zalo OA token pair (JSON), shared by every process of this bot. */
   zaloToken: string;
   /** String: the process refreshing the Zalo token pair now (`SET NX PX`), with an expiry. */
@@ -64,6 +74,11 @@ export function createKeys(prefix: string): Keys {
     account: (id) => `${prefix}{accounts}:account:${id}`,
     accountToken: (hash) => `${prefix}{accounts}:token:${hash}`,
     accounts: `${prefix}{accounts}:all`,
+    link: (code) => `${prefix}link:${code}`,
+    coachLinks: (coachId) => `${prefix}coach:${coachId}:links`,
+    coachResidents: (coachId) => `${prefix}coach:${coachId}:residents`,
+    coachRipple: (coachId) => `${prefix}coach:${coachId}:ripple`,
+    areaRipple: `${prefix}ripple:areas`,
     zaloToken: `${prefix}zalo:token`,
     zaloTokenLock: `${prefix}zalo:token-lock`,
   };
