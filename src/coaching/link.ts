@@ -7,10 +7,11 @@
  * Codes are "HS" + 6 characters without look-alikes (no 0/O, 1/I/L), so they can be read aloud
  * and typed on a phone: `HS7K3P9Q`, also accepted as `hs-7k3p9q` or `HS 7K3P9Q`.
  */
-import { createHash, randomInt } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { z } from 'zod';
+import { CODE_ALPHABET } from '../engine/share.js';
 
-export const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+export { CODE_ALPHABET, shareCode } from '../engine/share.js';
 const BODY = `[${CODE_ALPHABET}]{6}`;
 /** A code inside any text (case-insensitive, with an optional space or dash after HS). */
 const IN_TEXT = new RegExp(`(?:^|[^A-Za-z0-9])HS[\\s-]?(${BODY})(?![A-Za-z0-9])`, 'i');
@@ -27,14 +28,6 @@ export function findCode(text: string): string | undefined {
 export function newCode(): string {
   let body = '';
   for (let i = 0; i < 6; i++) body += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
-  return `HS${body}`;
-}
-
-/** A resident's own link for a lesson: the same code each time, so sharing twice gives one link. */
-export function shareCode(anonId: string, lessonId: string): string {
-  const digest = createHash('sha256').update(`share:${anonId}:${lessonId}`).digest();
-  let body = '';
-  for (let i = 0; i < 6; i++) body += CODE_ALPHABET[digest[i]! % CODE_ALPHABET.length];
   return `HS${body}`;
 }
 

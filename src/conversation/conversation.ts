@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { Locale } from '../flows/schema.js';
 import type { FlowSet } from '../engine/flowset.js';
 import { nextReviewAt } from '../engine/review.js';
+import { forgetInCoachLists, recordReferralEvents, withReferral, type ReferralDeps } from './referrals.js';
 import { step } from '../engine/step.js';
 import type { Input, Reply, Texts } from '../engine/types.js';
 import { errorFields, type Logger } from '../log.js';
@@ -23,6 +24,8 @@ export interface InboundMessage {
   messageId?: string | undefined;
   input: Input;
   displayName?: string | undefined;
+  /** The address this resident reaches the bot at, when the channel knows better than the config (web). */
+  publicUrl?: string | undefined;
 }
 
 export interface TurnOutcome {
@@ -39,6 +42,10 @@ export interface ConversationDeps {
   log: Logger;
   clock?: () => number;
   newId?: () => string;
+  /** Lesson links and coaches' bookkeeping; without it, codes are treated as ordinary text. */
+  referrals?: ReferralDeps;
+  /** The bot's public address, for residents' own lesson links. */
+  publicUrl?: string;
 }
 
 const MAX_ATTEMPTS = 8;
@@ -63,16 +70,19 @@ export function createConversation(deps: ConversationDeps): Conversation {
   const newId = deps.newId ?? randomUUID;
   return {
     async handle(message, options = {}) {
+      const input = deps.referrals ? await withReferral(message.input, deps.referrals.links) : message.input;
+      const publicUrl = message.publicUrl ?? deps.publicUrl;
       for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
         const loaded = await deps.store.load(message.residentId, message.messageId);
         if (loaded.previousReplies) return { replies: loaded.previousReplies, duplicate: true };
         const now = clock();
-        const result = step(deps.flows, loaded.state, message.input, {
+        const result = step(deps.flows, loaded.state, input, {
           now,
           texts: deps.texts,
           newId,
           defaultLocale: deps.defaultLocale,
           ...(message.displayName ? { displayName: message.displayName } : {}),
+          ...(publicUrl ? { publicUrl } : {}),
         });
         const outbox = options.outbox ? options.outbox(result.replies) : [];
         const commit = await deps.store.commit(
@@ -85,6 +95,13 @@ export function createConversation(deps: ConversationDeps): Conversation {
             deps.store.recordEvents(anonId, result.events, now).catch((err: unknown) => {
               deps.log.warn('analytics events not recorded', errorFields(err));
             });
+          }
+          if (deps.referrals) {
+            const referrals = deps.referrals;
+            const after = result.state
+              ? recordReferralEvents(referrals, message.residentId, result.state.anonId, result.events, now)
+              : forgetInCoachLists(referrals, message.residentId, loaded.state?.coaches ?? []);
+            after.catch((err: unknown) => deps.log.warn('coach bookkeeping not recorded', errorFields(err)));
           }
           if (canFollowUp(message.residentId)) {
             // Only a future due time: once it has passed, the follow-up was offered (or the resident is here).

@@ -13,7 +13,11 @@ export type Payload =
   | { type: 'language'; locale: 'vi' | 'en' }
   | { type: 'delete'; confirm: boolean }
   /** Practise the quiz-bank items of one scam type (from an alert or a coach's link). */
-  | { type: 'practice'; scamType: string };
+  | { type: 'practice'; scamType: string }
+  /** May coaches see my progress? */
+  | { type: 'consent'; follow: boolean }
+  /** Start this lesson after the current one. */
+  | { type: 'queue'; flowId: string };
 
 export const payload = {
   option: (stepId: string, index: number) => `o:${stepId}:${index}`,
@@ -24,9 +28,11 @@ export const payload = {
   language: (locale: 'vi' | 'en') => `c:lang:${locale}`,
   delete: (confirm: boolean) => `c:delete:${confirm ? 'yes' : 'no'}`,
   practice: (scamType: string) => `t:${scamType}`,
+  consent: (follow: boolean) => `c:follow:${follow ? 'yes' : 'no'}`,
+  queue: (flowId: string) => `q:${flowId}`,
 };
 
-const COMMAND_NAMES = new Set(['menu', 'help', 'continue', 'restart', 'review', 'language', 'pause', 'delete']);
+const COMMAND_NAMES = new Set(['menu', 'help', 'continue', 'restart', 'review', 'follow', 'language', 'pause', 'delete']);
 
 /** Parse a payload; `undefined` for anything we did not make (it is then treated as text). */
 export function parsePayload(raw: string): Payload | undefined {
@@ -43,11 +49,14 @@ export function parsePayload(raw: string): Payload | undefined {
       return b === undefined ? { type: 'skip', stepId: a } : undefined;
     case 'l':
       return b === undefined ? { type: 'lesson', flowId: a } : undefined;
+    case 'q':
+      return b === undefined ? { type: 'queue', flowId: a } : undefined;
     case 't':
       return b === undefined && /^[a-z]+$/.test(a) ? { type: 'practice', scamType: a } : undefined;
     case 'c':
       if (a === 'lang' && (b === 'vi' || b === 'en')) return { type: 'language', locale: b };
       if (a === 'delete' && (b === 'yes' || b === 'no')) return { type: 'delete', confirm: b === 'yes' };
+      if (a === 'follow' && (b === 'yes' || b === 'no')) return { type: 'consent', follow: b === 'yes' };
       if (b === undefined && COMMAND_NAMES.has(a)) return { type: 'command', command: a as Command };
       return undefined;
     default:

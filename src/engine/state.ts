@@ -46,7 +46,7 @@ export const Completion = z.object({
   times: z.number().int().min(1),
 });
 
-export const Screen = z.enum(['menu', 'lesson', 'confirm-delete', 'language']);
+export const Screen = z.enum(['menu', 'lesson', 'confirm-delete', 'language', 'consent']);
 export type Screen = z.infer<typeof Screen>;
 
 export const ResidentState = z.object({

@@ -12,6 +12,7 @@ import { parsePayload, payload as makePayload, type Payload } from './payloads.j
 import { newResident, type ResidentState } from './state.js';
 import type { StepInput } from './steps/behaviour.js';
 import { behaviourOf } from './steps/registry.js';
+import { answerConsent, onReferral, queueLesson, reviewConsent } from './referral.js';
 import { Turn } from './turn.js';
 import type { Env, Input, StepResult } from './types.js';
 
@@ -65,6 +66,10 @@ interface TurnFacts {
 
 /** Returns true when the resident's data is to be deleted. */
 function dispatch(turn: Turn, input: Exclude<Input, { type: 'reminder' }>, facts: TurnFacts): boolean {
+  if (input.type === 'referral') {
+    onReferral(turn, input);
+    return false;
+  }
   if (input.type === 'start') {
     if (turn.state.current && !facts.isNew) turn.resume('continue.welcome_back');
     else turn.showMenu();
@@ -91,6 +96,12 @@ function onPayload(turn: Turn, p: Payload): boolean {
     case 'practice':
       turn.openPractice(p.scamType);
       return false;
+    case 'consent':
+      answerConsent(turn, p.follow);
+      return false;
+    case 'queue':
+      queueLesson(turn, p.flowId);
+      return false;
     default: {
       const current = turn.state.current;
       if (!current || turn.placeId() !== p.stepId) {
@@ -115,6 +126,13 @@ function onText(turn: Turn, text: string, facts: TurnFacts): boolean {
   if (state.screen === 'confirm-delete') {
     if (saysWord(turn.env.texts, 'words.yes', text)) return confirmDelete(turn, true);
     if (!matchCommand(text, turn.env.texts)) return confirmDelete(turn, false);
+  }
+  if (state.screen === 'consent' && !matchCommand(text, turn.env.texts)) {
+    const yes = saysWord(turn.env.texts, 'words.yes', text);
+    if (yes || saysWord(turn.env.texts, 'words.no', text)) {
+      answerConsent(turn, yes);
+      return false;
+    }
   }
   if (state.screen === 'language') {
     const index = matchOption(text, LANGUAGE_OPTIONS, turn.env.texts);
@@ -211,6 +229,9 @@ function runCommand(turn: Turn, command: Command, typed?: string): boolean {
     }
     case 'review':
       turn.openPractice();
+      return false;
+    case 'follow':
+      reviewConsent(turn);
       return false;
     case 'continue':
       if (state.current) turn.resume('lesson.resume');

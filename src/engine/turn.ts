@@ -116,6 +116,7 @@ export class Turn {
   // ── Lessons ─────────────────────────────────────────────────────────────────────────────
 
   openLesson(flowId: string): void {
+    this.state.queue = this.state.queue.filter((id) => id !== flowId);
     const compiled = this.flows.byId.get(flowId);
     if (!compiled) {
       this.showMenu(this.t('lesson.unknown'));

@@ -27,7 +27,19 @@ export type Input =
   /** First contact or "Get started"; `ref` is a referral code when there is one. */
   | { type: 'start'; ref?: string }
   /** Not from the resident: quiz items are due for review and the platform lets us write now. */
-  | { type: 'reminder' };
+  | { type: 'reminder' }
+  /** A lesson link's code (m.me ref, typed on Zalo, the web's ?code=), already looked up by the shell. */
+  | { type: 'referral'; code: string; link?: ReferralLink; invalid?: 'unknown' | 'expired' | 'revoked' };
+
+/** What the engine needs to know of a valid lesson link. */
+export interface ReferralLink {
+  lessonId: string;
+  /** The coach's name as residents should read it; absent for a resident's own share link. */
+  senderName?: string | undefined;
+  coachId?: string | undefined;
+  /** 0 = a coach's link; 1 = shared by someone a coach reached; and so on. */
+  depth: number;
+}
 
 export type EngineEvent =
   | { type: 'resident_joined' }
@@ -40,7 +52,10 @@ export type EngineEvent =
   | { type: 'language_changed'; locale: Locale }
   | { type: 'input_not_understood'; where: string }
   | { type: 'data_deleted' }
-  | { type: 'review_reminded'; due: number };
+  | { type: 'review_reminded'; due: number }
+  | { type: 'referral_used'; code: string; lessonId: string; coachId?: string; depth: number; first: boolean }
+  | { type: 'share_offered'; code: string; lessonId: string; coachId?: string; depth: number }
+  | { type: 'consent_changed'; follow: boolean };
 
 /** System strings, from i18next; injected so the engine stays pure and testable. */
 export interface Texts {
@@ -58,6 +73,8 @@ export interface Env {
   defaultLocale: Locale;
   /** Display name the channel knows, if any. */
   displayName?: string;
+  /** Public address of the bot (for a resident's own lesson link); no share link without it. */
+  publicUrl?: string;
 }
 
 export interface StepResult {

@@ -17,6 +17,15 @@ const Turn = z
     send: z.string().optional(),
     tap: z.string().optional(),
     start: z.boolean().optional(),
+    /** A lesson link as the shell hands it over after looking the code up. */
+    referral: z
+      .object({
+        code: z.string(),
+        link: z.object({ lessonId: z.string(), senderName: z.string().optional(), coachId: z.string().optional(), depth: z.number() }).strict().optional(),
+        invalid: z.enum(['unknown', 'expired', 'revoked']).optional(),
+      })
+      .strict()
+      .optional(),
     /** Milliseconds since the previous turn (default one minute). */
     after: z.number().optional(),
     /** Each string must appear in the replies, in this order. */
@@ -48,7 +57,8 @@ describe('dialogue cases', () => {
       const r = new Resident(flows);
       c.turns.forEach((t, n) => {
         const where = `${file} turn ${n + 1}`;
-        if (t.tap) r.tap(t.tap);
+        if (t.referral) r.send({ type: 'referral', ...t.referral }, t.after);
+        else if (t.tap) r.tap(t.tap);
         else if (t.start) r.send({ type: 'start' }, t.after);
         else r.send(t.send ?? '', t.after);
         let from = 0;

@@ -28,10 +28,12 @@ export function webChannel({ conversation, mediaUrl }: WebChannelDeps): Router {
       sendError(res, 400, 'invalid_request', 'The message is not in the expected form.', describeZodError(parsed.error));
       return;
     }
-    const { userId, text, payload, messageId } = parsed.data;
+    const { userId, text, payload, messageId, ref } = parsed.data;
     const input: Input =
-      payload !== undefined ? { type: 'payload', payload } : text !== undefined ? { type: 'text', text } : { type: 'start' };
-    const outcome = await conversation.handle({ residentId: `web:${userId}`, messageId, input });
+      payload !== undefined ? { type: 'payload', payload } : text !== undefined ? { type: 'text', text } : { type: 'start', ...(ref ? { ref } : {}) };
+    // The simulator has no configured address of its own: share links point where the page was opened.
+    const publicUrl = `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+    const outcome = await conversation.handle({ residentId: `web:${userId}`, messageId, input, publicUrl });
     res.json({ replies: outcome.replies.map((r) => toWebReply(r, mediaUrl)), ...(outcome.duplicate ? { duplicate: true } : {}) });
   });
 

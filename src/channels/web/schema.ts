@@ -31,6 +31,8 @@ export const WebMessageRequest = z
       .regex(/^[A-Za-z0-9_.:-]+$/, 'only letters, digits and _ . : - are allowed'),
     text: z.string().max(4000).optional(),
     payload: z.string().max(1000).optional(),
+    /** With neither text nor payload: the lesson-link code the page was opened with (`/?code=HS7K3P9Q`). */
+    ref: z.string().max(200).optional(),
     messageId: z.string().max(128).optional(),
   })
   .strict();

@@ -2,6 +2,7 @@
 import type { z } from 'zod';
 import type { EndStep } from '../../flows/schema.js';
 import { payload } from '../payloads.js';
+import { endExtras } from '../referral.js';
 import { localize } from '../text.js';
 import type { Choice } from '../types.js';
 import type { StepBehaviour } from './behaviour.js';
@@ -25,8 +26,11 @@ export const end: StepBehaviour<End> = {
       choices.push({ payload: payload.lesson(id), label: title });
     }
     if (titles.length) parts.push(`${turn.t('end.suggest')}\n${titles.join('\n')}`);
+    const extras = endExtras(turn, turn.state.current?.flowId ?? '');
+    parts.push(...extras.lines);
+    if (extras.first && !choices.some((c) => c.payload === extras.first!.payload)) choices.unshift(extras.first);
     choices.push({ payload: payload.command('menu'), label: turn.t('buttons.menu') });
-    return { text: parts.join('\n\n'), ...(step.image ? { image: step.image } : {}), choices };
+    return { text: parts.join('\n\n'), ...(step.image ? { image: step.image } : {}), choices, ...(extras.link ? { link: extras.link } : {}) };
   },
   // An end step is never waited on: the lesson is complete as soon as it is shown.
   answer: () => ({ type: 'unplaced' }),

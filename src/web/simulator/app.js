@@ -166,7 +166,7 @@ async function postJson(url, body) {
 }
 
 /**
- * Send one resident message: `{ text }`, `{ payload, label }` or `{}` (start).
+ * Send one resident message: `{ text }`, `{ payload, label }`, `{ ref }` (start from a lesson link) or `{}` (start).
  * The resident's words stay in the text box until the server has answered.
  */
 async function send(message) {
@@ -180,6 +180,7 @@ async function send(message) {
   const body = { userId: session.userId, messageId: uuid() };
   if (message.payload !== undefined) body.payload = message.payload;
   else if (message.text !== undefined) body.text = message.text;
+  else if (message.ref !== undefined) body.ref = message.ref;
   try {
     const json = await postJson(MESSAGES_URL, body);
     const replies = Array.isArray(json?.replies) ? json.replies : [];
@@ -478,7 +479,12 @@ function init() {
 
   render();
   setView(session.view);
-  if (session.entries.length === 0) void send({});
+  // Opened from a lesson link (/?code=HS7K3P9Q): start with that lesson, once, then tidy the address.
+  const code = new URLSearchParams(location.search).get('code');
+  if (code) {
+    history.replaceState(null, '', location.pathname);
+    void send({ ref: code.slice(0, 40) });
+  } else if (session.entries.length === 0) void send({});
 }
 
 init();
