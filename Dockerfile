@@ -17,6 +17,7 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY flows ./flows
 COPY locales ./locales
+COPY data ./data
 USER node
 EXPOSE 3978
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \

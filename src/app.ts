@@ -12,6 +12,11 @@ import type { Config } from './config.js';
 import { createConversation, type Conversation } from './conversation/conversation.js';
 import { createIntake, type Intake } from './conversation/intake.js';
 import { Processor } from './conversation/processor.js';
+import { loadAreas, type AreaList } from './accounts/areas.js';
+import { AccountStore } from './accounts/store.js';
+import { apiRouter } from './api/router.js';
+import { LinkStore } from './coaching/link-store.js';
+import { coachingPages } from './coaching/pages/routes.js';
 import type { FlowSet } from './engine/flowset.js';
 import type { Texts } from './engine/types.js';
 import { errorHandler, sendError } from './http/errors.js';
@@ -33,6 +38,8 @@ export interface AppDeps {
   clock?: () => number;
   /** How often the processor looks for due work (tests make it fast). */
   sweepMs?: number;
+  /** The deployment's areas; loaded from AREAS_FILE when not given (throws AreasError naming the file). */
+  areas?: AreaList;
 }
 
 export interface App {
@@ -50,7 +57,14 @@ export function createApp(deps: AppDeps): App {
   const clock = deps.clock ?? Date.now;
   const keys = createKeys(config.REDIS_PREFIX);
   const store = new ResidentStore(redis, keys, log);
-  const conversation = createConversation({ store, flows, texts, log, defaultLocale: config.DEFAULT_LOCALE, clock });
+  const accounts = new AccountStore(redis, keys, clock);
+  const links = new LinkStore(redis, keys, clock);
+  const areas = deps.areas ?? loadAreas(config.AREAS_FILE);
+  const conversation = createConversation({
+    store, flows, texts, log, defaultLocale: config.DEFAULT_LOCALE, clock,
+    referrals: { links, accounts, redis, keys },
+    ...(config.PUBLIC_BASE_URL ? { publicUrl: config.PUBLIC_BASE_URL } : {}),
+  });
   const base = config.PUBLIC_BASE_URL ?? '';
   const mediaUrl = (path: string) => `${base}/${path.split('/').map(encodeURIComponent).join('/')}`;
 
@@ -68,9 +82,11 @@ export function createApp(deps: AppDeps): App {
   app.disable('x-powered-by');
   app.set('trust proxy', true);
   app.use(healthRoutes(redis, flows, channels));
+  app.use('/api/v1', apiRouter({ accounts, links, areas, flows, redis, keys, residents: store, config }));
   for (const channel of channels) app.use(channel.router);
   app.use(webChannel({ conversation, mediaUrl }));
   app.use('/media', express.static(join(deps.flowsDir, 'media'), { maxAge: '1d', fallthrough: false }));
+  app.use(coachingPages({ config, flows, links, log }));
   app.use(express.static(SIMULATOR_DIR, { index: 'index.html' }));
   app.use((_req, res) => sendError(res, 404, 'not_found', 'No such page.'));
   app.use(errorHandler(log, () => texts.t(config.DEFAULT_LOCALE, 'errors.unavailable')));

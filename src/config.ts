@@ -33,12 +33,19 @@ export const ConfigSchema = z.object({
   DEFAULT_LOCALE: LocaleSchema.default('vi'),
   FLOWS_DIR: z.string().min(1, 'must be a folder path').default('flows'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /** The deployment's provinces and communes (JSON, relative to the project); unset: data/areas.sample.json. */
+  AREAS_FILE: z.string().min(1, 'must be the path of the area list, e.g. data/areas.json').optional(),
 
   // Facebook Messenger (the channel is on when MESSENGER_APP_SECRET and MESSENGER_PAGE_ACCESS_TOKEN are set)
   MESSENGER_VERIFY_TOKEN: z.string().min(8, 'must be at least 8 characters (any secret string you also type in the App Dashboard)').optional(),
   MESSENGER_APP_SECRET: z.string().min(8, 'must be the App Secret from the App Dashboard (Settings › Basic)').optional(),
   MESSENGER_PAGE_ACCESS_TOKEN: z.string().min(8, 'must be a Page access token').optional(),
   MESSENGER_GRAPH_URL: httpUrl.default('https://graph.facebook.com/v25.0'),
+  /** The Page's username or numeric id, for the m.me links of coaches' lesson links. */
+  MESSENGER_PAGE_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,100}$/, "must be the Page's username (as in m.me/<username>) or its numeric id")
+    .optional(),
 
   // Zalo Official Account (on when ZALO_APP_ID, ZALO_APP_SECRET and ZALO_OA_SECRET_KEY are set)
   ZALO_APP_ID: z.string().regex(/^\d{5,25}$/, 'must be the numeric app id from developers.zalo.me').optional(),

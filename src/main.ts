@@ -3,6 +3,7 @@
  * Each failure stops the program with a message that says what to fix.
  */
 import type { Server } from 'node:http';
+import { AreasError, loadAreas } from './accounts/areas.js';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { FlowError, loadLessonsOrThrow } from './flows/load.js';
@@ -36,6 +37,13 @@ async function main(): Promise<void> {
     throw err;
   }
   const texts = loadTexts(LOCALES_DIR, config.DEFAULT_LOCALE);
+  let areas;
+  try {
+    areas = loadAreas(config.AREAS_FILE);
+  } catch (err) {
+    if (err instanceof AreasError) fail(err.message);
+    throw err;
+  }
 
   let redis;
   try {
@@ -45,7 +53,7 @@ async function main(): Promise<void> {
     throw err;
   }
 
-  const app = createApp({ config, redis, flows, flowsDir, texts, log });
+  const app = createApp({ config, redis, flows, flowsDir, texts, log, areas });
   const server: Server = app.express.listen(config.PORT, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.PORT;

@@ -22,7 +22,7 @@ afterAll(async () => {
 describe('production start', () => {
   it('runs from the build with --omit=dev dependencies', { timeout: 240_000 }, async () => {
     execFileSync('npm', ['run', 'build'], { stdio: 'pipe' });
-    for (const item of ['package.json', 'package-lock.json', 'dist', 'flows', 'locales']) cpSync(item, join(dir, item), { recursive: true });
+    for (const item of ['package.json', 'package-lock.json', 'dist', 'flows', 'locales', 'data']) cpSync(item, join(dir, item), { recursive: true });
     execFileSync('npm', ['ci', '--omit=dev', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: dir, stdio: 'pipe' });
     expect(existsSync(join(dir, 'node_modules/vitest'))).toBe(false);
     expect(existsSync(join(dir, 'node_modules/tsx'))).toBe(false);

@@ -40,4 +40,11 @@ describe('start-up errors', () => {
     expect(stderr).toContain('have errors; the bot will not start');
     expect(stderr).toMatch(/test\/fixtures\/broken\/[a-z0-9-]+\.yaml:\d+:\d+ /);
   });
+
+  it('a broken area list: refuses to start, naming the file and what is wrong', () => {
+    const { code, stderr } = start({ AREAS_FILE: 'test/fixtures/flows/tiny.yaml' });
+    expect(code).toBe(1);
+    expect(stderr).toContain('test/fixtures/flows/tiny.yaml');
+    expect(stderr).toContain('not valid JSON');
+  });
 });

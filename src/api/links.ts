@@ -1,0 +1,100 @@
+/**
+ * Lesson links for coaches: create one (a code, how to open it on each channel, QR codes), list
+ * one's own, revoke one's own. Another account's link answers 404, like a code that does not
+ * exist, so codes cannot be probed.
+ */
+import type { Request } from 'express';
+import type { LinkWithUses } from '../coaching/link-store.js';
+import type { FlowSet } from '../engine/flowset.js';
+import { ApiError, route, type ApiDeps } from './route.js';
+import { LinkList, LinkParams, LinkView, NewLink } from './schemas.js';
+
+/** PUBLIC_BASE_URL, or the origin the request came to (behind a proxy: its X-Forwarded-Proto/Host). */
+export function baseUrl(req: Request, deps: ApiDeps): string {
+  return deps.config.PUBLIC_BASE_URL ?? `${req.protocol}://${req.host}`;
+}
+
+function lessonTitle(flows: FlowSet, lessonId: string): LinkView['lessonTitle'] {
+  const title = flows.byId.get(lessonId)?.flow.title;
+  return title ? { vi: title.vi, ...(title.en ? { en: title.en } : {}) } : { vi: lessonId };
+}
+
+/** A stored link as the API shows it, with every way to open it. */
+export function linkView(link: LinkWithUses, base: string, deps: ApiDeps): LinkView {
+  const { code } = link;
+  const page = deps.config.MESSENGER_PAGE_NAME;
+  const oa = deps.config.ZALO_OA_ID;
+  const zaloUrl = oa ? `https://zalo.me/${oa}` : null;
+  return {
+    code,
+    lessonId: link.lessonId,
+    lessonTitle: lessonTitle(deps.flows, link.lessonId),
+    ...(link.note ? { note: link.note } : {}),
+    createdAt: new Date(link.createdAt).toISOString(),
+    expiresAt: new Date(link.expiresAt).toISOString(),
+    uses: link.uses,
+    revoked: link.revoked,
+    landingUrl: `${base}/l/${code}`,
+    open: {
+      web: `${base}/?code=${code}`,
+      messenger: page ? `https://m.me/${page}?ref=${code}` : null,
+      zalo: {
+        url: zaloUrl,
+        instruction: {
+          vi: `Mở Zalo OA${zaloUrl ? ` (${zaloUrl})` : ''} và gửi mã ${code}`,
+          en: `Open the OA in Zalo${zaloUrl ? ` (${zaloUrl})` : ''} and send the code ${code}`,
+        },
+      },
+    },
+    qr: { svg: `${base}/l/${code}/qr.svg`, png: `${base}/l/${code}/qr.png` },
+  };
+}
+
+const LINK_ROLES = ['coach', 'official', 'admin'] as const;
+
+const createLink = route({
+  method: 'post', path: '/links', operationId: 'createLink', tag: 'links',
+  summary: 'Create a lesson link for a resident',
+  description: 'Answers the code, the landing page, how to open it on the web, Messenger and Zalo, and its QR codes. The resident is told the link comes from the account\'s name.',
+  roles: LINK_ROLES, body: NewLink, response: LinkView, status: 201,
+  handle: async ({ account, body, req, deps }) => {
+    if (!deps.flows.byId.has(body.lessonId)) {
+      const valid = deps.flows.list.map((c) => c.flow.id);
+      throw new ApiError(400, 'unknown_lesson', `lessonId: no lesson "${body.lessonId}"; use one of ${valid.join(', ')}.`, {
+        field: 'lessonId',
+        valid,
+      });
+    }
+    const link = await deps.links.create({
+      lessonId: body.lessonId,
+      coachId: account.id,
+      senderName: account.name,
+      note: body.note || undefined,
+      expiresInDays: body.expiresInDays,
+    });
+    return linkView(link, baseUrl(req, deps), deps);
+  },
+});
+
+const listLinks = route({
+  method: 'get', path: '/links', operationId: 'listLinks', tag: 'links',
+  summary: 'The links this account created, newest first (the last 100)',
+  roles: LINK_ROLES, response: LinkList, status: 200,
+  handle: async ({ account, req, deps }) => {
+    const base = baseUrl(req, deps);
+    return { links: (await deps.links.listForCoach(account.id)).map((l) => linkView(l, base, deps)) };
+  },
+});
+
+const revokeLink = route({
+  method: 'post', path: '/links/{code}/revoke', operationId: 'revokeLink', tag: 'links',
+  summary: 'Revoke one of this account\'s links: residents who open it are told kindly and offered the menu',
+  roles: LINK_ROLES, params: LinkParams, response: LinkView, status: 200, errors: [404],
+  handle: async ({ account, params, req, deps }) => {
+    const link = await deps.links.revoke(params.code, account.id);
+    if (!link) throw new ApiError(404, 'link_not_found', `You have no link ${params.code}.`);
+    return linkView(link, baseUrl(req, deps), deps);
+  },
+});
+
+export const linkRoutes = [createLink, listLinks, revokeLink];

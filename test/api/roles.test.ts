@@ -1,0 +1,219 @@
+/**
+ * Every operation of the route table, on a real server and Redis: no token, a wrong token, a
+ * disabled account, each role it refuses, each role it allows; malformed and oversized bodies;
+ * and a field that does not fit, named in the answer. A new route without a case here fails.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROLES, type Account, type Role } from '../../src/accounts/schema.js';
+import { API_ROUTES } from '../../src/api/routes.js';
+import type { ApiRoute } from '../../src/api/route.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { call, makeAccount, stores } from './client.js';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await server.close();
+});
+
+interface Request {
+  path: string;
+  body?: unknown;
+}
+
+interface Case {
+  /** Who may call it, as the brief says (stated here, not read from the table, so widening a route fails). */
+  roles: readonly Role[] | 'public';
+  /** A request the caller may make and that succeeds. */
+  ok(caller: Account): Promise<Request>;
+  /** Requests with one thing wrong, and the field the answer must name. */
+  bad?: (caller: Account) => Promise<{ request: Request; field: string }[]>;
+}
+
+const lessonId = 'scam-sms-quiz';
+const target = async () => (await makeAccount(server, 'coach', 'Target')).account;
+
+const CASES: Record<string, Case> = {
+  getMe: { roles: ROLES, ok: async () => ({ path: '/me' }) },
+  listAccounts: { roles: ['admin'], ok: async () => ({ path: '/accounts' }) },
+  createAccount: {
+    roles: ['admin'],
+    ok: async () => ({ path: '/accounts', body: { name: 'Chị Hoa', role: 'coach', area: { province: '01', commune: '00008' } } }),
+    bad: async () => [
+      { request: { path: '/accounts', body: { name: '', role: 'coach', area: { province: '01' } } }, field: 'name' },
+      { request: { path: '/accounts', body: { name: 'A', role: 'boss', area: { province: '01' } } }, field: 'role' },
+      { request: { path: '/accounts', body: { name: 'A', role: 'coach', area: { province: '1x' } } }, field: 'area.province' },
+      { request: { path: '/accounts', body: { name: 'A', role: 'coach', area: { province: '01' }, extra: 1 } }, field: 'extra' },
+    ],
+  },
+  disableAccount: {
+    roles: ['admin'],
+    ok: async () => ({ path: `/accounts/${(await target()).id}/disable` }),
+    bad: async () => [{ request: { path: '/accounts/NOT-AN-ID/disable' }, field: 'id' }],
+  },
+  enableAccount: {
+    roles: ['admin'],
+    ok: async () => ({ path: `/accounts/${(await target()).id}/enable` }),
+    bad: async () => [{ request: { path: '/accounts/x/enable' }, field: 'id' }],
+  },
+  newAccountToken: {
+    roles: ['admin'],
+    ok: async () => ({ path: `/accounts/${(await target()).id}/token` }),
+    bad: async () => [{ request: { path: '/accounts/ABCDEFGHIJ/token' }, field: 'id' }],
+  },
+  createLink: {
+    roles: ['coach', 'official', 'admin'],
+    ok: async () => ({ path: '/links', body: { lessonId, note: 'Bà Tư, xóm 3', expiresInDays: 7 } }),
+    bad: async () => [
+      { request: { path: '/links', body: {} }, field: 'lessonId' },
+      { request: { path: '/links', body: { lessonId: 42 } }, field: 'lessonId' },
+      { request: { path: '/links', body: { lessonId, note: 'x'.repeat(201) } }, field: 'note' },
+      { request: { path: '/links', body: { lessonId, expiresInDays: 91 } }, field: 'expiresInDays' },
+      { request: { path: '/links', body: { lessonId, expiresInDays: 1.5 } }, field: 'expiresInDays' },
+      { request: { path: '/links', body: [lessonId] }, field: 'body' },
+    ],
+  },
+  listLinks: { roles: ['coach', 'official', 'admin'], ok: async () => ({ path: '/links' }) },
+  listLessons: { roles: ROLES, ok: async () => ({ path: '/lessons' }) },
+  revokeLink: {
+    roles: ['coach', 'official', 'admin'],
+    ok: async (caller) => {
+      const link = await stores(server).links.create({ lessonId, coachId: caller.id, senderName: caller.name });
+      return { path: `/links/${link.code}/revoke` };
+    },
+    bad: async () => [{ request: { path: '/links/HS0000/revoke' }, field: 'code' }],
+  },
+  coachResidents: {
+    roles: ['coach', 'admin'],
+    ok: async () => ({ path: '/coach/residents?lang=en' }),
+    bad: async () => [{ request: { path: '/coach/residents?lang=fr' }, field: 'lang' }],
+  },
+  openApi: { roles: 'public', ok: async () => ({ path: '/openapi.json' }) },
+};
+
+const method = (route: ApiRoute) => (route.method === 'get' ? 'GET' : 'POST');
+const send = (route: ApiRoute, request: Request, token?: string) =>
+  call(server, method(route), request.path, {
+    ...(token === undefined ? {} : { token }),
+    ...(request.body === undefined ? {} : { body: request.body }),
+  });
+
+describe('the route table', () => {
+  it('has a test case for every operation, and no case for an operation that is gone', () => {
+    expect(Object.keys(CASES).sort()).toEqual(API_ROUTES.map((r) => r.operationId).sort());
+  });
+
+  it('lets exactly the intended roles call each operation', () => {
+    for (const route of API_ROUTES) {
+      const expected = CASES[route.operationId]!.roles;
+      expect(route.roles ?? 'public', route.operationId).toEqual(expected);
+    }
+  });
+});
+
+describe.each(API_ROUTES.filter((r) => r.roles).map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as const))('%s', (_name, route) => {
+  const c = CASES[route.operationId]!;
+  const roles = c.roles === 'public' ? [] : c.roles;
+  const refused = ROLES.filter((r) => !roles.includes(r));
+  const allowed: Role = roles[0] ?? 'admin';
+
+  it('without a token: 401 unauthenticated', async () => {
+    const caller = (await makeAccount(server, allowed)).account;
+    const res = await send(route, await c.ok(caller));
+    expect(res.status).toBe(401);
+    expect(res.json.error.code).toBe('unauthenticated');
+    expect(res.headers.get('www-authenticate')).toBe('Bearer');
+  });
+
+  it('with a wrong token: 401 invalid_token', async () => {
+    const caller = (await makeAccount(server, allowed)).account;
+    const res = await send(route, await c.ok(caller), 'hs_not-a-real-token');
+    expect(res.status).toBe(401);
+    expect(res.json.error.code).toBe('invalid_token');
+  });
+
+  it('with the token of a disabled account: 401', async () => {
+    const { account, token } = await makeAccount(server, allowed);
+    const request = await c.ok(account);
+    await stores(server).accounts.setDisabled(account.id, true);
+    const res = await send(route, request, token);
+    expect(res.status).toBe(401);
+    expect(res.json.error.code).toBe('invalid_token');
+  });
+
+  it(`refuses ${refused.join(', ') || 'no role'} with 403`, async () => {
+    expect([...refused, ...roles].sort()).toEqual([...ROLES].sort());
+    for (const role of refused) {
+      const { account, token } = await makeAccount(server, role);
+      const res = await send(route, await c.ok(account), token);
+      expect(res.status, role).toBe(403);
+      expect(res.json.error).toMatchObject({ code: 'forbidden' });
+      expect(res.json.error.message).toContain(role);
+    }
+  });
+
+  it.each(roles.map((r) => [r]))('allows %s, answering what the document says', async (role) => {
+    const { account, token } = await makeAccount(server, role);
+    const res = await send(route, await c.ok(account), token);
+    expect(res.status, JSON.stringify(res.json)).toBe(route.status);
+    expect(route.response.safeParse(res.json).error).toBeUndefined();
+    expect(JSON.stringify(res.json)).not.toContain('tokenHash');
+  });
+
+  if (route.params || route.query || route.body) {
+    it('names the field that does not fit, with 400', async () => {
+      const { account, token } = await makeAccount(server, allowed);
+      const cases = await c.bad!(account);
+      expect(cases.length).toBeGreaterThan(0);
+      for (const { request, field } of cases) {
+        const res = await send(route, request, token);
+        expect(res.status, JSON.stringify(request)).toBe(400);
+        expect(res.json.error.code).toBe('invalid_request');
+        expect(res.json.error.message).toContain(field);
+      }
+    });
+  }
+
+  if (route.method === 'post') {
+    it('malformed JSON: 400 malformed_json', async () => {
+      const { account, token } = await makeAccount(server, allowed);
+      const { path } = await c.ok(account);
+      const res = await call(server, 'POST', path, { token, raw: '{"lessonId": "scam-sms-quiz",' });
+      expect(res.status).toBe(400);
+      expect(res.json.error.code).toBe('malformed_json');
+    });
+
+    it('a body over 32 kB: 413', async () => {
+      const { account, token } = await makeAccount(server, allowed);
+      const { path } = await c.ok(account);
+      const res = await call(server, 'POST', path, { token, body: { lessonId, note: 'x'.repeat(33 * 1024) } });
+      expect(res.status).toBe(413);
+      expect(res.json.error.code).toBe('payload_too_large');
+    });
+
+    it('a body just under 32 kB is read (and judged on its fields)', async () => {
+      const { account, token } = await makeAccount(server, allowed);
+      const { path } = await c.ok(account);
+      const res = await call(server, 'POST', path, { token, body: { lessonId, note: 'x'.repeat(31 * 1024) } });
+      expect(res.status).not.toBe(413);
+      expect(res.json.error?.code).not.toBe('payload_too_large');
+    });
+  }
+});
+
+describe('public operations', () => {
+  it('GET /openapi.json needs no token', async () => {
+    const res = await call(server, 'GET', '/openapi.json');
+    expect(res.status).toBe(200);
+    expect(res.json.openapi).toBe('3.1.0');
+  });
+
+  it('an unknown operation under /api/v1: a JSON 404 pointing at the document', async () => {
+    const { token } = await makeAccount(server, 'admin');
+    const res = await call(server, 'GET', '/accounts/abc/frobnicate', { token });
+    expect(res.status).toBe(404);
+    expect(res.json.error.message).toContain('/api/v1/openapi.json');
+  });
+});

@@ -1,0 +1,233 @@
+/**
+ * The coach page in a real browser (Debian's chromium) against a real server: real Redis, the
+ * shipped lessons, the real admin API. A coach signs in with a token, creates a link at the
+ * doorstep, sees the code and the QR code, finds it in "My links", revokes it; sees the residents
+ * their link reached. Phone-sized viewport, taps instead of clicks.
+ *
+ * HOCSO_SCREENSHOTS=1 also saves the README's screenshot to docs/coach-page.png.
+ */
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { AccountStore } from '../../src/accounts/store.js';
+import { LinkStore } from '../../src/coaching/link-store.js';
+import { createKeys } from '../../src/store/keys.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { WebResident } from '../helpers/web-client.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const WAIT = 10_000;
+const SCREENSHOT = process.env.HOCSO_SCREENSHOTS === '1' ? 'docs/coach-page.png' : '/tmp/coach-page.png';
+
+let server: TestServer;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+/** Uncaught errors of the page's own script: none expected. */
+let pageErrors: string[];
+let token: string;
+let coachId: string;
+let links: LinkStore;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium)`);
+  server = await startTestServer({ env: { ZALO_OA_ID: '1234567890' } });
+  const keys = createKeys(server.prefix);
+  links = new LinkStore(server.redis, keys);
+  const created = await new AccountStore(server.redis, keys).create({ name: 'Anh Minh', role: 'coach', area: { province: '01', commune: '00004' } });
+  token = created.token;
+  coachId = created.account.id;
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+beforeEach(async () => {
+  context = await browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'vi-VN' });
+  page = await context.newPage();
+  pageErrors = [];
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+});
+afterEach(async () => {
+  await context.close();
+});
+
+const byId = (id: string) => page.getByTestId(id);
+
+async function signIn(withToken = token): Promise<void> {
+  await page.goto(server.url + '/coach/');
+  await byId('token-input').fill(withToken);
+  await byId('signin').tap();
+}
+
+describe('coach page', () => {
+  it('a wrong token shows the server’s message, and nothing is remembered', async () => {
+    const res = await fetch(`${server.url}/api/v1/me`, { headers: { authorization: 'Bearer hs_not-a-real-token' } });
+    const serverMessage = ((await res.json()) as { error: { message: string } }).error.message;
+    expect(res.status).toBe(401);
+
+    await signIn('hs_not-a-real-token');
+    const error = byId('signin-error');
+    await error.waitFor({ timeout: WAIT });
+    expect(await error.innerText()).toBe(`Không đăng nhập được: ${serverMessage}`);
+    expect(await byId('signin-panel').isVisible()).toBe(true);
+    expect(await page.evaluate(() => localStorage.getItem('hocso.coach.token'))).toBeNull();
+
+    // An empty box says what to do, without asking the server.
+    await byId('token-input').fill('');
+    await byId('signin').tap();
+    expect(await error.innerText()).toBe('Hãy dán mã truy cập vào ô trên.');
+  });
+
+  it('a coach signs in, creates a link at the doorstep, sees the code and QR, finds it in “My links”, revokes it', async () => {
+    await signIn();
+    await byId('who').filter({ hasText: 'Xin chào, Anh Minh' }).waitFor({ timeout: WAIT });
+    expect(await page.evaluate(() => localStorage.getItem('hocso.coach.token'))).toBe(token);
+
+    // Pressing "Tạo link" before picking a lesson says what is missing.
+    await byId('create').tap();
+    expect(await byId('create-error').innerText()).toBe('Hãy chọn một bài học trước.');
+
+    // The lessons, big and in menu order; pick one, add a note for oneself, create.
+    const lesson = page.locator('[data-testid="lesson"][data-lesson="password-otp"]');
+    await lesson.waitFor({ timeout: WAIT });
+    expect(await byId('lesson').count()).toBeGreaterThanOrEqual(10);
+    expect((await lesson.boundingBox())!.height).toBeGreaterThanOrEqual(44);
+    // Every field has a label; every button is at least 44 px high.
+    const unlabelled = await page.evaluate(() =>
+      Array.from(document.querySelectorAll('#app input, #app select'))
+        .filter((f) => !(f as HTMLInputElement).labels?.length && !f.getAttribute('aria-label') && (f as HTMLInputElement).type !== 'radio')
+        .map((f) => f.id));
+    expect(unlabelled).toEqual([]);
+    const small = await page.evaluate(() =>
+      Array.from(document.querySelectorAll('button')).filter((b) => b.offsetParent !== null && b.getBoundingClientRect().height < 44).map((b) => b.textContent));
+    expect(small).toEqual([]);
+
+    await lesson.tap();
+    await byId('note').fill('nhà bác Tư, xóm 3');
+    await byId('create').tap();
+
+    // The code, huge; the QR code loaded; the link; the Zalo instruction.
+    const codeEl = byId('result-code');
+    await codeEl.waitFor({ timeout: WAIT });
+    const code = (await codeEl.innerText()).trim();
+    expect(code).toMatch(/^HS[A-Z2-9]{6}$/);
+    expect(parseFloat(await codeEl.evaluate((e) => getComputedStyle(e).fontSize))).toBeGreaterThanOrEqual(40);
+    expect(await page.locator('#result-lesson').innerText()).toBe('Mật khẩu và mã OTP');
+    await page.waitForFunction(() => {
+      const img = document.querySelector('[data-testid="result-qr"]') as HTMLImageElement | null;
+      return Boolean(img?.complete && img.naturalWidth > 0);
+    }, undefined, { timeout: WAIT });
+    const qr = await byId('result-qr').evaluate((i) => ({ src: (i as HTMLImageElement).src, natural: (i as HTMLImageElement).naturalWidth, shown: i.getBoundingClientRect().width, alt: (i as HTMLImageElement).alt }));
+    expect(qr.src).toBe(`${server.url}/l/${code}/qr.svg`);
+    expect(qr.natural).toBeGreaterThan(0);
+    expect(qr.shown).toBeGreaterThanOrEqual(250);
+    expect(qr.alt).toContain(code);
+    expect(await byId('result-url').inputValue()).toBe(`${server.url}/l/${code}`);
+    expect(await byId('zalo-instruction').innerText()).toContain(code);
+    for (const id of ['copy', 'another']) expect((await byId(id).boundingBox())!.height).toBeGreaterThanOrEqual(44);
+
+    // Stored as the admin API made it: this lesson, this coach, the note.
+    const stored = await links.get(code);
+    expect(stored).toMatchObject({ lessonId: 'password-otp', coachId, senderName: 'Anh Minh', note: 'nhà bác Tư, xóm 3', uses: 0, revoked: false });
+
+    // "Copy link" puts the landing page's address on the clipboard.
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+    await byId('copy').tap();
+    await byId('copied').filter({ hasText: 'Đã chép link' }).waitFor({ timeout: WAIT });
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`${server.url}/l/${code}`);
+
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: SCREENSHOT });
+
+    // The landing page the QR code opens works.
+    expect((await fetch(`${server.url}/l/${code}`)).status).toBe(200);
+
+    // "My links": the new link, not opened yet, with the note.
+    await byId('tab-links').tap();
+    const item = page.locator(`[data-testid="link-item"][data-code="${code}"]`);
+    await item.waitFor({ timeout: WAIT });
+    expect(await item.innerText()).toContain('Mật khẩu và mã OTP');
+    expect(await item.getByTestId('link-uses').innerText()).toMatch(/^Chưa ai mở · tạo /);
+    expect(await item.innerText()).toContain('nhà bác Tư, xóm 3');
+    expect(await item.getByTestId('link-state').innerText()).toBe('Đang dùng');
+
+    // A resident opens it on the web: one use.
+    const resident = new WebResident(server.url);
+    await resident.post({ ref: code });
+    await byId('tab-new').tap();
+    await byId('tab-links').tap();
+    await item.getByTestId('link-uses').filter({ hasText: 'Đã mở 1 lần' }).waitFor({ timeout: WAIT });
+
+    // Revoke it (after confirming): marked revoked; its page now says so.
+    page.once('dialog', (d) => void d.accept());
+    await item.getByTestId('revoke').tap();
+    await item.getByTestId('link-state').filter({ hasText: 'Đã huỷ' }).waitFor({ timeout: WAIT });
+    expect(await item.getByTestId('revoke').count()).toBe(0);
+    expect((await fetch(`${server.url}/l/${code}`)).status).toBe(410);
+
+    // A reload keeps the coach signed in; "Đăng xuất" forgets the token.
+    await page.reload();
+    await byId('who').filter({ hasText: 'Anh Minh' }).waitFor({ timeout: WAIT });
+    await byId('signout').tap();
+    expect(await byId('signin-panel').isVisible()).toBe(true);
+    expect(await page.evaluate(() => localStorage.getItem('hocso.coach.token'))).toBeNull();
+    await page.reload();
+    await byId('signin-panel').waitFor({ timeout: WAIT });
+    expect(await byId('who').isVisible()).toBe(false);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('“My residents”: who agreed to be followed, how many did not, and the ripple; EN switches the page', async () => {
+    const link = await links.create({ lessonId: 'password-otp', coachId, senderName: 'Anh Minh' });
+    const yes = new WebResident(server.url);
+    await yes.post({ ref: link.code });
+    await yes.tap('c:follow:yes');
+    const no = new WebResident(server.url);
+    await no.post({ ref: link.code });
+    await no.tap('c:follow:no');
+
+    await signIn();
+    await byId('who').waitFor({ timeout: WAIT });
+    await byId('tab-residents').tap();
+    const resident = byId('resident').first();
+    await resident.waitFor({ timeout: WAIT });
+    const text = await resident.innerText();
+    expect(text).toMatch(/Người học #\d+/);
+    expect(text).toContain('Đang học: Mật khẩu và mã OTP');
+    expect(text).toContain('Hoạt động vừa xong');
+    expect(await byId('not-following').innerText()).toContain('người chưa đồng ý cho xem tiến độ');
+    expect(await byId('ripple').innerText()).toContain('Chưa ai chia sẻ tiếp bài học');
+
+    // English: the page's words, and the residents again in English.
+    await byId('lang').tap();
+    expect(await byId('tab-links').innerText()).toBe('My links');
+    await byId('resident').first().filter({ hasText: 'Learning: Passwords and OTP' }).waitFor({ timeout: WAIT });
+    expect(await byId('resident').first().innerText()).toMatch(/Resident #\d+/);
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('the resident’s landing page reads well on a small phone: large text, big buttons, nothing cut off', async () => {
+    const link = await links.create({ lessonId: 'vneid-documents', coachId, senderName: 'Anh Minh' });
+    await page.goto(`${server.url}/l/${link.code}`);
+    const sizes = await page.evaluate(() => ({
+      overflow: document.documentElement.scrollWidth - window.innerWidth,
+      smallestText: Math.min(...Array.from(document.querySelectorAll('main p, main h1, main h2, main h3, main a')).map((e) => parseFloat(getComputedStyle(e).fontSize))),
+      code: parseFloat(getComputedStyle(document.querySelector('[data-testid="code"]')!).fontSize),
+      buttons: Array.from(document.querySelectorAll('a.btn')).map((a) => a.getBoundingClientRect().height),
+    }));
+    expect(sizes.overflow).toBeLessThanOrEqual(0);
+    expect(sizes.smallestText).toBeGreaterThanOrEqual(18);
+    expect(sizes.code).toBeGreaterThanOrEqual(40);
+    expect(sizes.buttons.length).toBeGreaterThanOrEqual(2); // Zalo (ZALO_OA_ID is set) and the web
+    for (const h of sizes.buttons) expect(h).toBeGreaterThanOrEqual(48);
+    // "Mở bài học" opens the web chat with the code.
+    await byId('open-web').tap();
+    await page.waitForURL(`${server.url}/?code=${link.code}`, { timeout: WAIT });
+    expect(pageErrors).toEqual([]);
+  });
+});
