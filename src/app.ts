@@ -61,8 +61,10 @@ export function createApp(deps: AppDeps): App {
   const links = new LinkStore(redis, keys, clock);
   const areas = deps.areas ?? loadAreas(config.AREAS_FILE);
   const conversation = createConversation({
+    areas: areas.communes(),
     store, flows, texts, log, defaultLocale: config.DEFAULT_LOCALE, clock,
     referrals: { links, accounts, redis, keys },
+    bookkeeping: { redis, keys },
     ...(config.PUBLIC_BASE_URL ? { publicUrl: config.PUBLIC_BASE_URL } : {}),
   });
   const base = config.PUBLIC_BASE_URL ?? '';

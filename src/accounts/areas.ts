@@ -134,6 +134,18 @@ export class AreaList {
     return parts.join(', ');
   }
 
+  /** Every commune with its place in the list, for residents to pick theirs by name. */
+  communes(): { ref: AreaRef; name: string; place: string }[] {
+    const out: { ref: AreaRef; name: string; place: string }[] = [];
+    for (const p of this.data.provinces) {
+      for (const c of p.communes ?? []) out.push({ ref: { province: p.code, commune: c.code }, name: c.name, place: `${c.name}, ${p.name}` });
+      for (const d of p.districts ?? []) {
+        for (const c of d.communes) out.push({ ref: { province: p.code, district: d.code, commune: c.code }, name: c.name, place: `${c.name}, ${d.name}, ${p.name}` });
+      }
+    }
+    return out;
+  }
+
   /**
    * An area written as codes with slashes, as admins type it: `01` (a province), `01/00004`
    * (a commune directly under the province, or else a district), `02/026/00715`.

@@ -22,7 +22,7 @@ export const InboundActivity = z
     /** A tapped button's payload. */
     value: z.object({ payload: z.string().max(1000) }).optional(),
     /** For `event`s: the resident opened the chat (Get Started), followed or unfollowed; or our own review follow-up. */
-    name: z.enum(['start', 'follow', 'unfollow', 'review']).optional(),
+    name: z.enum(['start', 'follow', 'unfollow', 'review', 'alert']).optional(),
     /** A referral code (Messenger m.me `?ref=`), if the resident came through a link. */
     ref: z.string().max(200).optional(),
   })
@@ -38,6 +38,7 @@ export function toInput(activity: InboundActivity): Input | undefined {
   if (activity.type === 'event') {
     if (activity.name === 'unfollow') return undefined;
     if (activity.name === 'review') return { type: 'reminder' };
+    if (activity.name === 'alert') return activity.ref ? { type: 'alert', alertId: activity.ref } : undefined;
     return activity.ref ? { type: 'start', ref: activity.ref } : { type: 'start' };
   }
   if (activity.value) return { type: 'payload', payload: activity.value.payload };

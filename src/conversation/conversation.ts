@@ -11,8 +11,12 @@ import type { Locale } from '../flows/schema.js';
 import type { FlowSet } from '../engine/flowset.js';
 import { nextReviewAt } from '../engine/review.js';
 import { forgetInCoachLists, recordReferralEvents, withReferral, type ReferralDeps } from './referrals.js';
+import { recordAlertEvents, recordAudience, withAlert } from './audience.js';
+import type { AlertSource } from '../broadcast/contract.js';
+import type { Keys } from '../store/keys.js';
+import type { ScriptedRedis } from '../store/redis.js';
 import { step } from '../engine/step.js';
-import type { Input, Reply, Texts } from '../engine/types.js';
+import type { CommuneOption, Input, Reply, Texts } from '../engine/types.js';
 import { errorFields, type Logger } from '../log.js';
 import { TurnConflictError } from '../store/errors.js';
 import type { ResidentStore } from '../store/resident-store.js';
@@ -46,6 +50,12 @@ export interface ConversationDeps {
   referrals?: ReferralDeps;
   /** The bot's public address, for residents' own lesson links. */
   publicUrl?: string;
+  /** Officials' alerts, looked up when an alert event reaches a resident. */
+  alerts?: AlertSource;
+  /** The deployment's communes, for residents to give theirs. */
+  areas?: readonly CommuneOption[];
+  /** Where alert counters and audience sets are kept. */
+  bookkeeping?: { redis: ScriptedRedis; keys: Keys };
 }
 
 const MAX_ATTEMPTS = 8;
@@ -70,7 +80,8 @@ export function createConversation(deps: ConversationDeps): Conversation {
   const newId = deps.newId ?? randomUUID;
   return {
     async handle(message, options = {}) {
-      const input = deps.referrals ? await withReferral(message.input, deps.referrals.links) : message.input;
+      let input = deps.referrals ? await withReferral(message.input, deps.referrals) : message.input;
+      if (input.type === 'alert') input = await withAlert(input, deps.alerts);
       const publicUrl = message.publicUrl ?? deps.publicUrl;
       for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
         const loaded = await deps.store.load(message.residentId, message.messageId);
@@ -83,6 +94,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
           defaultLocale: deps.defaultLocale,
           ...(message.displayName ? { displayName: message.displayName } : {}),
           ...(publicUrl ? { publicUrl } : {}),
+          ...(deps.areas ? { areas: deps.areas } : {}),
         });
         const outbox = options.outbox ? options.outbox(result.replies) : [];
         const commit = await deps.store.commit(
@@ -102,6 +114,11 @@ export function createConversation(deps: ConversationDeps): Conversation {
               ? recordReferralEvents(referrals, message.residentId, result.state.anonId, result.events, now)
               : forgetInCoachLists(referrals, message.residentId, loaded.state?.coaches ?? []);
             after.catch((err: unknown) => deps.log.warn('coach bookkeeping not recorded', errorFields(err)));
+          }
+          if (deps.bookkeeping) {
+            recordAudience(deps.bookkeeping, message.residentId, loaded.state, result.state)
+              .then(() => recordAlertEvents(deps.bookkeeping!, result.events))
+              .catch((err: unknown) => deps.log.warn('audience or alert counters not recorded', errorFields(err)));
           }
           if (canFollowUp(message.residentId)) {
             // Only a future due time: once it has passed, the follow-up was offered (or the resident is here).

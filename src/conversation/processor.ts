@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { ChannelId, InboundActivity, residentIdOf, toInput } from '../channels/activity.js';
 import { messagingWindow } from '../channels/window.js';
+import type { AlertSource } from '../broadcast/contract.js';
 import type { ChannelClient, PlatformMessage, SendOutcome } from '../channels/channel.js';
 import type { Reply } from '../engine/types.js';
 import { errorFields, type Logger } from '../log.js';
@@ -30,6 +31,8 @@ export interface ProcessorDeps {
   sweepMs?: number;
   /** Retries of one message before it is dropped (default 8). */
   maxAttempts?: number;
+  /** Officials' alerts: a cancelled alert's messages still in an outbox are not sent. */
+  alerts?: AlertSource;
 }
 
 interface OutboxEntry {
@@ -38,6 +41,9 @@ interface OutboxEntry {
   userId: string;
   message: PlatformMessage;
   attempts: number;
+  /** Set for an official's alert: not sent once it is cancelled; its delivery is counted on its last message. */
+  alertId?: string;
+  countsAlert?: boolean;
 }
 
 const BACKOFF_BASE_MS = 500;
@@ -179,22 +185,45 @@ export class Processor {
     }
     const activity = parsed.data;
     const client = clients[activity.channelId];
-    await conversation.handle(
+    const alertId = activity.name === 'alert' ? activity.ref : undefined;
+    const outcome = await conversation.handle(
       {
         residentId: residentIdOf(activity),
         messageId: activity.id,
         input,
         ...(activity.from.name ? { displayName: activity.from.name } : {}),
       },
-      { outbox: (replies) => (client ? this.toOutbox(client, activity.from.id, replies) : []) },
+      { outbox: (replies) => (client ? this.toOutbox(client, activity.from.id, replies, alertId) : []) },
     );
+    // An alert that says nothing (cancelled, alerts turned off) is counted as skipped.
+    if (alertId && !outcome.duplicate && outcome.replies.length === 0) await redis.hincrby(keys.alertStats(alertId), 'skipped', 1);
     return true;
   }
 
-  private toOutbox(client: ChannelClient, userId: string, replies: Reply[]): string[] {
+  private toOutbox(client: ChannelClient, userId: string, replies: Reply[], alertId?: string): string[] {
     return replies
       .flatMap((r) => client.render(r))
-      .map((message) => JSON.stringify({ id: randomUUID(), channel: client.channel, userId, message, attempts: 0 } satisfies OutboxEntry));
+      .map((message, i, all) =>
+        JSON.stringify({
+          id: randomUUID(), channel: client.channel, userId, message, attempts: 0,
+          // One alert is several platform messages (picture, text): count it once, on its last message.
+          ...(alertId ? { alertId, ...(i === all.length - 1 ? { countsAlert: true } : {}) } : {}),
+        } satisfies OutboxEntry),
+      );
+  }
+
+  /** Alerts in an outbox about to be dropped (the resident became unreachable). */
+  private async countAlertsIn(outboxKey: string, counter: 'unreachable'): Promise<void> {
+    const entries = await this.deps.redis.lrange(outboxKey, 0, -1);
+    for (const raw of entries) {
+      const entry = safeJson(raw) as OutboxEntry | undefined;
+      if (entry) await this.countAlert(entry, counter);
+    }
+  }
+
+  /** Count an alert's delivery outcome (on its last message, or on whatever ends its outbox). */
+  private async countAlert(entry: OutboxEntry, counter: 'sent' | 'failed' | 'unreachable'): Promise<void> {
+    if (entry.alertId && entry.countsAlert) await this.deps.redis.hincrby(this.deps.keys.alertStats(entry.alertId), counter, 1);
   }
 
   /** Send the outbox in order until it is empty, a send must wait, or the resident cannot be reached. */
@@ -203,6 +232,7 @@ export class Processor {
     const k = keys.resident(residentId);
     const contact = await redis.hmget(k.contact, 'status', 'sendAfter');
     if (contact[0] === 'unreachable') {
+      await this.countAlertsIn(k.outbox, 'unreachable');
       await redis.del(k.outbox);
       return;
     }
@@ -217,20 +247,28 @@ export class Processor {
         await redis.outboxAck(k.outbox, raw);
         continue;
       }
+      if (entry.alertId && (await this.deps.alerts?.load(entry.alertId))?.cancelled) {
+        await redis.outboxAck(k.outbox, raw);
+        if (entry.countsAlert) await redis.hincrby(keys.alertStats(entry.alertId), 'skipped', 1);
+        continue;
+      }
       const outcome = await client.send(entry.userId, entry.message).catch(
         (err: unknown): SendOutcome => ({ type: 'retry', reason: `send threw ${errorFields(err).error}` }),
       );
       switch (outcome.type) {
         case 'sent':
           await redis.outboxAck(k.outbox, raw);
+          await this.countAlert(entry, 'sent');
           if (await redis.hexists(k.contact, 'sendAfter')) await redis.hdel(k.contact, 'sendAfter');
           continue;
         case 'failed':
           log.error('platform refused a message; dropped', { channel: entry.channel, reason: outcome.reason });
           await redis.outboxAck(k.outbox, raw);
+          await this.countAlert(entry, 'failed');
           continue;
         case 'unreachable':
           log.info('resident unreachable; outbox cleared', { channel: entry.channel, reason: outcome.reason });
+          await this.countAlertsIn(k.outbox, 'unreachable');
           await redis
             .pipeline()
             .hset(k.contact, 'status', 'unreachable', 'statusReason', outcome.reason)
@@ -242,6 +280,7 @@ export class Processor {
           if (attempts >= this.maxAttempts) {
             log.error('message dropped after retries', { channel: entry.channel, attempts, reason: outcome.reason });
             await redis.outboxAck(k.outbox, raw);
+            await this.countAlert(entry, 'failed');
             continue;
           }
           const delay = outcome.afterMs ?? backoff(attempts);

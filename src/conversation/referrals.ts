@@ -28,12 +28,13 @@ export function codeIn(input: Input): string | undefined {
 }
 
 /** Replace a message carrying a code by a referral the engine can act on. */
-export async function withReferral(input: Input, links: LinkStore): Promise<Input> {
+export async function withReferral(input: Input, deps: Pick<ReferralDeps, 'links' | 'accounts'>): Promise<Input> {
   const code = codeIn(input);
   if (!code) return input;
-  const found = await links.resolve(code);
+  const found = await deps.links.resolve(code);
   if (!found.ok) return { type: 'referral', code, invalid: found.reason };
   const { link } = found;
+  const coach = link.coachId ? await deps.accounts.get(link.coachId) : undefined;
   return {
     type: 'referral',
     code,
@@ -42,6 +43,7 @@ export async function withReferral(input: Input, links: LinkStore): Promise<Inpu
       depth: link.depth,
       ...(link.coachId ? { coachId: link.coachId } : {}),
       ...(link.senderName && !link.sharedBy ? { senderName: link.senderName } : {}),
+      ...(coach?.area.commune ? { area: coach.area } : {}),
     },
   };
 }

@@ -17,7 +17,10 @@ export type Payload =
   /** May coaches see my progress? */
   | { type: 'consent'; follow: boolean }
   /** Start this lesson after the current one. */
-  | { type: 'queue'; flowId: string };
+  | { type: 'queue'; flowId: string }
+  /** My commune is this one (an index into the deployment's list, offered a moment ago). */
+  | { type: 'area'; index: number }
+  | { type: 'alerts'; on: boolean };
 
 export const payload = {
   option: (stepId: string, index: number) => `o:${stepId}:${index}`,
@@ -30,9 +33,11 @@ export const payload = {
   practice: (scamType: string) => `t:${scamType}`,
   consent: (follow: boolean) => `c:follow:${follow ? 'yes' : 'no'}`,
   queue: (flowId: string) => `q:${flowId}`,
+  area: (index: number) => `a:${index}`,
+  alerts: (on: boolean) => `c:alerts:${on ? 'on' : 'off'}`,
 };
 
-const COMMAND_NAMES = new Set(['menu', 'help', 'continue', 'restart', 'review', 'follow', 'language', 'pause', 'delete']);
+const COMMAND_NAMES = new Set(['menu', 'help', 'continue', 'restart', 'review', 'follow', 'alerts', 'area', 'language', 'pause', 'delete']);
 
 /** Parse a payload; `undefined` for anything we did not make (it is then treated as text). */
 export function parsePayload(raw: string): Payload | undefined {
@@ -49,6 +54,10 @@ export function parsePayload(raw: string): Payload | undefined {
       return b === undefined ? { type: 'skip', stepId: a } : undefined;
     case 'l':
       return b === undefined ? { type: 'lesson', flowId: a } : undefined;
+    case 'a': {
+      const index = Number(a);
+      return b === undefined && Number.isInteger(index) && index >= 0 ? { type: 'area', index } : undefined;
+    }
     case 'q':
       return b === undefined ? { type: 'queue', flowId: a } : undefined;
     case 't':
@@ -57,6 +66,7 @@ export function parsePayload(raw: string): Payload | undefined {
       if (a === 'lang' && (b === 'vi' || b === 'en')) return { type: 'language', locale: b };
       if (a === 'delete' && (b === 'yes' || b === 'no')) return { type: 'delete', confirm: b === 'yes' };
       if (a === 'follow' && (b === 'yes' || b === 'no')) return { type: 'consent', follow: b === 'yes' };
+      if (a === 'alerts' && (b === 'on' || b === 'off')) return { type: 'alerts', on: b === 'on' };
       if (b === undefined && COMMAND_NAMES.has(a)) return { type: 'command', command: a as Command };
       return undefined;
     default:

@@ -22,6 +22,7 @@ export function onReferral(turn: Turn, input: Referral): void {
     return;
   }
   const first = state.arrivedBy === undefined;
+  if (!state.area && link.area?.commune) state.area = { ...link.area };
   if (first) state.arrivedBy = { code: input.code, depth: link.depth, ...(link.coachId ? { coachId: link.coachId } : {}) };
   if (link.coachId && link.depth === 0 && !state.coaches.includes(link.coachId) && state.coaches.length < MAX_COACHES) {
     state.coaches.push(link.coachId);

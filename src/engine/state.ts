@@ -24,6 +24,8 @@ export const Progress = z.object({
   draw: z.object({ items: z.array(z.string()), index: z.number().int().min(0) }).optional(),
   /** Set when the lesson was opened for one scam type (an official's alert, a coach's link). */
   scamType: z.string().optional(),
+  /** The alert this practice answers to ("would you recognise it?"), for the alert's results. */
+  alertId: z.string().optional(),
 });
 export type Progress = z.infer<typeof Progress>;
 
@@ -46,7 +48,7 @@ export const Completion = z.object({
   times: z.number().int().min(1),
 });
 
-export const Screen = z.enum(['menu', 'lesson', 'confirm-delete', 'language', 'consent']);
+export const Screen = z.enum(['menu', 'lesson', 'confirm-delete', 'language', 'consent', 'area']);
 export type Screen = z.infer<typeof Screen>;
 
 export const ResidentState = z.object({
@@ -78,6 +80,14 @@ export const ResidentState = z.object({
   queue: z.array(z.string()).max(10).default([]),
   /** A referral waiting for the consent answer before its lesson starts. */
   pendingLesson: z.string().optional(),
+  /** Scam alerts from the commune: on unless the resident turned them off. */
+  alerts: z.boolean().default(true),
+  /** The resident's commune (for alerts to their area), given during onboarding or from a coach's link. */
+  area: z.object({ province: z.string(), district: z.string().optional(), commune: z.string().optional() }).optional(),
+  /** Asked for their commune once already (after their first finished lesson). */
+  areaAsked: z.boolean().default(false),
+  /** The last alert shown, so a practice opened from it counts towards it. */
+  lastAlert: z.object({ id: z.string(), at: z.number(), scamType: z.string().optional() }).optional(),
 });
 export type ResidentState = z.infer<typeof ResidentState>;
 
@@ -98,5 +108,7 @@ export function newResident(now: number, locale: Locale, anonId: string): Reside
     quiz: {},
     coaches: [],
     queue: [],
+    alerts: true,
+    areaAsked: false,
   };
 }

@@ -12,6 +12,8 @@ import { parsePayload, payload as makePayload, type Payload } from './payloads.j
 import { newResident, type ResidentState } from './state.js';
 import type { StepInput } from './steps/behaviour.js';
 import { behaviourOf } from './steps/registry.js';
+import { showAlert } from './alerts.js';
+import { askArea, onAreaText, setArea } from './area.js';
 import { answerConsent, onReferral, queueLesson, reviewConsent } from './referral.js';
 import { Turn } from './turn.js';
 import type { Env, Input, StepResult } from './types.js';
@@ -24,6 +26,7 @@ export const REMINDER_QUIET_MS = 30 * 60 * 1000;
 
 export function step(flows: FlowSet, prior: ResidentState | null, input: Input, env: Env): StepResult {
   if (input.type === 'reminder') return remind(flows, prior, env);
+  if (input.type === 'alert') return showAlert(flows, prior, input, env);
   const isNew = prior === null;
   const state: ResidentState = prior ? structuredClone(prior) : newResident(env.now, env.defaultLocale, env.newId());
   const away = env.now - state.lastActive;
@@ -65,7 +68,7 @@ interface TurnFacts {
 }
 
 /** Returns true when the resident's data is to be deleted. */
-function dispatch(turn: Turn, input: Exclude<Input, { type: 'reminder' }>, facts: TurnFacts): boolean {
+function dispatch(turn: Turn, input: Exclude<Input, { type: 'reminder' | 'alert' }>, facts: TurnFacts): boolean {
   if (input.type === 'referral') {
     onReferral(turn, input);
     return false;
@@ -102,6 +105,12 @@ function onPayload(turn: Turn, p: Payload): boolean {
     case 'queue':
       queueLesson(turn, p.flowId);
       return false;
+    case 'area':
+      setArea(turn, p.index);
+      return false;
+    case 'alerts':
+      setAlerts(turn, p.on);
+      return false;
     default: {
       const current = turn.state.current;
       if (!current || turn.placeId() !== p.stepId) {
@@ -126,6 +135,10 @@ function onText(turn: Turn, text: string, facts: TurnFacts): boolean {
   if (state.screen === 'confirm-delete') {
     if (saysWord(turn.env.texts, 'words.yes', text)) return confirmDelete(turn, true);
     if (!matchCommand(text, turn.env.texts)) return confirmDelete(turn, false);
+  }
+  if (state.screen === 'area' && !matchCommand(text, turn.env.texts)) {
+    onAreaText(turn, text);
+    return false;
   }
   if (state.screen === 'consent' && !matchCommand(text, turn.env.texts)) {
     const yes = saysWord(turn.env.texts, 'words.yes', text);
@@ -233,6 +246,25 @@ function runCommand(turn: Turn, command: Command, typed?: string): boolean {
     case 'follow':
       reviewConsent(turn);
       return false;
+    case 'alerts': {
+      const said = typed ? normalizeAnswer(typed) : '';
+      if (/\b(tat|off)\b/.test(said)) setAlerts(turn, false);
+      else if (/\b(bat|on)\b/.test(said)) setAlerts(turn, true);
+      else {
+        const now = turn.t(state.alerts ? 'alert.state_on' : 'alert.state_off');
+        turn.say(turn.t('alert.ask', { now }), {
+          choices: [
+            { payload: makePayload.alerts(true), label: turn.t('alert.on_label') },
+            { payload: makePayload.alerts(false), label: turn.t('alert.off_label') },
+          ],
+        });
+      }
+      return false;
+    }
+    case 'area':
+      if (turn.env.areas?.length) askArea(turn);
+      else turn.showMenu();
+      return false;
     case 'continue':
       if (state.current) turn.resume('lesson.resume');
       else turn.showMenu(turn.t('continue.nothing'));
@@ -325,4 +357,12 @@ function goBack(turn: Turn): void {
     return;
   }
   turn.showMenu();
+}
+
+function setAlerts(turn: Turn, on: boolean): void {
+  turn.state.alerts = on;
+  turn.emit({ type: 'alerts_changed', on });
+  turn.note(turn.t(on ? 'alert.on' : 'alert.off'));
+  if (turn.state.current) turn.resume('lesson.resume');
+  else turn.showMenu();
 }

@@ -9,6 +9,8 @@ import { matchOption } from './match.js';
 import { payload } from './payloads.js';
 import type { Progress, ResidentState } from './state.js';
 import { behaviourOf } from './steps/registry.js';
+import { alertBehind } from './alerts.js';
+import { askArea } from './area.js';
 import { afterAnswer, bankKey, dueItems } from './review.js';
 import { fill, localize } from './text.js';
 import type { Choice, EngineEvent, Env, Reply } from './types.js';
@@ -152,10 +154,12 @@ export class Turn {
     if (current && current.flowId !== compiled.flow.id) this.state.paused[current.flowId] = current;
     delete this.state.paused[compiled.flow.id];
     const known = scamType !== undefined && [...this.flows.bank.values()].some((i) => i.scamType === scamType);
-    this.startFresh(compiled, known ? scamType : undefined);
+    const alertId = known ? alertBehind(this.state, scamType, this.env.now) : undefined;
+    if (alertId) this.emit({ type: 'alert_quiz_opened', alertId, scamType: scamType! });
+    this.startFresh(compiled, known ? scamType : undefined, alertId);
   }
 
-  startFresh(compiled: CompiledFlow, scamType?: string): void {
+  startFresh(compiled: CompiledFlow, scamType?: string, alertId?: string): void {
     const first = compiled.steps[0]!;
     this.state.current = {
       flowId: compiled.flow.id,
@@ -169,6 +173,7 @@ export class Turn {
       vars: {},
       startedAt: this.env.now,
       ...(scamType ? { scamType } : {}),
+      ...(alertId ? { alertId } : {}),
     };
     this.state.screen = 'lesson';
     this.emit({ type: 'lesson_started', flowId: compiled.flow.id, flowVersion: compiled.flow.version, resumed: false });
@@ -268,6 +273,15 @@ export class Turn {
     this.emit({ type: 'lesson_completed', flowId: compiled.flow.id, right: p.right, total: p.total });
     this.state.current = null;
     this.state.screen = 'menu';
+    // After the first lesson, when the resident has seen what the bot is for: their commune, for local alerts.
+    if (!this.state.area && !this.state.areaAsked && this.env.areas?.length) {
+      this.state.areaAsked = true;
+      // On Messenger only the last message keeps its buttons: the lesson's suggestions move down to the question.
+      const end = this.replies.at(-1);
+      const suggestions = end?.choices;
+      if (end) delete end.choices;
+      askArea(this, suggestions);
+    }
   }
 
   /** Record a scored answer in the lesson's score and the item's history (`itemId` for quiz-bank items). */

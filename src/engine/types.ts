@@ -28,8 +28,27 @@ export type Input =
   | { type: 'start'; ref?: string }
   /** Not from the resident: quiz items are due for review and the platform lets us write now. */
   | { type: 'reminder' }
+  /** Not from the resident: an official's scam alert; `content` is filled in by the shell (absent: cancelled or gone). */
+  | { type: 'alert'; alertId: string; content?: AlertView }
   /** A lesson link's code (m.me ref, typed on Zalo, the web's ?code=), already looked up by the shell. */
   | { type: 'referral'; code: string; link?: ReferralLink; invalid?: 'unknown' | 'expired' | 'revoked' };
+
+/** A commune residents can pick: its codes, its name ("Xã An Bình") and where it is. */
+export interface CommuneOption {
+  ref: { province: string; district?: string | undefined; commune?: string | undefined };
+  name: string;
+  place: string;
+}
+
+/** The part of an official's alert the engine shows. */
+export interface AlertView {
+  from: string;
+  text: { vi: string; en?: string | undefined };
+  /** Picture path relative to the public base (`alerts/<id>/image`). */
+  image?: string | undefined;
+  scamType?: string | undefined;
+  lessonId?: string | undefined;
+}
 
 /** What the engine needs to know of a valid lesson link. */
 export interface ReferralLink {
@@ -39,13 +58,15 @@ export interface ReferralLink {
   coachId?: string | undefined;
   /** 0 = a coach's link; 1 = shared by someone a coach reached; and so on. */
   depth: number;
+  /** The coach's commune, taken as the resident's when they have not given one. */
+  area?: { province: string; district?: string | undefined; commune?: string | undefined } | undefined;
 }
 
 export type EngineEvent =
   | { type: 'resident_joined' }
   | { type: 'lesson_started'; flowId: string; flowVersion: number; resumed: boolean }
   | { type: 'step_shown'; flowId: string; stepId: string }
-  | { type: 'quiz_answered'; flowId: string; stepId: string; itemId?: string; scamType: string; correct: boolean }
+  | { type: 'quiz_answered'; flowId: string; stepId: string; itemId?: string; scamType: string; correct: boolean; alertId?: string }
   | { type: 'answer_checked'; flowId: string; stepId: string; correct: boolean }
   | { type: 'lesson_completed'; flowId: string; right: number; total: number }
   | { type: 'lesson_moved'; flowId: string; fromStep: string; toStep: string | null }
@@ -55,7 +76,11 @@ export type EngineEvent =
   | { type: 'review_reminded'; due: number }
   | { type: 'referral_used'; code: string; lessonId: string; coachId?: string; depth: number; first: boolean }
   | { type: 'share_offered'; code: string; lessonId: string; coachId?: string; depth: number }
-  | { type: 'consent_changed'; follow: boolean };
+  | { type: 'consent_changed'; follow: boolean }
+  | { type: 'alert_shown'; alertId: string }
+  | { type: 'alert_quiz_opened'; alertId: string; scamType: string }
+  | { type: 'alerts_changed'; on: boolean }
+  | { type: 'area_set'; province: string; commune?: string };
 
 /** System strings, from i18next; injected so the engine stays pure and testable. */
 export interface Texts {
@@ -75,6 +100,8 @@ export interface Env {
   displayName?: string;
   /** Public address of the bot (for a resident's own lesson link); no share link without it. */
   publicUrl?: string;
+  /** The deployment's communes, for residents to give theirs (alerts to their area). None: not asked. */
+  areas?: readonly CommuneOption[];
 }
 
 export interface StepResult {

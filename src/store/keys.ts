@@ -46,6 +46,23 @@ export interface Keys {
   coachRipple(coachId: string): string;
   /** Hash: ripple counts per area (`<province>/<district>/<commune>` → neighbours reached). */
   areaRipple: string;
+  /**
+   * Set: residents of an area, at the depth given: `area:01` (a province), `area:01/005` (a district),
+   * `area:01//00004` or `area:01/005/00004` (a commune). A resident is in the set of each level.
+   */
+  audienceArea(path: string): string;
+  /** Set: residents reached through a channel (`messenger`, `zalo`). */
+  audienceChannel(channel: string): string;
+  /** Set: residents whose language is `vi` or `en`. */
+  audienceLocale(locale: string): string;
+  /** Set: residents who finished a lesson. */
+  audienceFinished(lessonId: string): string;
+  /** Set: residents who turned alerts off. */
+  audienceAlertsOff: string;
+  /** String: an alert (JSON). Its other keys share the `{alert:<id>}` tag. */
+  alert(id: string): string;
+  /** Hash: an alert's counters (sent, failed, unreachable, notReachableNow, shown, opened, recognised, missed…). */
+  alertStats(id: string): string;
   /** String: the Zalo OA token pair (JSON), shared by every process of this bot. */
   zaloToken: string;
   /** String: the process refreshing the Zalo token pair now (`SET NX PX`), with an expiry. */
@@ -79,6 +96,13 @@ export function createKeys(prefix: string): Keys {
     coachResidents: (coachId) => `${prefix}coach:${coachId}:residents`,
     coachRipple: (coachId) => `${prefix}coach:${coachId}:ripple`,
     areaRipple: `${prefix}ripple:areas`,
+    audienceArea: (path) => `${prefix}aud:area:${path}`,
+    audienceChannel: (channel) => `${prefix}aud:channel:${channel}`,
+    audienceLocale: (locale) => `${prefix}aud:locale:${locale}`,
+    audienceFinished: (lessonId) => `${prefix}aud:finished:${lessonId}`,
+    audienceAlertsOff: `${prefix}aud:alerts-off`,
+    alert: (id) => `${prefix}{alert:${id}}:data`,
+    alertStats: (id) => `${prefix}{alert:${id}}:stats`,
     zaloToken: `${prefix}zalo:token`,
     zaloTokenLock: `${prefix}zalo:token-lock`,
   };

@@ -12,11 +12,17 @@ import { fixtureFlows, Resident } from './harness.js';
 
 const CASES_DIR = join(import.meta.dirname, 'cases');
 
+const Alert = z.object({ from: z.string(), text: z.object({ vi: z.string(), en: z.string().optional() }), scamType: z.string().optional(), lessonId: z.string().optional() });
+
 const Turn = z
   .object({
     send: z.string().optional(),
     tap: z.string().optional(),
     start: z.boolean().optional(),
+    /** An official's alert as the shell hands it over (`content` absent: cancelled). */
+    alert: z.object({ alertId: z.string(), content: Alert.optional() }).strict().optional(),
+    /** A review follow-up. */
+    reminder: z.boolean().optional(),
     /** A lesson link as the shell hands it over after looking the code up. */
     referral: z
       .object({
@@ -44,7 +50,16 @@ const Turn = z
   })
   .strict();
 
-const Case = z.object({ name: z.string(), flows: z.array(z.string()), turns: z.array(Turn).min(1) }).strict();
+const Commune = z.object({ ref: z.object({ province: z.string(), district: z.string().optional(), commune: z.string() }), name: z.string(), place: z.string() });
+const Case = z
+  .object({
+    name: z.string(),
+    flows: z.array(z.string()),
+    /** The deployment's communes (the area question is asked only when there are some). */
+    areas: z.array(Commune).optional(),
+    turns: z.array(Turn).min(1),
+  })
+  .strict();
 
 const files = readdirSync(CASES_DIR).filter((f) => f.endsWith('.yaml')).sort();
 const kindsSeen = new Set<string>();
@@ -54,10 +69,12 @@ describe('dialogue cases', () => {
     const c = Case.parse(parse(readFileSync(join(CASES_DIR, file), 'utf8')));
     it(`${file}: ${c.name}`, () => {
       const flows = fixtureFlows(...c.flows);
-      const r = new Resident(flows);
+      const r = new Resident(flows, c.areas ? { areas: c.areas } : {});
       c.turns.forEach((t, n) => {
         const where = `${file} turn ${n + 1}`;
-        if (t.referral) r.send({ type: 'referral', ...t.referral }, t.after);
+        if (t.alert) r.send({ type: 'alert', ...t.alert }, t.after);
+        else if (t.reminder) r.send({ type: 'reminder' }, t.after);
+        else if (t.referral) r.send({ type: 'referral', ...t.referral }, t.after);
         else if (t.tap) r.tap(t.tap);
         else if (t.start) r.send({ type: 'start' }, t.after);
         else r.send(t.send ?? '', t.after);

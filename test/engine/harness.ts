@@ -40,12 +40,12 @@ export class Resident {
   now = T0;
   last!: StepResult;
 
-  constructor(public flows: FlowSet) {}
+  constructor(public flows: FlowSet, public extraEnv: Partial<Env> = {}) {}
 
   send(input: Input | string, advanceMs = 60_000): StepResult {
     this.now += advanceMs;
     const i: Input = typeof input === 'string' ? { type: 'text', text: input } : input;
-    this.last = step(this.flows, this.state, i, env(this.now));
+    this.last = step(this.flows, this.state, i, env(this.now, this.extraEnv));
     this.state = this.last.state;
     return this.last;
   }

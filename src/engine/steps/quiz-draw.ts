@@ -79,7 +79,8 @@ export const quizDraw: StepBehaviour<QuizDraw> = {
 
     const correct = VERDICTS[index] === item.verdict;
     turn.score(compiled.flow.id, step.id, correct, item.id);
-    turn.emit({ type: 'quiz_answered', flowId: compiled.flow.id, stepId: step.id, itemId: item.id, scamType: item.scamType, correct });
+    const alertId = turn.state.current?.alertId;
+    turn.emit({ type: 'quiz_answered', flowId: compiled.flow.id, stepId: step.id, itemId: item.id, scamType: item.scamType, correct, ...(alertId ? { alertId } : {}) });
     const verdict = turn.t(correct ? 'quiz.right' : 'quiz.wrong');
     const truth = turn.t(item.verdict === 'scam' ? 'quiz.is_scam' : 'quiz.is_legit');
     const signs = item.signs.map((s) => `• ${turn.text(s)}`).join('\n');

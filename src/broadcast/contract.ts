@@ -1,0 +1,70 @@
+/**
+ * What the conversation needs of a broadcast alert, and how an alert reaches one resident. The
+ * alert itself (composing, approval, planning, BullMQ) lives in the rest of this folder; a resident
+ * gets it through their own inbox, like a message, so it is handled in order with their messages,
+ * sent through the outbox with its retries, and never twice: the event id is `alert:<id>`, and the
+ * inbox refuses an id it has seen.
+ */
+import type { AreaRef } from '../accounts/schema.js';
+import type { ChannelId, InboundActivity } from '../channels/activity.js';
+import type { LocalText } from '../flows/schema.js';
+import type { Keys } from '../store/keys.js';
+import type { ScriptedRedis } from '../store/redis.js';
+
+/** The part of an alert a resident sees. */
+export interface AlertContent {
+  id: string;
+  /** Who sends it, as residents read it: "UBND xã An Bình". */
+  from: string;
+  text: LocalText;
+  /** Path of the attached picture relative to the public base (`alerts/<id>/image`), if any. */
+  imagePath?: string;
+  /** "Would you recognise it? Try this": practise the quiz-bank items of this scam type… */
+  scamType?: string;
+  /** …or open this lesson. */
+  lessonId?: string;
+  /** Cancelled alerts are not shown, even if already queued for a resident. */
+  cancelled: boolean;
+}
+
+export interface AlertSource {
+  load(alertId: string): Promise<AlertContent | undefined>;
+}
+
+/** Counters of an alert (`keys.alertStats`), written by the processor and the conversation. */
+export const ALERT_COUNTERS = ['sent', 'failed', 'unreachable', 'notReachableNow', 'skipped', 'shown', 'opened', 'recognised', 'missed'] as const;
+export type AlertCounter = (typeof ALERT_COUNTERS)[number];
+
+/** The area paths a resident belongs to, most general first (see keys.audienceArea). */
+export function areaPaths(area: AreaRef): string[] {
+  const paths = [area.province];
+  if (area.district) paths.push(`${area.province}/${area.district}`);
+  if (area.commune) paths.push(`${area.province}/${area.district ?? ''}/${area.commune}`);
+  return paths;
+}
+
+/** The one area path that selects exactly this area's residents. */
+export function areaPath(area: AreaRef): string {
+  return areaPaths(area).at(-1)!;
+}
+
+/**
+ * Put an alert into one resident's inbox; true when it was new for them. Idempotent: a retried
+ * batch job enqueues the same event id, which the inbox refuses. Does not open a messaging window.
+ */
+export async function enqueueAlert(redis: ScriptedRedis, keys: Keys, residentId: string, alertId: string, now: number): Promise<boolean> {
+  const [channel, ...rest] = residentId.split(':');
+  const activity: InboundActivity = {
+    type: 'event',
+    name: 'alert',
+    channelId: channel as ChannelId,
+    id: `alert:${alertId}`,
+    timestamp: now,
+    from: { id: rest.join(':') },
+    ref: alertId,
+  };
+  const k = keys.resident(residentId);
+  const taken = await redis.enqueueEvent(k.inbox, k.inboxData, k.seen, k.contact, activity.id, now, JSON.stringify(activity), '0');
+  if (taken === 1) await redis.zadd(keys.due, now, residentId);
+  return taken === 1;
+}

@@ -1,0 +1,69 @@
+/**
+ * Keeping the broadcast audiences current as residents change (their commune, language, channel,
+ * finished lessons, alerts on or off), and counting what residents did with an alert. After the
+ * commit and best effort, like the analytics events: a set is at worst one turn behind.
+ */
+import { areaPaths, type AlertSource } from '../broadcast/contract.js';
+import type { ResidentState } from '../engine/state.js';
+import type { EngineEvent, Input } from '../engine/types.js';
+import type { Keys } from '../store/keys.js';
+import type { ScriptedRedis } from '../store/redis.js';
+
+export interface Bookkeeping {
+  redis: ScriptedRedis;
+  keys: Keys;
+}
+
+/** Only residents on a platform we can write to are an audience. */
+const pushChannel = (residentId: string) => {
+  const channel = residentId.split(':')[0];
+  return channel === 'messenger' || channel === 'zalo' ? channel : undefined;
+};
+
+function memberships(keys: Keys, residentId: string, state: ResidentState | null): Set<string> {
+  const out = new Set<string>();
+  const channel = pushChannel(residentId);
+  if (!state || !channel) return out;
+  out.add(keys.audienceChannel(channel));
+  out.add(keys.audienceLocale(state.locale));
+  if (state.area) for (const path of areaPaths(state.area)) out.add(keys.audienceArea(path));
+  for (const lessonId of Object.keys(state.completed)) out.add(keys.audienceFinished(lessonId));
+  if (!state.alerts) out.add(keys.audienceAlertsOff);
+  return out;
+}
+
+export async function recordAudience(b: Bookkeeping, residentId: string, before: ResidentState | null, after: ResidentState | null): Promise<void> {
+  const was = memberships(b.keys, residentId, before);
+  const is = memberships(b.keys, residentId, after);
+  const pipeline = b.redis.pipeline();
+  const added = [...is].filter((key) => !was.has(key));
+  const removed = [...was].filter((key) => !is.has(key));
+  for (const key of added) pipeline.sadd(key, residentId);
+  for (const key of removed) pipeline.srem(key, residentId);
+  if (added.length + removed.length > 0) await pipeline.exec();
+}
+
+export async function recordAlertEvents(b: Bookkeeping, events: readonly EngineEvent[]): Promise<void> {
+  for (const e of events) {
+    if (e.type === 'alert_shown') await b.redis.hincrby(b.keys.alertStats(e.alertId), 'shown', 1);
+    else if (e.type === 'alert_quiz_opened') await b.redis.hincrby(b.keys.alertStats(e.alertId), 'opened', 1);
+    else if (e.type === 'quiz_answered' && e.alertId) await b.redis.hincrby(b.keys.alertStats(e.alertId), e.correct ? 'recognised' : 'missed', 1);
+  }
+}
+
+/** Fill in an alert's content for the engine; without a source, or for a cancelled alert, none. */
+export async function withAlert(input: Extract<Input, { type: 'alert' }>, source: AlertSource | undefined): Promise<Input> {
+  const content = source ? await source.load(input.alertId) : undefined;
+  if (!content || content.cancelled) return { type: 'alert', alertId: input.alertId };
+  return {
+    type: 'alert',
+    alertId: input.alertId,
+    content: {
+      from: content.from,
+      text: content.text,
+      ...(content.imagePath ? { image: content.imagePath } : {}),
+      ...(content.scamType ? { scamType: content.scamType } : {}),
+      ...(content.lessonId ? { lessonId: content.lessonId } : {}),
+    },
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * An official's scam alert, as a resident gets it: who sends it, the warning, a picture, and
+ * "Would you recognise it? Try this" (practice on that scam type, or a lesson). Not the resident's
+ * own activity: it does not count as them being active, and it never interrupts a lesson's place.
+ */
+import type { FlowSet } from './flowset.js';
+import { payload } from './payloads.js';
+import type { ResidentState } from './state.js';
+import { localize } from './text.js';
+import { Turn } from './turn.js';
+import type { Env, Input, StepResult } from './types.js';
+
+/** An alert's "try this" counts towards it for this long. */
+export const ALERT_FOLLOW_UP_MS = 7 * 24 * 60 * 60 * 1000;
+
+type AlertInput = Extract<Input, { type: 'alert' }>;
+
+export function showAlert(flows: FlowSet, prior: ResidentState | null, input: AlertInput, env: Env): StepResult {
+  const content = input.content;
+  if (!prior || !content || prior.alerts === false) return { replies: [], state: prior, events: [] };
+  const turn = new Turn(flows, env, structuredClone(prior));
+  const { state } = turn;
+  const choices = [];
+  const knownType = content.scamType && [...flows.bank.values()].some((i) => i.scamType === content.scamType);
+  if (knownType) choices.push({ payload: payload.practice(content.scamType!), label: turn.t('alert.try') });
+  const lesson = content.lessonId ? flows.byId.get(content.lessonId) : undefined;
+  if (lesson) choices.push({ payload: payload.lesson(lesson.flow.id), label: localize(lesson.flow.title, state.locale) });
+  if (state.current) choices.push({ payload: payload.command('continue'), label: turn.t('menu.continue_label') });
+  choices.push({ payload: payload.command('menu'), label: turn.t('buttons.menu') });
+  const lines = [turn.t('alert.header', { from: content.from }), localize(content.text, state.locale)];
+  if (knownType || lesson) lines.push(turn.t('alert.try_line'));
+  turn.say(lines.join('\n\n'), { choices, ...(content.image ? { image: content.image } : {}) });
+  state.lastAlert = { id: input.alertId, at: env.now, ...(knownType ? { scamType: content.scamType } : {}) };
+  turn.emit({ type: 'alert_shown', alertId: input.alertId });
+  return { replies: turn.replies, state, events: turn.events };
+}
+
+/** The alert a practice opened now answers to, if the resident came from one recently. */
+export function alertBehind(state: ResidentState, scamType: string | undefined, now: number): string | undefined {
+  const last = state.lastAlert;
+  if (!last || !scamType || last.scamType !== scamType || now - last.at > ALERT_FOLLOW_UP_MS) return undefined;
+  return last.id;
+}

@@ -1,0 +1,64 @@
+/**
+ * The resident's commune, so officials' alerts reach the right people: asked once after the
+ * welcome (typed by name, with or without diacritics, "xã"/"phường" optional), skippable, and
+ * changeable with a command; a coach's link gives the coach's commune.
+ */
+import { normalizeAnswer } from './normalize.js';
+import { payload } from './payloads.js';
+import type { Turn } from './turn.js';
+import type { Choice, CommuneOption } from './types.js';
+
+const PREFIXES = /^(xa|phuong|thi tran|tt|x|p|commune|ward)\.?\s+/;
+const MAX_LISTED = 9;
+
+const plainName = (name: string) => normalizeAnswer(name).replace(PREFIXES, '').trim();
+
+/** Ask for the commune; `choices` (e.g. the lesson suggestions just shown) stay tappable instead of "Skip". */
+export function askArea(turn: Turn, choices?: readonly Choice[]): void {
+  turn.state.screen = 'area';
+  turn.say(turn.t('area.ask'), {
+    choices: choices?.length ? [...choices] : [{ payload: payload.command('menu'), label: turn.t('buttons.skip') }],
+  });
+}
+
+/** Communes whose name is what the resident typed, or starts with it. */
+function matches(typed: string, areas: readonly CommuneOption[]): number[] {
+  const wanted = plainName(typed);
+  if (wanted.length < 2) return [];
+  const exact = areas.flatMap((a, i) => (plainName(a.name) === wanted ? [i] : []));
+  if (exact.length > 0) return exact;
+  return areas.flatMap((a, i) => (plainName(a.name).startsWith(wanted) || plainName(a.place).includes(wanted) ? [i] : []));
+}
+
+/** A typed answer on the area screen. */
+export function onAreaText(turn: Turn, text: string): void {
+  const areas = turn.env.areas ?? [];
+  const found = matches(text, areas);
+  if (found.length === 1) {
+    setArea(turn, found[0]!);
+    return;
+  }
+  if (found.length === 0 || found.length > MAX_LISTED) {
+    turn.say(turn.t(found.length === 0 ? 'area.not_found' : 'area.too_many', { typed: text.trim().slice(0, 60) }), {
+      choices: [{ payload: payload.command('menu'), label: turn.t('buttons.skip') }],
+    });
+    return;
+  }
+  const lines = found.map((i, n) => `${n + 1}. ${areas[i]!.place}`);
+  turn.say(`${turn.t('area.which')}\n${lines.join('\n')}`, {
+    choices: found.map((i, n) => ({ payload: payload.area(i), label: String(n + 1) })),
+  });
+}
+
+export function setArea(turn: Turn, index: number): void {
+  const option = turn.env.areas?.[index];
+  if (!option) {
+    askArea(turn);
+    return;
+  }
+  turn.state.area = { ...option.ref };
+  turn.emit({ type: 'area_set', province: option.ref.province, ...(option.ref.commune ? { commune: option.ref.commune } : {}) });
+  turn.note(turn.t('area.saved', { place: option.place }));
+  if (turn.state.current) turn.resume('lesson.resume');
+  else turn.showMenu();
+}
