@@ -8,10 +8,11 @@
  * A refused request logs one line without personal data and changes no state.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import express, { Router, type ErrorRequestHandler, type Response } from 'express';
+import { logOversized, takeIn } from '../webhook-intake.js';
+import express, { Router, type Response } from 'express';
 import type { Intake } from '../../conversation/intake.js';
 import { describeZodError, sendError } from '../../http/errors.js';
-import { errorFields, type Logger } from '../../log.js';
+import type { Logger } from '../../log.js';
 import { MessengerWebhookBody, convert, verifySignature } from './webhook.js';
 
 export const WEBHOOK_PATH = '/webhooks/messenger';
@@ -95,30 +96,10 @@ export function messengerRoutes({ appSecret, verifyToken, intake, log }: Messeng
       ok(res);
       return;
     }
-    try {
-      const { taken, duplicates } = await intake.accept(activities);
-      log.debug('messenger webhook received', { events: activities.length, taken, duplicates, ignored });
-    } catch (err) {
-      // Not durable: answer an error so Meta delivers again (redeliveries are deduplicated by id).
-      log.error('messenger webhook events not taken in; Meta will redeliver', errorFields(err));
-      res.setHeader('Retry-After', '5');
-      sendError(res, 503, 'unavailable', 'Temporarily unavailable; please deliver again.');
-      return;
-    }
-    ok(res);
+    if (await takeIn(intake, activities, res, log, 'messenger', { ignored })) ok(res);
   });
 
-  // Body-reading errors of this route: log the refusal, then let the app's error handler answer
-  // (it turns `entity.too.large` into 413 JSON).
-  const onBodyError: ErrorRequestHandler = (err, req, _res, next) => {
-    const type = (err as { type?: unknown }).type;
-    if (type === 'entity.too.large') {
-      const length = Number(req.get('content-length'));
-      refused('payload_too_large', Number.isFinite(length) ? length : undefined);
-    }
-    next(err);
-  };
-  router.use(WEBHOOK_PATH, onBodyError);
+  router.use(WEBHOOK_PATH, logOversized((bytes) => refused('payload_too_large', bytes)));
 
   return router;
 }

@@ -7,10 +7,11 @@
  * A refused request logs one line without personal data and changes no state. Event names we do not
  * know are acknowledged (200) and dropped, so Zalo does not keep redelivering them.
  */
-import express, { Router, type ErrorRequestHandler, type Response } from 'express';
+import { logOversized, takeIn } from '../webhook-intake.js';
+import express, { Router, type Response } from 'express';
 import type { Intake } from '../../conversation/intake.js';
 import { sendError } from '../../http/errors.js';
-import { errorFields, type Logger } from '../../log.js';
+import type { Logger } from '../../log.js';
 import { ZaloEnvelope, convert, verifySignature, type SignatureId, type SignatureIdName, type TimestampUnit } from './webhook.js';
 
 export const WEBHOOK_PATH = '/webhooks/zalo';
@@ -100,30 +101,10 @@ export function zaloRoutes({ signatureIds, oaSecretKey, intake, log }: ZaloRoute
       else log.warn('zalo webhook timestamps are not in ms; converted', fields);
     }
 
-    try {
-      const { taken, duplicates } = await intake.accept([result.activity]);
-      log.debug('zalo webhook received', { event: envelope.data.event_name, taken, duplicates });
-    } catch (err) {
-      // Not durable: answer an error so Zalo delivers again (redeliveries are deduplicated by id).
-      log.error('zalo webhook event not taken in; Zalo will redeliver', errorFields(err));
-      res.setHeader('Retry-After', '5');
-      sendError(res, 503, 'unavailable', 'Temporarily unavailable; please deliver again.');
-      return;
-    }
-    ok(res);
+    if (await takeIn(intake, [result.activity], res, log, 'zalo', { event: envelope.data.event_name })) ok(res);
   });
 
-  // Body-reading errors of this route: log the refusal, then let the app's error handler answer
-  // (it turns `entity.too.large` into 413 JSON).
-  const onBodyError: ErrorRequestHandler = (err, req, _res, next) => {
-    const type = (err as { type?: unknown }).type;
-    if (type === 'entity.too.large') {
-      const length = Number(req.get('content-length'));
-      refused('payload_too_large', Number.isFinite(length) ? length : undefined);
-    }
-    next(err);
-  };
-  router.use(WEBHOOK_PATH, onBodyError);
+  router.use(WEBHOOK_PATH, logOversized((bytes) => refused('payload_too_large', bytes)));
 
   return router;
 }
