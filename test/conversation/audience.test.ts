@@ -4,10 +4,10 @@
  * takes them out of every audience. Real app and Redis; the Graph API faked with nock.
  */
 import nock from 'nock';
-import { createHmac, randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKeys, type Keys } from '../../src/store/keys.js';
 import { waitFor } from '../fixtures/zalo/fake-zalo.js';
+import { deliverMessenger, newPsid, text } from '../helpers/messenger.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const ENV = {
@@ -30,16 +30,8 @@ afterAll(async () => {
 });
 
 let seq = 0;
-async function say(psid: string, text: string, payload?: string): Promise<void> {
-  const now = Date.now() + ++seq;
-  const message = payload ? { mid: `m-${randomInt(1e9)}`, text, quick_reply: { payload } } : { mid: `m-${randomInt(1e9)}`, text };
-  const body = Buffer.from(JSON.stringify({ object: 'page', entry: [{ id: '1', time: now, messaging: [{ sender: { id: psid }, recipient: { id: '1' }, timestamp: now, message }] }] }));
-  const res = await fetch(`${server.url}/webhooks/messenger`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${createHmac('sha256', ENV.MESSENGER_APP_SECRET).update(body).digest('hex')}` },
-    body: new Uint8Array(body),
-  });
-  expect(res.status).toBe(200);
+async function say(psid: string, body: string, payload?: string): Promise<void> {
+  expect(await deliverMessenger(server.url, ENV.MESSENGER_APP_SECRET, psid, text(body, payload), Date.now() + ++seq)).toBe(200);
   const k = keys.resident(`messenger:${psid}`);
   await waitFor('turn handled', async () => (await server.redis.zcard(k.inbox)) === 0 && (await server.redis.llen(k.outbox)) === 0);
   await server.app.processor.idle();
@@ -49,7 +41,7 @@ const member = (key: string, rid: string) => server.redis.sismember(key, rid).th
 
 describe('audiences', () => {
   it('follow the resident: channel and language at once, commune when given, finished lessons, alerts off; gone on deletion', async () => {
-    const psid = `${randomInt(1e7, 1e8)}${randomInt(1e7, 1e8)}`;
+    const psid = newPsid();
     const rid = `messenger:${psid}`;
     await say(psid, 'xin chào');
     await waitFor('channel set', () => member(keys.audienceChannel('messenger'), rid));

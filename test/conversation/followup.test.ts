@@ -4,10 +4,10 @@
  * Real app and Redis; the Graph API faked with nock; the server's clock is moved by the test.
  */
 import nock from 'nock';
-import { createHmac, randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REVIEW_GAPS_MS } from '../../src/engine/review.js';
 import { createKeys } from '../../src/store/keys.js';
+import { deliverMessenger, newPsid, text } from '../helpers/messenger.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const ENV = {
@@ -39,16 +39,7 @@ afterAll(async () => {
 });
 
 async function tap(psid: string, payload: string): Promise<void> {
-  const body = Buffer.from(JSON.stringify({
-    object: 'page',
-    entry: [{ id: '1', time: now, messaging: [{ sender: { id: psid }, recipient: { id: '1' }, timestamp: now, message: { mid: `m-${randomInt(1e9)}`, text: payload, quick_reply: { payload } } }] }],
-  }));
-  const res = await fetch(`${server.url}/webhooks/messenger`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${createHmac('sha256', ENV.MESSENGER_APP_SECRET).update(body).digest('hex')}` },
-    body: new Uint8Array(body),
-  });
-  expect(res.status).toBe(200);
+  expect(await deliverMessenger(server.url, ENV.MESSENGER_APP_SECRET, psid, text(payload, payload), now)).toBe(200);
   await server.app.processor.idle();
 }
 
@@ -57,7 +48,7 @@ const followups = () => server.redis.zrange(createKeys(server.prefix).followups,
 
 /** A resident answers the one prize question wrongly; returns their PSID. */
 async function missOne(): Promise<string> {
-  const psid = `${randomInt(1e7, 1e8)}${randomInt(1e7, 1e8)}`;
+  const psid = newPsid();
   await tap(psid, 'l:prize-only');
   expect(textsTo(psid)).toContain('Bạn trúng tivi');
   await tap(psid, 'o:one.0:1');

@@ -5,11 +5,11 @@
  * its work left in Redis, and a lease left behind.
  */
 import nock from 'nock';
-import { createHmac, randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScriptedRedis } from '../../src/store/redis.js';
 import { createKeys } from '../../src/store/keys.js';
 import { dropPrefix, testRedis, uniquePrefix } from '../helpers/redis.js';
+import { deliverMessenger, newPsid, text } from '../helpers/messenger.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const SECRET = 'recovery-app-secret';
@@ -50,18 +50,8 @@ async function start(graph: string): Promise<TestServer> {
   return s;
 }
 
-async function deliver(server: TestServer, psid: string, text: string): Promise<void> {
-  const now = Date.now();
-  const body = Buffer.from(JSON.stringify({
-    object: 'page',
-    entry: [{ id: '1', time: now, messaging: [{ sender: { id: psid }, recipient: { id: '1' }, timestamp: now, message: { mid: `m-${randomInt(1e9)}`, text } }] }],
-  }));
-  const res = await fetch(`${server.url}/webhooks/messenger`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}` },
-    body: new Uint8Array(body),
-  });
-  expect(res.status).toBe(200);
+async function deliver(server: TestServer, psid: string, body: string): Promise<void> {
+  expect(await deliverMessenger(server.url, SECRET, psid, text(body))).toBe(200);
 }
 
 async function until(check: () => Promise<boolean> | boolean, what: string): Promise<void> {
@@ -79,7 +69,7 @@ describe('a process stopping with replies committed but not sent', () => {
   it("the next process sends them, once, in order, once the crashed process's lease has lapsed", async () => {
     // Process A cannot reach Meta (nothing listens there): it commits the turn, keeps the replies in the outbox, and dies.
     const a = await start('http://127.0.0.1:9/v25.0');
-    const psid = `${randomInt(1e7, 1e8)}${randomInt(1e7, 1e8)}`;
+    const psid = newPsid();
     const k = keys.resident(`messenger:${psid}`);
     await deliver(a, psid, 'menu');
     await until(async () => (await redis.hget(k.contact, 'sendAfter')) !== null, 'A gave up sending for now');
@@ -92,7 +82,7 @@ describe('a process stopping with replies committed but not sent', () => {
     await redis.set(k.lease, 'crashed-process', 'PX', 300);
     await redis.hdel(k.contact, 'sendAfter');
 
-    const b = await start('http://graph.recovery.test/v25.0');
+    await start('http://graph.recovery.test/v25.0');
     await until(async () => to(psid).length >= pending && (await redis.llen(k.outbox)) === 0, 'B sent the pending replies');
     expect(to(psid)).toHaveLength(pending);
     expect(to(psid).map((s) => s.text).join('\n')).toContain('Chọn một bài');
@@ -102,7 +92,7 @@ describe('a process stopping with replies committed but not sent', () => {
 
   it('replies already sent are not sent again when a crashed process leaves the resident due', async () => {
     const b = servers.at(-1)!;
-    const psid = `${randomInt(1e7, 1e8)}${randomInt(1e7, 1e8)}`;
+    const psid = newPsid();
     const k = keys.resident(`messenger:${psid}`);
     await deliver(b, psid, 'menu');
     await until(async () => to(psid).length > 0 && (await redis.llen(k.outbox)) === 0, 'first replies sent');

@@ -6,7 +6,6 @@
  * Real app and Redis; Messenger and Zalo faked at the HTTP boundary.
  */
 import nock from 'nock';
-import { createHmac, randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccountStore } from '../../src/accounts/store.js';
 import { LinkStore } from '../../src/coaching/link-store.js';
@@ -15,6 +14,7 @@ import { createKeys } from '../../src/store/keys.js';
 import { ResidentStore } from '../../src/store/resident-store.js';
 import { createLogger } from '../../src/log.js';
 import { ENV as ZALO_ENV, FakeOAuth, FakeOpenApi, deliver as deliverZalo, newUser, textEvent, textsOf, waitFor } from '../fixtures/zalo/fake-zalo.js';
+import { deliverMessenger, getStarted, newPsid } from '../helpers/messenger.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { loadLessonsOrThrow } from '../../src/flows/load.js';
 import { resolveFlowsDir } from '../../src/paths.js';
@@ -67,16 +67,7 @@ const view = (coachId: string) =>
   loadCoachView({ redis: server.redis, keys: createKeys(server.prefix), store: new ResidentStore(server.redis, createKeys(server.prefix), createLogger('silent')), flows }, coachId, 'vi');
 
 async function messengerGetStarted(psid: string, ref: string): Promise<void> {
-  const body = Buffer.from(JSON.stringify({
-    object: 'page',
-    entry: [{ id: '1', time: now, messaging: [{ sender: { id: psid }, recipient: { id: '1' }, timestamp: now, postback: { title: 'Bắt đầu', payload: 'GET_STARTED', referral: { ref, source: 'SHORTLINK', type: 'OPEN_THREAD' } } }] }],
-  }));
-  const res = await fetch(`${server.url}/webhooks/messenger`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${createHmac('sha256', MESSENGER.MESSENGER_APP_SECRET).update(body).digest('hex')}` },
-    body: new Uint8Array(body),
-  });
-  expect(res.status).toBe(200);
+  expect(await deliverMessenger(server.url, MESSENGER.MESSENGER_APP_SECRET, psid, getStarted(ref), now)).toBe(200);
 }
 
 describe('a coach link opens the lesson on every channel and says who sent it', () => {
@@ -94,7 +85,7 @@ describe('a coach link opens the lesson on every channel and says who sent it', 
 
   it('Messenger: Get Started with the m.me ref', async () => {
     const { coach, code } = await coachWithLink('Chị Hoa');
-    const psid = `${randomInt(1e7, 1e8)}${randomInt(1e7, 1e8)}`;
+    const psid = newPsid();
     await messengerGetStarted(psid, code);
     await waitFor('the Messenger reply', () => graphTexts.some((t) => t.psid === psid && t.text.includes('Chị Hoa (tổ công nghệ số) gửi bạn bài')));
     expect((await server.redis.zrange(createKeys(server.prefix).coachResidents(coach.id), 0, -1))).toEqual([`messenger:${psid}`]);
