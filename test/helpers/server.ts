@@ -8,7 +8,7 @@ import { loadConfig } from '../../src/config.js';
 import type { FlowSet } from '../../src/engine/flowset.js';
 import { loadLessonsOrThrow } from '../../src/flows/load.js';
 import { loadTexts } from '../../src/i18n.js';
-import { createLogger } from '../../src/log.js';
+import { createLogger, type Logger } from '../../src/log.js';
 import { LOCALES_DIR, resolveFlowsDir } from '../../src/paths.js';
 import type { ScriptedRedis } from '../../src/store/redis.js';
 import { dropPrefix, testRedis, uniquePrefix } from './redis.js';
@@ -31,6 +31,8 @@ export interface TestServerOptions {
   /** Environment variables on top of the defaults (channel secrets, PUBLIC_BASE_URL…). */
   env?: Record<string, string>;
   sweepMs?: number;
+  /** A logger to read back what was logged (silent by default). */
+  log?: Logger;
 }
 
 export async function startTestServer(opts: TestServerOptions = {}): Promise<TestServer> {
@@ -42,7 +44,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     config: loadConfig({ REDIS_PREFIX: prefix, ...opts.env }),
     redis, flows, flowsDir,
     texts: loadTexts(LOCALES_DIR),
-    log: createLogger('silent'),
+    log: opts.log ?? createLogger('silent'),
     sweepMs: opts.sweepMs ?? 50,
     ...(opts.clock ? { clock: opts.clock } : {}),
   });
