@@ -1,4 +1,5 @@
 /** The loaded lessons, indexed for the engine. Built once at start-up, never per turn. */
+import type { CheckerRules } from '../checker/rules.js';
 import type { QuizItem } from '../flows/quiz-bank.js';
 import type { Flow, Step } from '../flows/schema.js';
 
@@ -18,9 +19,11 @@ export interface FlowSet {
   practiceFlowId?: string;
   /** Pictures that have an English variant (`media/x.png` when `media/x.en.png` exists). */
   englishImages: ReadonlySet<string>;
+  /** The "Is this a scam?" rules (flows/checker/), when the deployment has them. */
+  checker?: CheckerRules;
 }
 
-export function compileFlows(flows: readonly Flow[], bank: readonly QuizItem[] = [], englishImages: Iterable<string> = []): FlowSet {
+export function compileFlows(flows: readonly Flow[], bank: readonly QuizItem[] = [], englishImages: Iterable<string> = [], checker?: CheckerRules): FlowSet {
   const list = flows
     .map((flow) => ({
       flow,
@@ -34,6 +37,7 @@ export function compileFlows(flows: readonly Flow[], bank: readonly QuizItem[] =
     list,
     bank: new Map(bank.map((item) => [item.id, item] as const)),
     englishImages: new Set(englishImages),
+    ...(checker ? { checker } : {}),
     ...(practice ? { practiceFlowId: practice.flow.id } : {}),
   };
 }

@@ -20,7 +20,9 @@ export type Payload =
   | { type: 'queue'; flowId: string }
   /** My commune is this one (an index into the deployment's list, offered a moment ago). */
   | { type: 'area'; index: number }
-  | { type: 'alerts'; on: boolean };
+  | { type: 'alerts'; on: boolean }
+  /** Yes, check the message I just sent. */
+  | { type: 'check'; yes: boolean };
 
 export const payload = {
   option: (stepId: string, index: number) => `o:${stepId}:${index}`,
@@ -35,9 +37,10 @@ export const payload = {
   queue: (flowId: string) => `q:${flowId}`,
   area: (index: number) => `a:${index}`,
   alerts: (on: boolean) => `c:alerts:${on ? 'on' : 'off'}`,
+  check: (yes: boolean) => `c:check:${yes ? 'yes' : 'no'}`,
 };
 
-const COMMAND_NAMES = new Set(['menu', 'help', 'continue', 'restart', 'review', 'follow', 'alerts', 'area', 'language', 'pause', 'delete']);
+const COMMAND_NAMES = new Set(['menu', 'help', 'continue', 'restart', 'review', 'check', 'follow', 'alerts', 'area', 'language', 'pause', 'delete']);
 
 /** Parse a payload; `undefined` for anything we did not make (it is then treated as text). */
 export function parsePayload(raw: string): Payload | undefined {
@@ -67,6 +70,7 @@ export function parsePayload(raw: string): Payload | undefined {
       if (a === 'delete' && (b === 'yes' || b === 'no')) return { type: 'delete', confirm: b === 'yes' };
       if (a === 'follow' && (b === 'yes' || b === 'no')) return { type: 'consent', follow: b === 'yes' };
       if (a === 'alerts' && (b === 'on' || b === 'off')) return { type: 'alerts', on: b === 'on' };
+      if (a === 'check' && (b === 'yes' || b === 'no')) return { type: 'check', yes: b === 'yes' };
       if (b === undefined && COMMAND_NAMES.has(a)) return { type: 'command', command: a as Command };
       return undefined;
     default:

@@ -48,7 +48,7 @@ export const Completion = z.object({
   times: z.number().int().min(1),
 });
 
-export const Screen = z.enum(['menu', 'lesson', 'confirm-delete', 'language', 'consent', 'area']);
+export const Screen = z.enum(['menu', 'lesson', 'confirm-delete', 'language', 'consent', 'area', 'check', 'check-offer']);
 export type Screen = z.infer<typeof Screen>;
 
 export const ResidentState = z.object({
@@ -84,6 +84,8 @@ export const ResidentState = z.object({
   alerts: z.boolean().default(true),
   /** The resident's commune (for alerts to their area), given during onboarding or from a coach's link. */
   area: z.object({ province: z.string(), district: z.string().optional(), commune: z.string().optional() }).optional(),
+  /** A forwarded-looking message waiting for "yes, check it" (cleared on the answer). */
+  pendingCheck: z.string().max(2000).optional(),
   /** Asked for their commune once already (after their first finished lesson). */
   areaAsked: z.boolean().default(false),
   /** The last alert shown, so a practice opened from it counts towards it. */

@@ -14,6 +14,7 @@ import type { StepInput } from './steps/behaviour.js';
 import { behaviourOf } from './steps/registry.js';
 import { showAlert } from './alerts.js';
 import { askArea, onAreaText, setArea } from './area.js';
+import { answerOffer, askForMessage, checkAndSay, looksForwarded, offerCheck } from './check.js';
 import { answerConsent, onReferral, queueLesson, reviewConsent } from './referral.js';
 import { Turn } from './turn.js';
 import type { Env, Input, StepResult } from './types.js';
@@ -111,6 +112,9 @@ function onPayload(turn: Turn, p: Payload): boolean {
     case 'alerts':
       setAlerts(turn, p.on);
       return false;
+    case 'check':
+      answerOffer(turn, p.yes);
+      return false;
     default: {
       const current = turn.state.current;
       if (!current || turn.placeId() !== p.stepId) {
@@ -135,6 +139,17 @@ function onText(turn: Turn, text: string, facts: TurnFacts): boolean {
   if (state.screen === 'confirm-delete') {
     if (saysWord(turn.env.texts, 'words.yes', text)) return confirmDelete(turn, true);
     if (!matchCommand(text, turn.env.texts)) return confirmDelete(turn, false);
+  }
+  if (state.screen === 'check' && !matchCommand(text, turn.env.texts) && text.trim()) {
+    checkAndSay(turn, text);
+    return false;
+  }
+  if (state.screen === 'check-offer' && !matchCommand(text, turn.env.texts)) {
+    const yes = saysWord(turn.env.texts, 'words.yes', text);
+    if (yes || saysWord(turn.env.texts, 'words.no', text)) {
+      answerOffer(turn, yes);
+      return false;
+    }
   }
   if (state.screen === 'area' && !matchCommand(text, turn.env.texts)) {
     onAreaText(turn, text);
@@ -187,6 +202,10 @@ function onText(turn: Turn, text: string, facts: TurnFacts): boolean {
     return false;
   }
   if (turn.pickFromMenu(text)) return false;
+  if (turn.flows.checker && looksForwarded(text)) {
+    offerCheck(turn, text);
+    return false;
+  }
   state.menuMisses += 1;
   turn.emit({ type: 'input_not_understood', where: 'menu' });
   const misses = state.menuMisses;
@@ -245,6 +264,10 @@ function runCommand(turn: Turn, command: Command, typed?: string): boolean {
       return false;
     case 'follow':
       reviewConsent(turn);
+      return false;
+    case 'check':
+      if (turn.flows.checker) askForMessage(turn);
+      else turn.showMenu(turn.t('check.unavailable'));
       return false;
     case 'alerts': {
       const said = typed ? normalizeAnswer(typed) : '';

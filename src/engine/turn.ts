@@ -81,6 +81,7 @@ export class Turn {
     for (const c of this.flows.list) {
       choices.push({ payload: payload.lesson(c.flow.id), label: localize(c.flow.title, this.locale) });
     }
+    if (this.flows.checker) choices.push({ payload: payload.command('check'), label: this.t('check.menu_label') });
     return choices;
   }
 

@@ -2,6 +2,7 @@
  * Channel-neutral shapes the engine speaks: what a resident sent, what to say back, what happened.
  * Nothing here knows about Redis, HTTP or a platform.
  */
+import type { ActiveAlert } from '../checker/types.js';
 import type { Locale } from '../flows/schema.js';
 import type { FlowSet } from './flowset.js';
 import type { ResidentState } from './state.js';
@@ -80,7 +81,8 @@ export type EngineEvent =
   | { type: 'alert_shown'; alertId: string }
   | { type: 'alert_quiz_opened'; alertId: string; scamType: string }
   | { type: 'alerts_changed'; on: boolean }
-  | { type: 'area_set'; province: string; commune?: string };
+  | { type: 'area_set'; province: string; commune?: string }
+  | { type: 'message_checked'; risk: string; signals: string[]; scamType?: string };
 
 /** System strings, from i18next; injected so the engine stays pure and testable. */
 export interface Texts {
@@ -100,6 +102,8 @@ export interface Env {
   displayName?: string;
   /** Public address of the bot (for a resident's own lesson link); no share link without it. */
   publicUrl?: string;
+  /** Officials' alerts active now, which the scam check recognises. */
+  activeAlerts?: readonly ActiveAlert[];
   /** The deployment's communes, for residents to give theirs (alerts to their area). None: not asked. */
   areas?: readonly CommuneOption[];
 }

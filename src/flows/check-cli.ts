@@ -3,13 +3,19 @@
  * given. Prints `path:line:col where: message` per problem and "ok" when there is no error;
  * exits 1 on any error (warnings alone do not fail).
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { CHECKER_DIR, checkRulesProblems } from '../checker/load-rules.js';
 import { formatProblem, loadFlowFiles, loadFlowsDir } from './load.js';
 import { hasErrors } from './problems.js';
 import { resolveFlowsDir } from '../paths.js';
 
 const files = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const flowsDir = resolveFlowsDir(process.env.FLOWS_DIR ?? 'flows');
-const { flows, problems } = files.length > 0 ? loadFlowFiles(files, flowsDir) : loadFlowsDir(flowsDir);
+const loaded = files.length > 0 ? loadFlowFiles(files, flowsDir) : loadFlowsDir(flowsDir);
+const { flows } = loaded;
+// The scam checker's rules (flows/checker/) are checked with the whole folder.
+const problems = files.length > 0 || !existsSync(join(flowsDir, CHECKER_DIR)) ? loaded.problems : [...loaded.problems, ...checkRulesProblems(flowsDir)];
 
 const sorted = [...problems].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col);
 for (const p of sorted) process.stdout.write(formatProblem(p) + '\n');

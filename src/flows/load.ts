@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
+import { CHECKER_DIR, loadCheckerRulesOrThrow } from '../checker/load-rules.js';
 import { compileFlows, englishVariant, type FlowSet } from '../engine/flowset.js';
 import { checkBank, checkQuizItems } from './bank-checks.js';
 import { checkFlow, checkFlowSet } from './checks.js';
@@ -229,5 +230,6 @@ export function loadLessonsOrThrow(dir: string): FlowSet {
   const { flows, bank, problems } = loadFlowsDir(dir);
   if (hasErrors(problems)) throw new FlowError(problems.filter((p) => p.severity === 'error'));
   const images = new Set(flows.flatMap((f) => f.steps.flatMap((s) => (s.image ? [s.image] : []))));
-  return compileFlows(flows, bank, [...images].filter((image) => existsSync(join(dir, englishVariant(image)))));
+  const checker = existsSync(join(dir, CHECKER_DIR)) ? loadCheckerRulesOrThrow(dir) : undefined;
+  return compileFlows(flows, bank, [...images].filter((image) => existsSync(join(dir, englishVariant(image)))), checker);
 }

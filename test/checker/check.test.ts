@@ -1,0 +1,100 @@
+/** The verdict (src/checker/check.ts): score, risk, links, type, lesson, advice. */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkMessage } from '../../src/checker/check.js';
+import { BANK_SCAM_TYPES } from '../../src/flows/schema.js';
+import { PROJECT_ROOT } from '../../src/paths.js';
+import { loadCorpus } from './corpus.js';
+import { rules } from './shipped-rules.js';
+
+describe('checkMessage', () => {
+  it('explains every point of the score: it is the sum of the listed signs', () => {
+    for (const m of loadCorpus()) {
+      const v = checkMessage(m.text, rules);
+      const sum = Math.round(v.signals.reduce((s, x) => s + x.weight, 0) * 100) / 100;
+      expect(v.score, m.id).toBe(sum);
+      for (const s of v.signals) {
+        expect(m.text.normalize('NFC'), `${m.id} ${s.id}`).toContain(s.evidence);
+        expect(s.evidence.length, `${m.id} ${s.id}`).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it('takes the thresholds from the data', () => {
+    const text = 'Chuyển khoản cho em nhé'; // ask.transfer alone
+    expect(checkMessage(text, rules).score).toBe(3);
+    expect(checkMessage(text, rules).risk).toBe('low');
+    const lower = { ...rules, verdict: { ...rules.verdict, thresholds: { medium: 3, high: 10 } } };
+    expect(checkMessage(text, lower).risk).toBe('medium');
+  });
+
+  it('answers an empty or ordinary message with low risk, no lesson and the low advice', () => {
+    for (const text of ['', 'Con về muộn, mẹ ăn cơm trước nhé.']) {
+      const v = checkMessage(text, rules);
+      expect(v).toEqual({ risk: 'low', score: 0, signals: [], links: [], advice: rules.verdict.advice.low });
+    }
+  });
+
+  it('lists the links with their verdicts', () => {
+    const v = checkMessage('Xem dichvucong.gov.vn, vcb [.] com . vn/login, bit.ly/x và abc.example', rules);
+    expect(v.links).toEqual([
+      { raw: 'dichvucong.gov.vn', host: 'dichvucong.gov.vn', verdict: 'official' },
+      { raw: 'vcb [.] com . vn/login', host: 'vcb.com.vn', verdict: 'lookalike' },
+      { raw: 'bit.ly/x', host: 'bit.ly', verdict: 'suspicious' },
+      { raw: 'abc.example', host: 'abc.example', verdict: 'unknown' },
+    ]);
+  });
+
+  it('reassures with an official address only when every link is official', () => {
+    expect(checkMessage('Tra cứu tại dichvucong.gov.vn', rules).signals.map((s) => s.id)).toEqual(['legit.official-link']);
+    const mixed = checkMessage('Tra cứu tại dichvucong.gov.vn hoặc dvc-tracuu.example', rules).signals.map((s) => s.id);
+    expect(mixed).not.toContain('legit.official-link');
+    expect(mixed).toContain('link.unknown');
+  });
+
+  it('fills the link reasons with the address and the imitated brand', () => {
+    const s = checkMessage('Xác minh tại vietcombank-secure.example', rules).signals.find((x) => x.id === 'link.lookalike.brand');
+    expect(s?.reason.vi).toContain('vietcombank-secure.example');
+    expect(s?.reason.en).toContain('Vietcombank');
+    expect(s?.evidence).toBe('vietcombank-secure.example');
+  });
+
+  it.each([
+    ['Tài khoản bị tạm khoá. Xác minh trong 24h tại vietcombank-secure.example', 'bank', 'check-link'],
+    ['Tài khoản VNeID sẽ bị khoá. Tải bản mới tại vneid-moi.example/vneid.apk', 'vneid', 'vneid-level2'],
+    ['Điện lực: cắt điện lúc 16h hôm nay. Thanh toán tại dienluc-no.example', 'bill', 'bill-payment'],
+    ['Anh đọc giúp em mã OTP vừa gửi về máy nhé', 'otp', 'password-otp'],
+    ['Góp vốn 50 triệu, lãi 15%/tháng, chuyên gia cam kết không lỗ.', 'investment', 'scam-practice'],
+  ])('names the scam type and the lesson: %s', (text, scamType, lesson) => {
+    const v = checkMessage(text, rules);
+    expect(v.risk).toBe('high');
+    expect(v.scamType).toBe(scamType);
+    expect(v.lesson).toBe(lesson);
+    expect(v.advice).toEqual(rules.verdict.types[scamType as 'bank'].advice);
+  });
+
+  it('falls back to the link lesson when no type stands out but a link does', () => {
+    const v = checkMessage('Xem ngay hxxp://203.0.113.9/abc trong 24h', rules);
+    expect(v.risk).not.toBe('low');
+    expect(v.scamType).toBeUndefined();
+    expect(v.lesson).toBe(rules.verdict.fallbackLesson.withLink);
+    expect(v.advice).toEqual(rules.verdict.advice[v.risk]);
+  });
+
+  it('has a lesson and advice for every scam type', () => {
+    for (const t of BANK_SCAM_TYPES) {
+      expect(rules.verdict.types[t].lesson).toMatch(/^[a-z0-9-]+$/);
+      expect(rules.verdict.types[t].advice.vi).not.toBe('');
+    }
+  });
+});
+
+describe('purity', () => {
+  it('checking a message does no I/O: only the loader reads files', () => {
+    const dir = join(PROJECT_ROOT, 'src/checker');
+    const io = /from '(node:fs|node:path|ioredis|express|botbuilder|\.\.\/(store|channels|conversation|http)\/)/;
+    const offenders = readdirSync(dir).filter((f) => f.endsWith('.ts') && !['load-rules.ts', 'index.ts'].includes(f) && io.test(readFileSync(join(dir, f), 'utf8')));
+    expect(offenders).toEqual([]);
+  });
+});

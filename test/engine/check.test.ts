@@ -1,0 +1,59 @@
+/** "Is this a scam?" in the conversation, with the shipped lessons and checker rules. */
+import { describe, expect, it } from 'vitest';
+import { loadLessonsOrThrow } from '../../src/flows/load.js';
+import { resolveFlowsDir } from '../../src/paths.js';
+import { Resident } from './harness.js';
+
+const flows = loadLessonsOrThrow(resolveFlowsDir('flows'));
+const SCAM = 'Tai khoan cua ban bi tam khoa, dang nhap tai vcb-secure.example de mo khoa trong 24h';
+
+describe('checking a message', () => {
+  it('by command: asks for the message, then says how risky, which signs with their words, what to do, which lesson', () => {
+    const r = new Resident(flows);
+    r.send('xin chào');
+    expect(r.choices).toContain('🔎 Kiểm tra tin nhắn');
+    r.send('kiểm tra tin nhắn');
+    expect(r.said).toContain('Bạn dán (hoặc chuyển tiếp) tin nhắn đáng ngờ');
+    expect(r.state!.screen).toBe('check');
+    r.send(SCAM);
+    expect(r.said).toMatch(/^🔴 Rất có thể là LỪA ĐẢO\./);
+    expect(r.said).toContain('vcb-secure.example');
+    expect(r.last.events).toEqual([expect.objectContaining({ type: 'message_checked', risk: 'high' })]);
+    const payloads = r.last.replies.at(-1)!.choices!.map((c) => c.payload);
+    expect(payloads.some((p) => p.startsWith('l:'))).toBe(true);
+    expect(payloads).toContain('c:check');
+    expect(r.state!.screen).toBe('menu');
+  });
+
+  it('a forwarded-looking message outside a lesson is offered a check, and the text is kept only until the answer', () => {
+    const r = new Resident(flows);
+    r.send('xin chào');
+    r.send(SCAM);
+    expect(r.said).toContain('Mình kiểm tra giúp xem có dấu hiệu lừa đảo không nhé?');
+    expect(r.state!.pendingCheck).toBe(SCAM);
+    r.send('vâng');
+    expect(r.said).toMatch(/^🔴/);
+    expect(r.state!.pendingCheck).toBeUndefined();
+  });
+
+  it('a genuine balance notice is low risk, and saying no to the offer forgets the text', () => {
+    const r = new Resident(flows);
+    r.send('xin chào');
+    r.send('check message');
+    r.send('NH-ABC: TK 1234xxx +500,000VND 08:30 02/12. SD 1,250,000VND.');
+    expect(r.said).toMatch(/^🟢/);
+    r.send('Anh ơi chuyển gấp cho em 5 triệu vào số tài khoản 0900000456 nhé, em đang cần lắm');
+    expect(r.state!.screen).toBe('check-offer');
+    r.send('không');
+    expect(r.state!.pendingCheck).toBeUndefined();
+    expect(r.said).toContain('Bạn muốn học gì?');
+  });
+
+  it('inside a lesson, a long answer is the lesson\'s business, not a check', () => {
+    const r = new Resident(flows);
+    r.tap('l:password-otp');
+    r.send(SCAM);
+    expect(r.state!.screen).toBe('lesson');
+    expect(r.state!.pendingCheck).toBeUndefined();
+  });
+});
