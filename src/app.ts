@@ -15,6 +15,8 @@ import { Processor } from './conversation/processor.js';
 import { loadAreas, type AreaList } from './accounts/areas.js';
 import { AccountStore } from './accounts/store.js';
 import { apiRouter } from './api/router.js';
+import { createBroadcast, type Broadcast } from './broadcast/index.js';
+import { alertImageRoutes } from './broadcast/image-route.js';
 import { LinkStore } from './coaching/link-store.js';
 import { coachingPages } from './coaching/pages/routes.js';
 import type { FlowSet } from './engine/flowset.js';
@@ -48,7 +50,9 @@ export interface App {
   intake: Intake;
   processor: Processor;
   channels: Channel[];
-  /** Stop the processor and channel timers (the HTTP server is closed by its owner). */
+  /** Officials' alerts: store, lifecycle, queues and (BROADCAST_WORKERS=in-process) this process's workers. */
+  broadcast: Broadcast;
+  /** Stop the broadcast workers, the processor and channel timers (the HTTP server is closed by its owner). */
   close(): Promise<void>;
 }
 
@@ -60,11 +64,13 @@ export function createApp(deps: AppDeps): App {
   const accounts = new AccountStore(redis, keys, clock);
   const links = new LinkStore(redis, keys, clock);
   const areas = deps.areas ?? loadAreas(config.AREAS_FILE);
+  const broadcast = createBroadcast({ config, redis, keys, areas, flows, log, clock, kick: (rid) => processor.kick(rid) });
   const conversation = createConversation({
     areas: areas.communes(),
     store, flows, texts, log, defaultLocale: config.DEFAULT_LOCALE, clock,
     referrals: { links, accounts, redis, keys },
     bookkeeping: { redis, keys },
+    alerts: broadcast.source,
     ...(config.PUBLIC_BASE_URL ? { publicUrl: config.PUBLIC_BASE_URL } : {}),
   });
   const base = config.PUBLIC_BASE_URL ?? '';
@@ -76,19 +82,24 @@ export function createApp(deps: AppDeps): App {
   const processor: Processor = new Processor({
     redis, keys, conversation, log, clock,
     clients: Object.fromEntries(channels.flatMap((c) => (c.client ? [[c.id, c.client]] : []))),
+    alerts: broadcast.source,
+    leaseMs: config.WORKER_LOCK_MS,
     ...(deps.sweepMs ? { sweepMs: deps.sweepMs } : {}),
   });
   processor.start();
+  if (config.BROADCAST_WORKERS === 'in-process') broadcast.startWorkers();
 
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', true);
   app.use(healthRoutes(redis, flows, channels));
-  app.use('/api/v1', apiRouter({ accounts, links, areas, flows, redis, keys, residents: store, config }));
+  app.use('/api/v1', apiRouter({ accounts, links, areas, flows, redis, keys, residents: store, config, broadcast: broadcast.service }));
+  app.use(alertImageRoutes(broadcast.store));
   for (const channel of channels) app.use(channel.router);
   app.use(webChannel({ conversation, mediaUrl }));
   app.use('/media', express.static(join(deps.flowsDir, 'media'), { maxAge: '1d', fallthrough: false }));
   app.use(coachingPages({ config, flows, links, log }));
+  app.use('/official', express.static(join(SIMULATOR_DIR, '..', 'official'), { index: 'index.html' }));
   app.use(express.static(SIMULATOR_DIR, { index: 'index.html' }));
   app.use((_req, res) => sendError(res, 404, 'not_found', 'No such page.'));
   app.use(errorHandler(log, () => texts.t(config.DEFAULT_LOCALE, 'errors.unavailable')));
@@ -98,7 +109,9 @@ export function createApp(deps: AppDeps): App {
     intake,
     processor,
     channels,
+    broadcast,
     async close() {
+      await broadcast.close();
       await processor.stop();
       for (const c of channels) await c.close?.();
     },

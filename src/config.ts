@@ -36,6 +36,37 @@ export const ConfigSchema = z.object({
   /** The deployment's provinces and communes (JSON, relative to the project); unset: data/areas.sample.json. */
   AREAS_FILE: z.string().min(1, 'must be the path of the area list, e.g. data/areas.json').optional(),
 
+  // Officials' scam alerts (src/broadcast/)
+  /** `in-process`: this process also runs the broadcast workers; `off`: only `npm run worker` processes do. */
+  BROADCAST_WORKERS: z.enum(['in-process', 'off']).default('in-process'),
+  /** An alert to more residents than this needs a second official's approval. */
+  BROADCAST_APPROVAL_THRESHOLD: z.coerce
+    .number({ error: 'must be a whole number of residents (0 or more)' })
+    .int('must be a whole number of residents (0 or more)')
+    .min(0, 'must be a whole number of residents (0 or more)')
+    .default(1000),
+  /** Residents per second an alert is handed to on Messenger (each is up to 3 Send API calls); 0 = no limit. */
+  BROADCAST_RATE_MESSENGER: z.coerce
+    .number({ error: 'must be a number of residents per second (0 = no limit)' })
+    .int('must be a whole number of residents per second (0 = no limit)')
+    .min(0, 'must be a whole number of residents per second (0 = no limit)')
+    .max(300, 'must be at most 300: Messenger allows 300 Send API calls per second per Page')
+    .default(50),
+  /** Residents per second an alert is handed to on Zalo (each is up to 2 OA API calls); 0 = no limit. */
+  BROADCAST_RATE_ZALO: z.coerce
+    .number({ error: 'must be a number of residents per second (0 = no limit)' })
+    .int('must be a whole number of residents per second (0 = no limit)')
+    .min(0, 'must be a whole number of residents per second (0 = no limit)')
+    .max(66, 'must be at most 66: Zalo allows 4,000 OA API calls per minute per app')
+    .default(20),
+  /** How long a crashed process's work stays locked before another process takes it over (broadcast batches, residents). */
+  WORKER_LOCK_MS: z.coerce
+    .number({ error: 'must be a number of milliseconds from 1000 to 600000' })
+    .int('must be a number of milliseconds from 1000 to 600000')
+    .min(1000, 'must be a number of milliseconds from 1000 to 600000')
+    .max(600_000, 'must be a number of milliseconds from 1000 to 600000')
+    .default(30_000),
+
   // Facebook Messenger (the channel is on when MESSENGER_APP_SECRET and MESSENGER_PAGE_ACCESS_TOKEN are set)
   MESSENGER_VERIFY_TOKEN: z.string().min(8, 'must be at least 8 characters (any secret string you also type in the App Dashboard)').optional(),
   MESSENGER_APP_SECRET: z.string().min(8, 'must be the App Secret from the App Dashboard (Settings › Basic)').optional(),

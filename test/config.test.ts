@@ -15,6 +15,11 @@ describe('config', () => {
       ZALO_OAUTH_URL: 'https://oauth.zaloapp.com/v4/oa/access_token',
       ZALO_SIGNATURE_ID: 'either',
       MICROSOFT_APP_TYPE: 'MultiTenant',
+      BROADCAST_WORKERS: 'in-process',
+      BROADCAST_APPROVAL_THRESHOLD: 1000,
+      BROADCAST_RATE_MESSENGER: 50,
+      BROADCAST_RATE_ZALO: 20,
+      WORKER_LOCK_MS: 30_000,
     });
   });
   it('reads and normalises values; empty counts as unset', () => {

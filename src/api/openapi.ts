@@ -35,13 +35,14 @@ const ERROR_TEXT: Record<number, string> = {
   403: 'The account\'s role may not use this operation.',
   404: 'Not found (or not yours).',
   409: 'Refused in the current state.',
-  413: 'The body is larger than 32 kB.',
 };
+
+const size = (bytes: number) => (bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.round(bytes / 1024)} kB`);
 
 function errorStatuses(route: ApiRoute): number[] {
   const statuses = new Set<number>(route.errors ?? []);
-  if (route.params || route.query || route.body || route.method === 'post') statuses.add(400);
-  if (route.method === 'post') statuses.add(413);
+  if (route.params || route.query || route.body || route.method !== 'get') statuses.add(400);
+  if (route.method !== 'get') statuses.add(413);
   if (route.roles) {
     statuses.add(401);
     statuses.add(403);
@@ -52,12 +53,17 @@ function errorStatuses(route: ApiRoute): number[] {
 export function openApiDocument(routes: readonly ApiRoute[]): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
-    const roles = route.roles ? `Roles: ${route.roles.join(', ')}.` : 'No token needed.';
+    const roles = route.roles
+      ? `Roles: ${route.roles.join(', ')}.${route.tokenInQuery ? ' The token may also be given as `?token=` (for EventSource).' : ''}`
+      : 'No token needed.';
+    const content: Record<string, unknown> = { 'application/json': { schema: jsonSchema(route.response, 'output') } };
+    if (route.eventStream) content['text/event-stream'] = { schema: { type: 'string', description: route.eventStream } };
     const responses: Record<string, unknown> = {
-      [route.status]: { description: route.status === 201 ? 'Created' : 'OK', content: { 'application/json': { schema: jsonSchema(route.response, 'output') } } },
+      [route.status]: { description: route.status === 201 ? 'Created' : 'OK', content },
     };
     for (const status of errorStatuses(route)) {
-      responses[status] = { description: ERROR_TEXT[status] ?? 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+      const text = status === 413 ? `The body is larger than ${size(route.bodyLimit ?? 32 * 1024)}.` : (ERROR_TEXT[status] ?? 'Error');
+      responses[status] = { description: text, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
     }
     const params = [...parameters(route.params, 'path'), ...parameters(route.query, 'query')];
     (paths[route.path] ??= {})[route.method] = {
@@ -80,7 +86,7 @@ export function openApiDocument(routes: readonly ApiRoute[]): Record<string, unk
       title: 'Học Số admin API',
       version: '1',
       description:
-        'Accounts, lesson links and the coach view. Send the account\'s token as "Authorization: Bearer <token>"; ' +
+        'Accounts, lesson links, the coach view and officials\' scam alerts. Send the account\'s token as "Authorization: Bearer <token>"; ' +
         'admins create accounts and tokens with "npm run admin -- add". Errors are `{ "error": { "code", "message", "details"? } }`.',
     },
     servers: [{ url: '/api/v1' }],

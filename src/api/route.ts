@@ -11,11 +11,12 @@
  *   handle: async ({ params, deps }) => deps.things.get(params.id),
  * });
  */
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { AreaList } from '../accounts/areas.js';
 import type { Account, Role } from '../accounts/schema.js';
 import type { AccountStore } from '../accounts/store.js';
+import type { BroadcastService } from '../broadcast/service.js';
 import type { LinkStore } from '../coaching/link-store.js';
 import type { Config } from '../config.js';
 import type { FlowSet } from '../engine/flowset.js';
@@ -33,6 +34,8 @@ export interface ApiDeps {
   keys: Keys;
   residents: ResidentStore;
   config: Pick<Config, 'PUBLIC_BASE_URL' | 'MESSENGER_PAGE_NAME' | 'ZALO_OA_ID'>;
+  /** Officials' alerts; without it the alert operations answer 503. */
+  broadcast?: BroadcastService;
 }
 
 /** A refusal the handler chose: sent as `{ error: { code, message, details? } }` with `status`. */
@@ -48,7 +51,11 @@ export class ApiError extends Error {
   }
 }
 
-export type Method = 'get' | 'post';
+export type Method = 'get' | 'post' | 'patch';
+
+/** What a streaming handler returns once it has answered by itself (server-sent events). */
+export const STREAMED: unique symbol = Symbol('streamed');
+export type Streamed = typeof STREAMED;
 type AnyObject = z.ZodObject;
 const Empty = z.object({}).strict();
 type Empty = typeof Empty;
@@ -64,6 +71,12 @@ interface Common {
   status: 200 | 201;
   /** Statuses the handler itself may answer besides the ones every operation has (400, 401, 403, 413). */
   errors?: readonly number[];
+  /** Largest JSON body read, in bytes (default 32 kB). */
+  bodyLimit?: number;
+  /** Also take the token from `?token=` (for EventSource, which cannot send headers). */
+  tokenInQuery?: boolean;
+  /** The operation can also answer as server-sent events (`Accept: text/event-stream`); what they carry. */
+  eventStream?: string;
 }
 
 export interface RouteSpec<P extends AnyObject, Q extends AnyObject, B extends z.ZodType, R extends z.ZodType> extends Common {
@@ -73,7 +86,13 @@ export interface RouteSpec<P extends AnyObject, Q extends AnyObject, B extends z
   query?: Q;
   body?: B;
   response: R;
-  handle(input: { account: Account; params: z.output<P>; query: z.output<Q>; body: z.output<B>; req: Request; deps: ApiDeps }): Promise<z.output<R>>;
+  handle(input: { account: Account; params: z.output<P>; query: z.output<Q>; body: z.output<B>; req: Request; res: Response; deps: ApiDeps }): Promise<z.output<R>>;
+}
+
+/** An operation that may take over the response (server-sent events) and return STREAMED. */
+export interface StreamRouteSpec<P extends AnyObject, Q extends AnyObject, R extends z.ZodType> extends Omit<RouteSpec<P, Q, Empty, R>, 'handle' | 'body' | 'eventStream'> {
+  eventStream: string;
+  handle(input: { account: Account; params: z.output<P>; query: z.output<Q>; req: Request; res: Response; deps: ApiDeps }): Promise<z.output<R> | Streamed>;
 }
 
 /** What the router and the OpenAPI generator see of an operation. */
@@ -84,8 +103,8 @@ export interface ApiRoute extends Common {
   query?: AnyObject;
   body?: z.ZodType;
   response: z.ZodType;
-  /** Validate the request against the schemas and run the handler; throws ApiError on invalid input. */
-  run(req: Request, account: Account | undefined, deps: ApiDeps): Promise<unknown>;
+  /** Validate the request against the schemas and run the handler; throws ApiError on invalid input. STREAMED: it answered itself. */
+  run(req: Request, account: Account | undefined, deps: ApiDeps, res: Response): Promise<unknown>;
 }
 
 /** An operation that needs a token of one of `roles`. */
@@ -95,14 +114,24 @@ export function route<P extends AnyObject = Empty, Q extends AnyObject = Empty, 
   const { handle, ...rest } = spec;
   return {
     ...rest,
-    async run(req, account, deps) {
+    async run(req, account, deps, res) {
       if (!account) throw new Error(`${spec.operationId}: no account; requireRole must run first`);
       const params = validate('path', spec.params ?? Empty, req.params ?? {}) as z.output<P>;
       const query = validate('query', spec.query ?? Empty.loose(), req.query ?? {}) as z.output<Q>;
       const body = (spec.body ? validate('body', spec.body, req.body) : {}) as z.output<B>;
-      return handle({ account, params, query, body, req, deps });
+      return handle({ account, params, query, body, req, res, deps });
     },
   };
+}
+
+/** An operation that may answer with server-sent events instead of JSON (see StreamRouteSpec). */
+export function streamRoute<P extends AnyObject = Empty, Q extends AnyObject = Empty, R extends z.ZodType = z.ZodType>(
+  spec: StreamRouteSpec<P, Q, R>,
+): ApiRoute {
+  return route<P, Q, Empty, R>({
+    ...spec,
+    handle: ({ account, params, query, req, res, deps }) => spec.handle({ account, params, query, req, res, deps }) as Promise<z.output<R>>,
+  });
 }
 
 /** An operation anyone may call (the OpenAPI document). */
@@ -110,7 +139,7 @@ export function publicRoute<R extends z.ZodType>(
   spec: Common & { response: R; handle(input: { req: Request; deps: ApiDeps }): Promise<z.output<R>> },
 ): ApiRoute {
   const { handle, ...rest } = spec;
-  return { ...rest, roles: null, run: (req, _account, deps) => handle({ req, deps }) };
+  return { ...rest, roles: null, run: (req, _account, deps, _res) => handle({ req, deps }) };
 }
 
 function validate(where: 'path' | 'query' | 'body', schema: z.ZodType, value: unknown): unknown {

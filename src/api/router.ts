@@ -10,10 +10,21 @@ import express, { Router, type RequestHandler } from 'express';
 import { requireRole } from '../accounts/auth.js';
 import type { Account } from '../accounts/schema.js';
 import { sendError } from '../http/errors.js';
-import { ApiError, type ApiDeps, type ApiRoute } from './route.js';
+import { ApiError, STREAMED, type ApiDeps, type ApiRoute } from './route.js';
 import { API_ROUTES } from './routes.js';
 
-export const API_BODY_LIMIT = '32kb';
+export const API_BODY_LIMIT = 32 * 1024;
+
+/**
+ * EventSource cannot send headers, so a streaming operation also takes the token as `?token=`.
+ * The header wins when both are given. (Trade-off: a URL can end up in proxy logs and browser
+ * history; this server logs no URLs, and the query token works only on operations marked so.)
+ */
+const tokenFromQuery: RequestHandler = (req, _res, next) => {
+  const token = req.query.token;
+  if (!req.get('authorization') && typeof token === 'string' && token) req.headers.authorization = `Bearer ${token}`;
+  next();
+};
 
 /** `/accounts/{id}/disable` → `/accounts/:id/disable` */
 export function expressPath(path: string): string {
@@ -22,15 +33,18 @@ export function expressPath(path: string): string {
 
 export function apiRouter(deps: ApiDeps, routes: readonly ApiRoute[] = API_ROUTES): Router {
   const router = Router();
-  const json = express.json({ limit: API_BODY_LIMIT });
+  const parsers = new Map<number, RequestHandler>();
+  const json = (limit: number) => parsers.get(limit) ?? parsers.set(limit, express.json({ limit })).get(limit)!;
   for (const route of routes) {
     const handlers: RequestHandler[] = [];
+    if (route.tokenInQuery) handlers.push(tokenFromQuery);
     if (route.roles) handlers.push(requireRole(deps.accounts, ...route.roles));
-    if (route.method === 'post') handlers.push(json);
+    if (route.method !== 'get') handlers.push(json(route.bodyLimit ?? API_BODY_LIMIT));
     handlers.push(async (req, res, next) => {
       try {
         const account = (res.locals as { account?: Account }).account;
-        const body = await route.run(req, account, deps);
+        const body = await route.run(req, account, deps, res);
+        if (body === STREAMED) return;
         res.status(route.status).json(body);
       } catch (err) {
         if (err instanceof ApiError) sendError(res, err.status, err.code, err.message, err.details);

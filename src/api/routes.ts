@@ -1,5 +1,6 @@
 /** Every operation of /api/v1, in one table: the router registers these and nothing else, and the OpenAPI document lists these. */
 import { accountRoutes } from './accounts.js';
+import { alertRoutes } from './alerts.js';
 import { coachRoutes } from './coach.js';
 import { linkRoutes } from './links.js';
 import { openApiDocument } from './openapi.js';
@@ -15,4 +16,4 @@ const openApi = publicRoute({
   handle: async () => (document ??= openApiDocument(API_ROUTES)),
 });
 
-export const API_ROUTES: readonly ApiRoute[] = [...accountRoutes, ...linkRoutes, ...coachRoutes, openApi];
+export const API_ROUTES: readonly ApiRoute[] = [...accountRoutes, ...linkRoutes, ...coachRoutes, ...alertRoutes, openApi];

@@ -63,6 +63,18 @@ export interface Keys {
   alert(id: string): string;
   /** Hash: an alert's counters (sent, failed, unreachable, notReachableNow, shown, opened, recognised, missed…). */
   alertStats(id: string): string;
+  /** Stream: an alert's audit log, one entry per transition (who, when, what). */
+  alertAudit(id: string): string;
+  /** Hash: an alert's picture (`type`, `data` bytes), served at /alerts/<id>/image. */
+  alertImage(id: string): string;
+  /** Hash: an alert's sending plan: the audience cursor, batches queued and finished, the batches in flight. */
+  alertPlan(id: string): string;
+  /** Sorted set: alert ids whose audience is in a province, by creation time. */
+  alertsInProvince(province: string): string;
+  /** Sorted set: alerts scheduled or sending (id → when to start), which the workers make sure are being planned. */
+  alertsActive: string;
+  /** Prefix of the BullMQ queues (`<prefix>bull:<queue>:…`), passed to BullMQ as its `prefix`. */
+  bullPrefix: string;
   /** String: the Zalo OA token pair (JSON), shared by every process of this bot. */
   zaloToken: string;
   /** String: the process refreshing the Zalo token pair now (`SET NX PX`), with an expiry. */
@@ -103,6 +115,12 @@ export function createKeys(prefix: string): Keys {
     audienceAlertsOff: `${prefix}aud:alerts-off`,
     alert: (id) => `${prefix}{alert:${id}}:data`,
     alertStats: (id) => `${prefix}{alert:${id}}:stats`,
+    alertAudit: (id) => `${prefix}{alert:${id}}:audit`,
+    alertImage: (id) => `${prefix}{alert:${id}}:image`,
+    alertPlan: (id) => `${prefix}{alert:${id}}:plan`,
+    alertsInProvince: (province) => `${prefix}alerts:province:${province}`,
+    alertsActive: `${prefix}alerts:active`,
+    bullPrefix: `${prefix}bull`,
     zaloToken: `${prefix}zalo:token`,
     zaloTokenLock: `${prefix}zalo:token-lock`,
   };

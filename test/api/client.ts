@@ -20,7 +20,7 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
-export async function call(server: TestServer, method: 'GET' | 'POST', path: string, opts: CallOptions = {}): Promise<ApiResponse> {
+export async function call(server: TestServer, method: 'GET' | 'POST' | 'PATCH', path: string, opts: CallOptions = {}): Promise<ApiResponse> {
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.token !== undefined) headers.authorization = `Bearer ${opts.token}`;
   let body: string | undefined;

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Account, type Role } from '../../src/accounts/schema.js';
 import { API_ROUTES } from '../../src/api/routes.js';
 import type { ApiRoute } from '../../src/api/route.js';
+import type { AlertStatus } from '../../src/broadcast/alert.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { call, makeAccount, stores } from './client.js';
 
@@ -34,6 +35,17 @@ interface Case {
 
 const lessonId = 'scam-sms-quiz';
 const target = async () => (await makeAccount(server, 'coach', 'Target')).account;
+
+/** A draft alert for the caller's own area (by the caller, or by a colleague of that area), in `status`. */
+async function alertFor(caller: Account, opts: { status?: AlertStatus; byColleague?: boolean } = {}) {
+  const author = opts.byColleague ? (await stores(server).accounts.create({ name: 'Colleague', role: 'official', area: caller.area })).account : caller;
+  const { service, store } = server.app.broadcast;
+  const alert = await service.create(author, { text: { vi: 'Cảnh báo: giả danh công an gọi điện.' }, audience: { area: caller.area } });
+  if (opts.status) await store.update(alert.id, (a) => ({ alert: { ...a, status: opts.status! } }));
+  return alert;
+}
+const badAlertId = [{ request: { path: '/alerts/NOT-AN-ID' }, field: 'id' }];
+const badAlertPath = (suffix: string) => [{ request: { path: `/alerts/NOT-AN-ID/${suffix}` }, field: 'id' }];
 
 const CASES: Record<string, Case> = {
   getMe: { roles: ROLES, ok: async () => ({ path: '/me' }) },
@@ -90,10 +102,86 @@ const CASES: Record<string, Case> = {
     ok: async () => ({ path: '/coach/residents?lang=en' }),
     bad: async () => [{ request: { path: '/coach/residents?lang=fr' }, field: 'lang' }],
   },
+  createAlert: {
+    roles: ['official', 'admin'],
+    ok: async (caller) => ({ path: '/alerts', body: { text: { vi: 'Cảnh báo lừa đảo' }, scamType: 'police', audience: { area: caller.area } } }),
+    bad: async (caller) => [
+      { request: { path: '/alerts', body: { text: { vi: '' }, audience: { area: caller.area } } }, field: 'text.vi' },
+      { request: { path: '/alerts', body: { text: { vi: 'x'.repeat(1001) }, audience: { area: caller.area } } }, field: 'text.vi' },
+      { request: { path: '/alerts', body: { text: { vi: 'x' }, audience: { area: { province: '1x' } } } }, field: 'audience.area.province' },
+      { request: { path: '/alerts', body: { text: { vi: 'x' }, audience: { area: caller.area, channel: 'sms' } } }, field: 'audience.channel' },
+      { request: { path: '/alerts', body: { text: { vi: 'x' }, scamType: 'nope', audience: { area: caller.area } } }, field: 'scamType' },
+      { request: { path: '/alerts', body: { text: { vi: 'x' }, scamType: 'bank', lessonId, audience: { area: caller.area } } }, field: 'lessonId' },
+      { request: { path: '/alerts', body: { text: { vi: 'x' }, audience: { area: caller.area }, extra: 1 } }, field: 'extra' },
+    ],
+  },
+  updateAlert: {
+    roles: ['official', 'admin'],
+    ok: async (caller) => ({ path: `/alerts/${(await alertFor(caller)).id}`, body: { text: { vi: 'Cảnh báo (sửa)' }, scamType: null } }),
+    bad: async (caller) => {
+      const id = (await alertFor(caller)).id;
+      return [
+        { request: { path: '/alerts/NOT-AN-ID', body: {} }, field: 'id' },
+        { request: { path: `/alerts/${id}`, body: { text: { vi: '' } } }, field: 'text.vi' },
+        { request: { path: `/alerts/${id}`, body: { scheduledAt: 'tomorrow' } }, field: 'scheduledAt' },
+      ];
+    },
+  },
+  listAlerts: {
+    roles: ['official', 'admin'],
+    ok: async () => ({ path: '/alerts?status=draft' }),
+    bad: async () => [{ request: { path: '/alerts?status=sent' }, field: 'status' }],
+  },
+  estimateAudience: {
+    roles: ['official', 'admin'],
+    ok: async (caller) => ({ path: '/alerts/estimate', body: { audience: { area: caller.area, locale: 'vi' } } }),
+    bad: async () => [{ request: { path: '/alerts/estimate', body: { audience: {} } }, field: 'audience.area' }],
+  },
+  getAlert: { roles: ['official', 'admin'], ok: async (caller) => ({ path: `/alerts/${(await alertFor(caller)).id}` }), bad: async () => badAlertId },
+  estimateAlert: {
+    roles: ['official', 'admin'],
+    ok: async (caller) => ({ path: `/alerts/${(await alertFor(caller)).id}/estimate` }),
+    bad: async () => badAlertPath('estimate'),
+  },
+  submitAlert: {
+    roles: ['official', 'admin'],
+    ok: async (caller) => ({ path: `/alerts/${(await alertFor(caller)).id}/submit` }),
+    bad: async () => badAlertPath('submit'),
+  },
+  approveAlert: {
+    roles: ['official', 'admin'],
+    ok: async (caller) => ({ path: `/alerts/${(await alertFor(caller, { status: 'pending_approval', byColleague: true })).id}/approve` }),
+    bad: async () => badAlertPath('approve'),
+  },
+  cancelAlert: {
+    roles: ['official', 'admin'],
+    ok: async (caller) => ({ path: `/alerts/${(await alertFor(caller)).id}/cancel` }),
+    bad: async () => badAlertPath('cancel'),
+  },
+  alertProgress: {
+    roles: ['official', 'admin'],
+    ok: async (caller) => ({ path: `/alerts/${(await alertFor(caller)).id}/progress` }),
+    bad: async () => badAlertPath('progress'),
+  },
+  alertEvents: {
+    roles: ['official', 'admin'],
+    ok: async (caller) => ({ path: `/alerts/${(await alertFor(caller)).id}/events` }),
+    bad: async () => badAlertPath('events'),
+  },
+  alertResults: {
+    roles: ['official', 'admin'],
+    ok: async (caller) => ({ path: `/alerts/${(await alertFor(caller)).id}/results` }),
+    bad: async () => badAlertPath('results'),
+  },
+  recognitionStats: {
+    roles: ['official', 'admin'],
+    ok: async () => ({ path: '/stats/recognition' }),
+    bad: async () => [{ request: { path: '/stats/recognition?area=x1' }, field: 'area' }],
+  },
   openApi: { roles: 'public', ok: async () => ({ path: '/openapi.json' }) },
 };
 
-const method = (route: ApiRoute) => (route.method === 'get' ? 'GET' : 'POST');
+const method = (route: ApiRoute) => (route.method === 'get' ? 'GET' : route.method === 'patch' ? 'PATCH' : 'POST');
 const send = (route: ApiRoute, request: Request, token?: string) =>
   call(server, method(route), request.path, {
     ...(token === undefined ? {} : { token }),
@@ -176,27 +264,29 @@ describe.each(API_ROUTES.filter((r) => r.roles).map((r) => [`${r.method.toUpperC
     });
   }
 
-  if (route.method === 'post') {
+  if (route.method !== 'get') {
+    // 32 kB unless the route says otherwise (an alert may carry a 1 MB picture as base64).
+    const limitKb = Math.round((route.bodyLimit ?? 32 * 1024) / 1024);
     it('malformed JSON: 400 malformed_json', async () => {
       const { account, token } = await makeAccount(server, allowed);
       const { path } = await c.ok(account);
-      const res = await call(server, 'POST', path, { token, raw: '{"lessonId": "scam-sms-quiz",' });
+      const res = await call(server, method(route), path, { token, raw: '{"lessonId": "scam-sms-quiz",' });
       expect(res.status).toBe(400);
       expect(res.json.error.code).toBe('malformed_json');
     });
 
-    it('a body over 32 kB: 413', async () => {
+    it(`a body over ${limitKb} kB: 413`, async () => {
       const { account, token } = await makeAccount(server, allowed);
       const { path } = await c.ok(account);
-      const res = await call(server, 'POST', path, { token, body: { lessonId, note: 'x'.repeat(33 * 1024) } });
+      const res = await call(server, method(route), path, { token, body: { lessonId, note: 'x'.repeat((limitKb + 1) * 1024) } });
       expect(res.status).toBe(413);
       expect(res.json.error.code).toBe('payload_too_large');
     });
 
-    it('a body just under 32 kB is read (and judged on its fields)', async () => {
+    it(`a body just under ${limitKb} kB is read (and judged on its fields)`, async () => {
       const { account, token } = await makeAccount(server, allowed);
       const { path } = await c.ok(account);
-      const res = await call(server, 'POST', path, { token, body: { lessonId, note: 'x'.repeat(31 * 1024) } });
+      const res = await call(server, method(route), path, { token, body: { lessonId, note: 'x'.repeat((limitKb - 1) * 1024) } });
       expect(res.status).not.toBe(413);
       expect(res.json.error?.code).not.toBe('payload_too_large');
     });

@@ -1,0 +1,79 @@
+/**
+ * Residents as the conversation leaves them: a state document committed through ResidentStore, the
+ * audience sets kept by src/conversation/audience.ts (`recordAudience`), and a contact hash with
+ * the time of their last message (what the messaging window is computed from).
+ */
+import { randomInt } from 'node:crypto';
+import type { AreaRef } from '../../src/accounts/schema.js';
+import { recordAudience } from '../../src/conversation/audience.js';
+import { newResident, type QuizHistory, type ResidentState } from '../../src/engine/state.js';
+import { createLogger } from '../../src/log.js';
+import type { Keys } from '../../src/store/keys.js';
+import type { ScriptedRedis } from '../../src/store/redis.js';
+import { ResidentStore } from '../../src/store/resident-store.js';
+
+export const HOUR = 3_600_000;
+export const DAY = 24 * HOUR;
+
+export interface SeedResident {
+  channel: 'messenger' | 'zalo';
+  /** Platform user id (made up when absent). */
+  user?: string;
+  area: AreaRef;
+  locale?: 'vi' | 'en';
+  completed?: string[];
+  alertsOff?: boolean;
+  /** How long ago they last wrote, ms; absent: never. */
+  lastWroteAgo?: number;
+  unreachable?: boolean;
+  quiz?: Record<string, Pick<QuizHistory, 'right' | 'wrong'>>;
+}
+
+export interface Seeded extends SeedResident {
+  user: string;
+  id: string;
+}
+
+let seq = 0;
+export const newUserId = () => `${randomInt(1e8, 1e9)}${String(++seq).padStart(7, '0')}`;
+
+export async function seedResidents(redis: ScriptedRedis, keys: Keys, residents: SeedResident[], now = Date.now()): Promise<Seeded[]> {
+  const store = new ResidentStore(redis, keys, createLogger('silent'));
+  const out: Seeded[] = residents.map((r) => {
+    const user = r.user ?? newUserId();
+    return { ...r, user, id: `${r.channel}:${user}` };
+  });
+  for (let i = 0; i < out.length; i += 250) {
+    await Promise.all(
+      out.slice(i, i + 250).map(async (r) => {
+        const state: ResidentState = {
+          ...newResident(now - 30 * DAY, r.locale ?? 'vi', `anon-${r.user}`),
+          area: r.area,
+          alerts: !r.alertsOff,
+          completed: Object.fromEntries((r.completed ?? []).map((id) => [id, { at: now - DAY, right: 3, total: 3, times: 1 }])),
+          quiz: Object.fromEntries(
+            Object.entries(r.quiz ?? {}).map(([k, h]) => [k, { ...h, lastAt: now - DAY, lastCorrect: h.right > 0, box: 0 }]),
+          ),
+        };
+        const commit = await store.commit(r.id, 0, state, undefined, [], now);
+        if (commit.type !== 'committed') throw new Error(`seeding ${r.id}: ${commit.type}`);
+        await recordAudience({ redis, keys }, r.id, null, state);
+        const contact: (string | number)[] = [];
+        if (r.lastWroteAgo !== undefined) contact.push('lastInbound', now - r.lastWroteAgo);
+        if (r.unreachable) contact.push('status', 'unreachable', 'statusReason', 'seeded');
+        if (contact.length) await redis.hset(keys.resident(r.id).contact, ...contact);
+      }),
+    );
+  }
+  return out;
+}
+
+/** Bounded polling: never a fixed wait, never a time assertion. */
+export async function waitUntil(what: string, cond: () => boolean | Promise<boolean>, timeoutMs = 60_000, everyMs = 50): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    if (await cond()) return;
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`timed out waiting for: ${what}`);
+}
