@@ -24,12 +24,17 @@ export type SendOutcome =
 /** One platform message, already within the platform's limits, as JSON. */
 export type PlatformMessage = Record<string, unknown>;
 
+export interface SendOptions {
+  /** Not an answer to something the resident just did (an alert, a review follow-up). */
+  proactive?: boolean;
+}
+
 export interface ChannelClient {
   channel: ChannelId;
   /** Cut a channel-neutral reply into the platform's messages (pure). */
   render(reply: Reply): PlatformMessage[];
   /** Send one message to one resident. Never throws for platform answers: it classifies them. */
-  send(userId: string, message: PlatformMessage): Promise<SendOutcome>;
+  send(userId: string, message: PlatformMessage, options?: SendOptions): Promise<SendOutcome>;
 }
 
 /** What a channel gets from the app. */

@@ -43,6 +43,8 @@ interface OutboxEntry {
   attempts: number;
   /** Set for an official's alert: not sent once it is cancelled; its delivery is counted on its last message. */
   alertId?: string;
+  /** We wrote first (an alert, a review follow-up), not an answer to the resident. */
+  proactive?: boolean;
   countsAlert?: boolean;
 }
 
@@ -186,6 +188,7 @@ export class Processor {
     const activity = parsed.data;
     const client = clients[activity.channelId];
     const alertId = activity.name === 'alert' ? activity.ref : undefined;
+    const proactive = activity.name === 'alert' || activity.name === 'review';
     const outcome = await conversation.handle(
       {
         residentId: residentIdOf(activity),
@@ -193,19 +196,20 @@ export class Processor {
         input,
         ...(activity.from.name ? { displayName: activity.from.name } : {}),
       },
-      { outbox: (replies) => (client ? this.toOutbox(client, activity.from.id, replies, alertId) : []) },
+      { outbox: (replies) => (client ? this.toOutbox(client, activity.from.id, replies, alertId, proactive) : []) },
     );
     // An alert that says nothing (cancelled, alerts turned off) is counted as skipped.
     if (alertId && !outcome.duplicate && outcome.replies.length === 0) await redis.hincrby(keys.alertStats(alertId), 'skipped', 1);
     return true;
   }
 
-  private toOutbox(client: ChannelClient, userId: string, replies: Reply[], alertId?: string): string[] {
+  private toOutbox(client: ChannelClient, userId: string, replies: Reply[], alertId?: string, proactive = false): string[] {
     return replies
       .flatMap((r) => client.render(r))
       .map((message, i, all) =>
         JSON.stringify({
           id: randomUUID(), channel: client.channel, userId, message, attempts: 0,
+          ...(proactive ? { proactive } : {}),
           // One alert is several platform messages (picture, text): count it once, on its last message.
           ...(alertId ? { alertId, ...(i === all.length - 1 ? { countsAlert: true } : {}) } : {}),
         } satisfies OutboxEntry),
@@ -252,7 +256,7 @@ export class Processor {
         if (entry.countsAlert) await redis.hincrby(keys.alertStats(entry.alertId), 'skipped', 1);
         continue;
       }
-      const outcome = await client.send(entry.userId, entry.message).catch(
+      const outcome = await client.send(entry.userId, entry.message, entry.proactive ? { proactive: true } : {}).catch(
         (err: unknown): SendOutcome => ({ type: 'retry', reason: `send threw ${errorFields(err).error}` }),
       );
       switch (outcome.type) {

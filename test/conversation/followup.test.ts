@@ -17,7 +17,7 @@ const ENV = {
   PUBLIC_BASE_URL: 'https://bot.example.test',
 };
 const HOUR = 3_600_000;
-const sent: { psid: string; text: string }[] = [];
+const sent: { psid: string; text: string; type?: string }[] = [];
 let now = Date.now();
 let server: TestServer;
 
@@ -27,8 +27,8 @@ beforeAll(async () => {
     .post('/v25.0/me/messages')
     .query(true)
     .reply(200, (_uri, body) => {
-      const b = body as { recipient: { id: string }; message?: { text?: string } };
-      if (b.message?.text) sent.push({ psid: b.recipient.id, text: b.message.text });
+      const b = body as { recipient: { id: string }; messaging_type?: string; message?: { text?: string } };
+      if (b.message?.text) sent.push({ psid: b.recipient.id, text: b.message.text, ...(b.messaging_type ? { type: b.messaging_type } : {}) });
       return { recipient_id: b.recipient.id, message_id: `m_${sent.length}` };
     });
   server = await startTestServer({ flowsDir: 'test/fixtures/flows', env: ENV, clock: () => now, sweepMs: 3_600_000 });
@@ -71,6 +71,9 @@ describe('review follow-ups', () => {
     await server.app.processor.sweep();
     await server.app.processor.idle();
     expect(textsTo(psid)).toContain('Có 1 tin nhắn mẫu hôm trước bạn nhầm');
+    // We wrote first: an UPDATE inside the window, not a RESPONSE.
+    expect(sent.find((s) => s.psid === psid && s.text.includes('hôm trước bạn nhầm'))?.type).toBe('UPDATE');
+    expect(sent.find((s) => s.psid === psid && s.text.includes('Chưa đúng'))?.type).toBe('RESPONSE');
     expect(await followups()).not.toContain(`messenger:${psid}`);
 
     const count = sent.filter((s) => s.psid === psid).length;

@@ -7,7 +7,7 @@
  */
 import type { Reply } from '../../engine/types.js';
 import type { Logger } from '../../log.js';
-import type { ChannelClient, PlatformMessage, SendOutcome } from '../channel.js';
+import type { ChannelClient, PlatformMessage, SendOptions, SendOutcome } from '../channel.js';
 import { renderMessenger } from './render.js';
 
 export interface MessengerClientOptions {
@@ -58,13 +58,13 @@ export function createMessengerClient(opts: MessengerClientOptions): MessengerCl
       return messages;
     },
 
-    async send(userId: string, message: PlatformMessage): Promise<SendOutcome> {
-      // A sender action must be sent alone, without `message` or `messaging_type`.
-      // Every message we send answers something the resident just did, inside the 24 h window: RESPONSE.
+    async send(userId: string, message: PlatformMessage, options: SendOptions = {}): Promise<SendOutcome> {
+      // A sender action must be sent alone, without `message` or `messaging_type`. Inside the 24 h
+      // window, an answer to the resident is a RESPONSE; an alert or a follow-up we start is an UPDATE.
       const body =
         typeof message.sender_action === 'string'
           ? { recipient: { id: userId }, sender_action: message.sender_action }
-          : { recipient: { id: userId }, messaging_type: 'RESPONSE', message };
+          : { recipient: { id: userId }, messaging_type: options.proactive ? 'UPDATE' : 'RESPONSE', message };
       const url = `${endpoint}?access_token=${encodeURIComponent(opts.pageAccessToken)}`;
       const doFetch = opts.fetch ?? globalThis.fetch;
 
