@@ -3,56 +3,13 @@
  * Each failure stops the program with a message that says what to fix.
  */
 import type { Server } from 'node:http';
-import { AreasError, loadAreas } from './accounts/areas.js';
 import { createApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
-import { FlowError, loadLessonsOrThrow } from './flows/load.js';
-import { loadTexts } from './i18n.js';
-import { createLogger, errorFields } from './log.js';
-import { LOCALES_DIR, resolveFlowsDir } from './paths.js';
-import { RedisUnavailableError } from './store/errors.js';
-import { connectRedis, describeRedisUrl } from './store/redis.js';
-
-function fail(message: string): never {
-  process.stderr.write(message.endsWith('\n') ? message : message + '\n');
-  process.exit(1);
-}
+import { describeRedisUrl } from './store/redis.js';
+import { fail, loadEverything } from './startup.js';
+import { errorFields } from './log.js';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) fail(err.message);
-    throw err;
-  }
-  const log = createLogger(config.LOG_LEVEL);
-  const flowsDir = resolveFlowsDir(config.FLOWS_DIR);
-
-  let flows;
-  try {
-    flows = loadLessonsOrThrow(flowsDir);
-  } catch (err) {
-    if (err instanceof FlowError) fail(`The lessons in ${flowsDir} have errors; the bot will not start until they are fixed:\n${err.message}`);
-    throw err;
-  }
-  const texts = loadTexts(LOCALES_DIR, config.DEFAULT_LOCALE);
-  let areas;
-  try {
-    areas = loadAreas(config.AREAS_FILE);
-  } catch (err) {
-    if (err instanceof AreasError) fail(err.message);
-    throw err;
-  }
-
-  let redis;
-  try {
-    redis = await connectRedis(config.REDIS_URL);
-  } catch (err) {
-    if (err instanceof RedisUnavailableError) fail(err.message);
-    throw err;
-  }
-
+  const { config, log, flows, flowsDir, texts, areas, redis } = await loadEverything('the bot');
   const app = createApp({ config, redis, flows, flowsDir, texts, log, areas });
   const server: Server = app.express.listen(config.PORT, () => {
     const address = server.address();
