@@ -9,15 +9,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Locale } from '../flows/schema.js';
 import type { FlowSet } from '../engine/flowset.js';
-import { nextReviewAt } from '../engine/review.js';
-import { forgetInCoachLists, recordReferralEvents, withReferral, type ReferralDeps } from './referrals.js';
-import { recordAlertEvents, recordAudience, withAlert } from './audience.js';
+import { afterCommit } from './after-commit.js';
+import { withAlert } from './audience.js';
+import { withReferral, type ReferralDeps } from './referrals.js';
 import type { AlertSource } from '../broadcast/contract.js';
 import type { Keys } from '../store/keys.js';
 import type { ScriptedRedis } from '../store/redis.js';
 import { step } from '../engine/step.js';
 import type { CommuneOption, Input, Reply, Texts } from '../engine/types.js';
-import { errorFields, type Logger } from '../log.js';
+import type { Logger } from '../log.js';
 import { TurnConflictError } from '../store/errors.js';
 import type { ResidentStore } from '../store/resident-store.js';
 
@@ -60,9 +60,6 @@ export interface ConversationDeps {
 
 const MAX_ATTEMPTS = 8;
 
-/** Only the platforms we can write to first (within their messaging windows) get review follow-ups. */
-const canFollowUp = (residentId: string) => residentId.startsWith('messenger:') || residentId.startsWith('zalo:');
-
 export interface HandleOptions {
   /**
    * Webhook channels: turn the replies into outbox entries, committed with the state in one step
@@ -102,31 +99,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
         );
         if (commit.type === 'duplicate') return { replies: commit.replies, duplicate: true };
         if (commit.type === 'committed') {
-          const anonId = result.state?.anonId ?? loaded.state?.anonId;
-          if (anonId && result.state) {
-            deps.store.recordEvents(anonId, result.events, now).catch((err: unknown) => {
-              deps.log.warn('analytics events not recorded', errorFields(err));
-            });
-          }
-          if (deps.referrals) {
-            const referrals = deps.referrals;
-            const after = result.state
-              ? recordReferralEvents(referrals, message.residentId, result.state.anonId, result.events, now)
-              : forgetInCoachLists(referrals, message.residentId, loaded.state?.coaches ?? []);
-            after.catch((err: unknown) => deps.log.warn('coach bookkeeping not recorded', errorFields(err)));
-          }
-          if (deps.bookkeeping) {
-            recordAudience(deps.bookkeeping, message.residentId, loaded.state, result.state)
-              .then(() => recordAlertEvents(deps.bookkeeping!, result.events))
-              .catch((err: unknown) => deps.log.warn('audience or alert counters not recorded', errorFields(err)));
-          }
-          if (canFollowUp(message.residentId)) {
-            // Only a future due time: once it has passed, the follow-up was offered (or the resident is here).
-            const due = result.state ? nextReviewAt(result.state, deps.flows.bank) : undefined;
-            deps.store.scheduleFollowup(message.residentId, due !== undefined && due > now ? due : undefined).catch((err: unknown) => {
-              deps.log.warn('review follow-up not scheduled', errorFields(err));
-            });
-          }
+          afterCommit(deps, message.residentId, loaded.state, result, now);
           return { replies: result.replies, duplicate: false };
         }
         // Another turn of this resident committed first: recompute on top of it.

@@ -1,0 +1,54 @@
+/**
+ * What follows a committed turn, outside the resident's Redis slot and so best effort: analytics
+ * events, coaches' bookkeeping, broadcast audiences and alert counters, and the review follow-up.
+ * A failure here is logged and never undoes or repeats the turn. Each part touches Redis only when
+ * the turn changed something it keeps, so an ordinary turn costs no extra round trip.
+ */
+import { nextReviewAt } from '../engine/review.js';
+import type { ResidentState } from '../engine/state.js';
+import type { StepResult } from '../engine/types.js';
+import type { FlowSet } from '../engine/flowset.js';
+import { errorFields, type Logger } from '../log.js';
+import type { ResidentStore } from '../store/resident-store.js';
+import { recordAlertEvents, recordAudience, type Bookkeeping } from './audience.js';
+import { forgetInCoachLists, recordReferralEvents, type ReferralDeps } from './referrals.js';
+
+export interface AfterCommitDeps {
+  store: ResidentStore;
+  flows: FlowSet;
+  log: Logger;
+  referrals?: ReferralDeps | undefined;
+  bookkeeping?: Bookkeeping | undefined;
+}
+
+/** Only the platforms we can write to first (within their messaging windows) get review follow-ups. */
+const canFollowUp = (residentId: string) => residentId.startsWith('messenger:') || residentId.startsWith('zalo:');
+
+/** When to offer a follow-up: a future due time only, since a passed one was offered (or the resident is here). */
+function followUpAt(state: ResidentState | null, flows: FlowSet, now: number): number | undefined {
+  const due = state ? nextReviewAt(state, flows.bank) : undefined;
+  return due !== undefined && due > now ? due : undefined;
+}
+
+export function afterCommit(deps: AfterCommitDeps, residentId: string, before: ResidentState | null, result: StepResult, now: number): void {
+  const warn = (what: string) => (err: unknown) => deps.log.warn(what, errorFields(err));
+  const after = result.state;
+  const anonId = after?.anonId ?? before?.anonId;
+  if (anonId && after) deps.store.recordEvents(anonId, result.events, now).catch(warn('analytics events not recorded'));
+  if (deps.referrals) {
+    const done = after
+      ? recordReferralEvents(deps.referrals, residentId, after.anonId, result.events, now)
+      : forgetInCoachLists(deps.referrals, residentId, before?.coaches ?? []);
+    done.catch(warn('coach bookkeeping not recorded'));
+  }
+  if (deps.bookkeeping) {
+    const b = deps.bookkeeping;
+    recordAudience(b, residentId, before, after)
+      .then(() => recordAlertEvents(b, result.events))
+      .catch(warn('audience or alert counters not recorded'));
+  }
+  if (canFollowUp(residentId)) {
+    const at = followUpAt(after, deps.flows, now);
+    if (at !== followUpAt(before, deps.flows, now)) deps.store.scheduleFollowup(residentId, at).catch(warn('review follow-up not scheduled'));
+  }
+}
