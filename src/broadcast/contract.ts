@@ -6,7 +6,7 @@
  * inbox refuses an id it has seen.
  */
 import type { AreaRef } from '../accounts/schema.js';
-import type { ChannelId, InboundActivity } from '../channels/activity.js';
+import { enqueueOwnEvent } from '../conversation/intake.js';
 import type { LocalText } from '../flows/schema.js';
 import type { Keys } from '../store/keys.js';
 import type { ScriptedRedis } from '../store/redis.js';
@@ -52,19 +52,6 @@ export function areaPath(area: AreaRef): string {
  * Put an alert into one resident's inbox; true when it was new for them. Idempotent: a retried
  * batch job enqueues the same event id, which the inbox refuses. Does not open a messaging window.
  */
-export async function enqueueAlert(redis: ScriptedRedis, keys: Keys, residentId: string, alertId: string, now: number): Promise<boolean> {
-  const [channel, ...rest] = residentId.split(':');
-  const activity: InboundActivity = {
-    type: 'event',
-    name: 'alert',
-    channelId: channel as ChannelId,
-    id: `alert:${alertId}`,
-    timestamp: now,
-    from: { id: rest.join(':') },
-    ref: alertId,
-  };
-  const k = keys.resident(residentId);
-  const taken = await redis.enqueueEvent(k.inbox, k.inboxData, k.seen, k.contact, activity.id, now, JSON.stringify(activity), '0');
-  if (taken === 1) await redis.zadd(keys.due, now, residentId);
-  return taken === 1;
+export function enqueueAlert(redis: ScriptedRedis, keys: Keys, residentId: string, alertId: string, now: number): Promise<boolean> {
+  return enqueueOwnEvent(redis, keys, residentId, { name: 'alert', id: `alert:${alertId}`, ref: alertId }, now);
 }

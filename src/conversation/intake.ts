@@ -26,6 +26,30 @@ export interface IntakeDeps {
   onDue?: (residentId: string) => void;
 }
 
+/**
+ * Put an event we start ourselves (an alert, a review follow-up) into a resident's inbox, so it is
+ * handled in order with their messages; true when it was new. Idempotent by event id, and it does
+ * not count as the resident writing to us (no messaging window is opened).
+ */
+export async function enqueueOwnEvent(
+  redis: ScriptedRedis, keys: Keys, residentId: string, event: { name: 'alert' | 'review'; id: string; ref?: string }, now: number,
+): Promise<boolean> {
+  const [channel, ...rest] = residentId.split(':');
+  const activity: InboundActivity = {
+    type: 'event',
+    name: event.name,
+    channelId: channel as InboundActivity['channelId'],
+    id: event.id,
+    timestamp: now,
+    from: { id: rest.join(':') },
+    ...(event.ref ? { ref: event.ref } : {}),
+  };
+  const k = keys.resident(residentId);
+  const taken = await redis.enqueueEvent(k.inbox, k.inboxData, k.seen, k.contact, activity.id, now, JSON.stringify(activity), '0');
+  if (taken === 1) await redis.zadd(keys.due, now, residentId);
+  return taken === 1;
+}
+
 export function createIntake(deps: IntakeDeps): Intake {
   const clock = deps.clock ?? Date.now;
   return {

@@ -17,6 +17,7 @@ import { errorFields, type Logger } from '../log.js';
 import type { Keys } from '../store/keys.js';
 import type { ScriptedRedis } from '../store/redis.js';
 import type { Conversation } from './conversation.js';
+import { enqueueOwnEvent } from './intake.js';
 
 export interface ProcessorDeps {
   redis: ScriptedRedis;
@@ -134,10 +135,7 @@ export class Processor {
         log.debug('review follow-up not sent', { channel, why: reach.why });
         continue;
       }
-      const activity: InboundActivity = { type: 'event', name: 'review', channelId: parsedChannel.data, id: `review:${now}`, timestamp: now, from: { id: userId } };
-      await redis.enqueueEvent(k.inbox, k.inboxData, k.seen, k.contact, activity.id, now, JSON.stringify(activity), '0');
-      await redis.zadd(keys.due, now, rid);
-      this.kick(rid);
+      if (await enqueueOwnEvent(redis, keys, rid, { name: 'review', id: `review:${now}` }, now)) this.kick(rid);
     }
   }
 

@@ -21,7 +21,7 @@ export function showAlert(flows: FlowSet, prior: ResidentState | null, input: Al
   const turn = new Turn(flows, env, structuredClone(prior));
   const { state } = turn;
   const choices = [];
-  const knownType = content.scamType && [...flows.bank.values()].some((i) => i.scamType === content.scamType);
+  const knownType = content.scamType !== undefined && flows.bankTypes.has(content.scamType);
   if (knownType) choices.push({ payload: payload.practice(content.scamType!), label: turn.t('alert.try') });
   const lesson = content.lessonId ? flows.byId.get(content.lessonId) : undefined;
   if (lesson) choices.push({ payload: payload.lesson(lesson.flow.id), label: localize(lesson.flow.title, state.locale) });

@@ -15,6 +15,8 @@ export interface FlowSet {
   list: readonly CompiledFlow[];
   /** The quiz bank (flows/quiz-bank/), by item id. */
   bank: ReadonlyMap<string, QuizItem>;
+  /** The scam types the bank has items of (what "practise this type" can offer). */
+  bankTypes: ReadonlySet<string>;
   /** The first lesson with a quiz-draw step: where "review" and "practise this scam type" lead. */
   practiceFlowId?: string;
   /** Pictures that have an English variant (`media/x.png` when `media/x.en.png` exists). */
@@ -36,6 +38,7 @@ export function compileFlows(flows: readonly Flow[], bank: readonly QuizItem[] =
     byId: new Map(list.map((c) => [c.flow.id, c] as const)),
     list,
     bank: new Map(bank.map((item) => [item.id, item] as const)),
+    bankTypes: new Set(bank.map((item) => item.scamType)),
     englishImages: new Set(englishImages),
     ...(checker ? { checker } : {}),
     ...(practice ? { practiceFlowId: practice.flow.id } : {}),

@@ -154,7 +154,7 @@ export class Turn {
     const current = this.state.current;
     if (current && current.flowId !== compiled.flow.id) this.state.paused[current.flowId] = current;
     delete this.state.paused[compiled.flow.id];
-    const known = scamType !== undefined && [...this.flows.bank.values()].some((i) => i.scamType === scamType);
+    const known = scamType !== undefined && this.flows.bankTypes.has(scamType);
     const alertId = known ? alertBehind(this.state, scamType, this.env.now) : undefined;
     if (alertId) this.emit({ type: 'alert_quiz_opened', alertId, scamType: scamType! });
     this.startFresh(compiled, known ? scamType : undefined, alertId);
