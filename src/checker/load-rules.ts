@@ -10,7 +10,7 @@ import type { z } from 'zod';
 import { flowFilesIn } from '../flows/load.js';
 import { FlowError, type FlowProblem } from '../flows/problems.js';
 import { phraseRegex, exactPhraseRegex } from './fold.js';
-import { parseLocated, type LocatedSource } from './located-yaml.js';
+import { parseLocated, type LocatedSource } from '../flows/located-yaml.js';
 import { refersTo } from './patterns.js';
 import { compileRules, type CheckerRules, type RuleFiles } from './rules.js';
 import { AllowlistFile, BrandsFile, GenuineFile, LINK_SIGNAL_IDS, LinksFile, PatternsFile, VerdictFile, type Pattern } from './rules-schema.js';

@@ -20,7 +20,7 @@ export function checkQuizItems(items: readonly QuizItem[], source: FlowSource): 
       ...item.signs.map((s, j): [(string | number)[], LocalText] => [[...at, 'signs', j], s]),
     ];
     for (const [path, text] of texts) {
-      if (text.en === undefined) problems.push(source.problem([...path, 'vi'], 'missing translation en (add "en:" beside "vi:")', 'warning'));
+      if (text.en === undefined) problems.push(source.problem([...path, 'vi'], 'missing translation en (add "en:" beside "vi:")', { severity: 'warning' }));
       for (const locale of ['vi', 'en'] as const) {
         const value = text[locale];
         if (value !== undefined && [...value].length > MAX_TEXT) {
@@ -62,7 +62,7 @@ export function checkBank(
       if (available === 0) {
         problems.push(source.problem(['steps', i], `no quiz-bank items ${where}in flows/quiz-bank/; residents would see nothing here`));
       } else if (available < step.count) {
-        problems.push(source.problem(['steps', i, 'count'], `asks ${step.count} questions but the bank has ${available} ${where}`.trim(), 'warning'));
+        problems.push(source.problem(['steps', i, 'count'], `asks ${step.count} questions but the bank has ${available} ${where}`.trim(), { severity: 'warning' }));
       }
     });
   }

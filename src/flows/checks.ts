@@ -101,7 +101,7 @@ export function checkFlow(flow: Flow, source: FlowSource): FlowProblem[] {
     }
   }
   flow.steps.forEach((s, i) => {
-    if (!reached.has(i)) problems.push(source.problem(['steps', i, 'id'], `no step leads to "${s.id}", so residents never see it`, 'warning'));
+    if (!reached.has(i)) problems.push(source.problem(['steps', i, 'id'], `no step leads to "${s.id}", so residents never see it`, { severity: 'warning' }));
   });
 
   // From every reachable step, some end must be reachable, or residents go round for ever.
@@ -133,7 +133,7 @@ export function checkFlow(flow: Flow, source: FlowSource): FlowProblem[] {
     ...flow.steps.flatMap((s, i) => textsOf(s, ['steps', i])),
   ];
   for (const { path, text, label } of allTexts) {
-    if (text.en === undefined) problems.push(source.problem([...path, 'vi'], `missing translation en (add "en:" beside "vi:")`, 'warning'));
+    if (text.en === undefined) problems.push(source.problem([...path, 'vi'], `missing translation en (add "en:" beside "vi:")`, { severity: 'warning' }));
     for (const locale of ['vi', 'en'] as const) {
       const value = text[locale];
       if (value === undefined) continue;
@@ -183,7 +183,7 @@ export function checkFlowSet(checked: readonly { flow: Flow; source: FlowSource 
       if (s.kind !== 'end') return;
       s.suggest.forEach((id, j) => {
         if (!known.has(id)) problems.push(source.problem(['steps', i, 'suggest', j], `no lesson has id "${id}" (lessons: ${[...known].sort().join(', ')})`));
-        if (id === flow.id) problems.push(source.problem(['steps', i, 'suggest', j], 'a lesson should not suggest itself', 'warning'));
+        if (id === flow.id) problems.push(source.problem(['steps', i, 'suggest', j], 'a lesson should not suggest itself', { severity: 'warning' }));
       });
     });
   }

@@ -4,13 +4,13 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
-import type { z } from 'zod';
+import { parseDocument } from 'yaml';
 import { CHECKER_DIR, loadCheckerRulesOrThrow } from '../checker/load-rules.js';
 import { compileFlows, englishVariant, type FlowSet } from '../engine/flowset.js';
 import { checkBank, checkQuizItems } from './bank-checks.js';
 import { checkFlow, checkFlowSet } from './checks.js';
-import { describePath, FlowError, hasErrors, type FlowProblem, type Severity } from './problems.js';
+import { parseLocated, type LocatedSource } from './located-yaml.js';
+import { FlowError, hasErrors, type FlowProblem } from './problems.js';
 import { QuizBankFile, type QuizItem } from './quiz-bank.js';
 import { Flow } from './schema.js';
 
@@ -18,15 +18,8 @@ export { FlowError, formatProblem, type FlowProblem } from './problems.js';
 
 const MAX_FILE_BYTES = 512 * 1024;
 
-/** One lesson file, parsed, with a way to point at any place in it. */
-export interface FlowSource {
-  file: string;
-  /** The folder images are resolved against (the file's own folder). */
-  dir: string;
-  raw: unknown;
-  locate(path: readonly PropertyKey[], opts?: { key?: boolean }): { line: number; col: number };
-  problem(path: readonly PropertyKey[], message: string, severity?: Severity, opts?: { key?: boolean }): FlowProblem;
-}
+/** One lesson or quiz-bank file, parsed, with a way to point at any place in it. */
+export type FlowSource = LocatedSource;
 
 export interface LoadResult {
   flows: Flow[];
@@ -34,110 +27,18 @@ export interface LoadResult {
   problems: FlowProblem[];
 }
 
-function sourceOf(file: string, doc: Document, lines: LineCounter): FlowSource {
-  const raw: unknown = doc.toJS();
-  const stepIdAt = (i: number): string | undefined => {
-    const steps = (raw as { steps?: unknown } | null)?.steps;
-    const step: unknown = Array.isArray(steps) ? steps[i] : undefined;
-    const id = (step as { id?: unknown } | undefined)?.id;
-    return typeof id === 'string' ? id : undefined;
-  };
-  const locate: FlowSource['locate'] = (path, opts = {}) => {
-    // Walk down as far as the document goes: a missing key points at the map that lacks it.
-    let offset = doc.contents && isNode(doc.contents) ? (doc.contents.range?.[0] ?? 0) : 0;
-    let node: unknown = doc.contents;
-    for (let i = 0; i < path.length; i++) {
-      const seg = path[i];
-      if (!isNode(node) || !('items' in node)) break;
-      const items = (node as { items: unknown[] }).items;
-      let child: unknown;
-      let keyOffset: number | undefined;
-      if (isMap(node)) {
-        const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
-        if (!pair) break;
-        keyOffset = isNode(pair.key) ? pair.key.range?.[0] : undefined;
-        child = pair.value;
-      } else if (typeof seg === 'number') {
-        child = items[seg];
-      } else break;
-      const childOffset = isNode(child) ? child.range?.[0] : undefined;
-      const isLast = i === path.length - 1;
-      offset = (opts.key && isLast ? keyOffset : childOffset ?? keyOffset) ?? offset;
-      node = child;
-    }
-    const pos = lines.linePos(offset);
-    return { line: pos.line, col: pos.col };
-  };
-  return {
-    file,
-    dir: resolve(file, '..'),
-    raw,
-    locate,
-    problem(path, message, severity = 'error', opts) {
-      return { file, ...locate(path, opts), where: describePath(path, stepIdAt), message, severity };
-    },
-  };
-}
-
-/** zod's wording, made specific for lesson authors. */
-function explainIssue(issue: z.core.$ZodIssue): string {
-  switch (issue.code) {
-    case 'unrecognized_keys':
-      return `unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')} (check the spelling; see flows/schema.json)`;
-    case 'invalid_type':
-      return issue.input === undefined ? `missing (expected ${issue.expected})` : `expected ${issue.expected}`;
-    case 'invalid_value':
-      return `expected one of: ${issue.values.map((v) => String(v)).join(', ')}`;
-    case 'invalid_union':
-      return 'discriminator' in issue ? 'kind must be one of: message, choice, quiz, answer, end' : issue.message;
-    case 'too_small':
-      return issue.origin === 'array' ? `needs at least ${String(issue.minimum)} item(s)` : issue.origin === 'string' ? 'must not be empty' : issue.message;
-    default:
-      return issue.message;
-  }
-}
-
-type Parsed<T> = { value?: T; source?: FlowSource; problems: FlowProblem[] };
-
-/** YAML with positions, then the zod schema; every problem located. */
-function parseWith<T>(schema: z.ZodType<T>, text: string, file: string, what: string): Parsed<T> {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    return {
-      problems: doc.errors.map((e) => {
-        const pos = lines.linePos(e.pos[0]);
-        const message = e.message.split('\n')[0] ?? e.message;
-        return { file, line: pos.line, col: pos.col, where: '', message: `YAML: ${message}`, severity: 'error' as const };
-      }),
-    };
-  }
-  const source = sourceOf(file, doc, lines);
-  if (source.raw === null || typeof source.raw !== 'object' || Array.isArray(source.raw)) {
-    return { problems: [{ file, line: 1, col: 1, where: '', message: what, severity: 'error' }] };
-  }
-  const parsed = schema.safeParse(source.raw, { reportInput: true });
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
-      const onKey = issue.code === 'unrecognized_keys' && issue.keys.length > 0;
-      const target = onKey ? [...issue.path, issue.keys[0] as string] : issue.path;
-      return source.problem(target, explainIssue(issue), 'error', { key: onKey });
-    });
-    return { source, problems };
-  }
-  return { value: parsed.data, source, problems: [] };
-}
+const FIELDS_HINT = 'see flows/schema.json';
 
 /** Parse one lesson file's text. `file` is used for positions and to resolve images. */
 export function parseFlowText(text: string, file: string): { flow?: Flow; source?: FlowSource; problems: FlowProblem[] } {
-  const r = parseWith(Flow, text, file, 'a lesson file must be a map with id, version, title, summary, tags and steps');
+  const r = parseLocated(Flow, text, file, 'a lesson file must be a map with id, version, title, summary, tags and steps', FIELDS_HINT);
   if (!r.value || !r.source) return { ...(r.source ? { source: r.source } : {}), problems: r.problems };
   return { flow: r.value, source: r.source, problems: checkFlow(r.value, r.source) };
 }
 
 /** Parse one quiz-bank file's text (flows/quiz-bank/*.yaml). */
 export function parseQuizBankText(text: string, file: string): { items: QuizItem[]; source?: FlowSource; problems: FlowProblem[] } {
-  const r = parseWith(QuizBankFile, text, file, 'a quiz-bank file must be a map with items: (see flows/quiz-bank.schema.json)');
+  const r = parseLocated(QuizBankFile, text, file, 'a quiz-bank file must be a map with items: (see flows/quiz-bank.schema.json)', 'see flows/quiz-bank.schema.json');
   if (!r.value || !r.source) return { items: [], problems: r.problems };
   return { items: r.value.items, source: r.source, problems: checkQuizItems(r.value.items, r.source) };
 }

@@ -32,25 +32,3 @@ export class FlowError extends Error {
 export function hasErrors(problems: readonly FlowProblem[]): boolean {
   return problems.some((p) => p.severity === 'error');
 }
-
-/** A readable path: numbers become `[n]`, a step adds its id, nesting inside an array item shows as ` › `. */
-export function describePath(path: readonly PropertyKey[], stepIdAt: (index: number) => string | undefined): string {
-  let out = '';
-  let afterIndex = false;
-  for (let i = 0; i < path.length; i++) {
-    const seg = path[i];
-    if (typeof seg === 'number') {
-      out += `[${seg}]`;
-      if (i === 1 && path[0] === 'steps') {
-        const id = stepIdAt(seg);
-        if (id) out += ` (${id})`;
-      }
-      afterIndex = true;
-    } else {
-      const name = String(seg);
-      out += out === '' ? name : afterIndex ? ` › ${name}` : `.${name}`;
-      afterIndex = false;
-    }
-  }
-  return out;
-}

@@ -1,23 +1,23 @@
 /**
- * Reading a checker data file (flows/checker/*.yaml) with every problem located at its file, line and
- * column, in the same shape and wording as the lesson checker, so officials who edit the allowlist see
- * `flows/checker/allowlist.yaml:12:5 domains[3] (vcb.com.vn) › brand: …`.
- *
- * This mirrors `parseWith` in src/flows/load.ts, which is private to the lesson loader; the two could
- * share one module once someone owning src/flows/ exports it.
+ * Reading a YAML data file (a lesson, a quiz-bank file, the checker's rules) with every problem
+ * located at its file, line and column, so authors see
+ * `flows/my-lesson.yaml:14:9 steps[2] (ask-otp) › options[1] › label.en: missing translation en`.
  */
 import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
-import type { FlowProblem } from '../flows/problems.js';
+import { resolve } from 'node:path';
+import type { FlowProblem, Severity } from './problems.js';
 
-export type { FlowProblem } from '../flows/problems.js';
+export type { FlowProblem } from './problems.js';
 
 /** A parsed file and a way to point at any place in it. */
 export interface LocatedSource {
   file: string;
+  /** The file's folder (lesson pictures are resolved against it). */
+  dir: string;
   raw: unknown;
-  /** A problem at `path` (as zod reports it); a missing key points at the map that lacks it. */
-  problem(path: readonly PropertyKey[], message: string, opts?: { key?: boolean }): FlowProblem;
+  /** A problem at `path` (as zod reports it); a missing key points at the map that lacks it, `key` at the key itself. */
+  problem(path: readonly PropertyKey[], message: string, opts?: { key?: boolean; severity?: Severity }): FlowProblem;
 }
 
 /** `patterns[3] (ask.otp) › phrases[2]`: array items are named by their `id` or `domain` when they have one. */
@@ -70,18 +70,21 @@ function sourceOf(file: string, doc: Document, lines: LineCounter): LocatedSourc
   };
   return {
     file,
+    dir: resolve(file, '..'),
     raw,
     problem(path, message, opts = {}) {
-      return { file, ...locate(path, opts.key ?? false), where: describeDataPath(raw, path), message, severity: 'error' };
+      return { file, ...locate(path, opts.key ?? false), where: describeDataPath(raw, path), message, severity: opts.severity ?? 'error' };
     },
   };
 }
 
-/** zod's wording, made specific for people editing the data. */
-function explainIssue(issue: z.core.$ZodIssue): string {
+/** zod's wording, made specific for people editing the data; `fieldsHint` says where the fields are listed. */
+function explainIssue(issue: z.core.$ZodIssue, fieldsHint: string): string {
   switch (issue.code) {
     case 'unrecognized_keys':
-      return `unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')} (check the spelling; the file's header lists the fields)`;
+      return `unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')} (check the spelling; ${fieldsHint})`;
+    case 'invalid_union':
+      return 'discriminator' in issue ? 'kind must be one of: message, choice, quiz, answer, end, quiz-draw' : issue.message;
     case 'invalid_type':
       return issue.input === undefined ? `missing (expected ${issue.expected})` : `expected ${issue.expected}`;
     case 'invalid_value':
@@ -99,8 +102,11 @@ export interface Parsed<T> {
   problems: FlowProblem[];
 }
 
-/** YAML with positions, then the zod schema; every problem located. `what` says what the file must be. */
-export function parseLocated<T>(schema: z.ZodType<T>, text: string, file: string, what: string): Parsed<T> {
+/**
+ * YAML with positions, then the zod schema; every problem located. `what` says what the file must be;
+ * `fieldsHint` where its fields are listed.
+ */
+export function parseLocated<T>(schema: z.ZodType<T>, text: string, file: string, what: string, fieldsHint = "the file's header lists the fields"): Parsed<T> {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -121,7 +127,7 @@ export function parseLocated<T>(schema: z.ZodType<T>, text: string, file: string
     const problems = parsed.error.issues.map((issue) => {
       const onKey = issue.code === 'unrecognized_keys' && issue.keys.length > 0;
       const target = onKey ? [...issue.path, issue.keys[0] as string] : issue.path;
-      return source.problem(target, explainIssue(issue), { key: onKey });
+      return source.problem(target, explainIssue(issue, fieldsHint), { key: onKey });
     });
     return { source, problems };
   }
