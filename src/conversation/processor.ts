@@ -261,7 +261,7 @@ export class Processor {
         case 'sent':
           await redis.outboxAck(k.outbox, raw);
           await this.countAlert(entry, 'sent');
-          if (await redis.hexists(k.contact, 'sendAfter')) await redis.hdel(k.contact, 'sendAfter');
+          await redis.hdel(k.contact, 'sendAfter'); // one round trip; a missing field is fine
           continue;
         case 'failed':
           log.error('platform refused a message; dropped', { channel: entry.channel, reason: outcome.reason });
