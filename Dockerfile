@@ -22,4 +22,5 @@ USER node
 EXPOSE 3978
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+process.env.PORT+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "dist/src/main.js"]
+# A larger young generation: a busy bot allocates fast, and fewer scavenges halve the GC share (README, "How fast a turn is").
+CMD ["node", "--max-semi-space-size=64", "dist/src/main.js"]

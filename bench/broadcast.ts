@@ -12,8 +12,8 @@
  *    platform (p50 / p99, weighted by residents);
  *  - peak RSS of the bot process(es) during the broadcast (sampled every 200 ms).
  * `--handover-only` measures the broadcast machinery alone: planning and send jobs putting the alert
- * into residents' inboxes, with no processor delivering it. `--autopipeline` turns on ioredis
- * auto-pipelining on the bot's connection. Deletes its keys afterwards. Needs Redis on REDIS_URL (default redis://127.0.0.1:6379).
+ * into residents' inboxes, with no processor delivering it. The bot's connection uses ioredis
+ * auto-pipelining, as in production. Deletes its keys afterwards. Needs Redis on REDIS_URL (default redis://127.0.0.1:6379).
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -43,8 +43,6 @@ const WORKERS = Number(arg('workers') ?? 0);
 const IMAGE = args.includes('--image');
 /** Only the broadcast's own work: plan and send jobs into residents' inboxes, nothing delivered. */
 const HANDOVER = args.includes('--handover-only');
-/** ioredis auto-pipelining on the bot's connection (commands of one tick in one write). */
-const AUTOPIPELINE = args.includes('--autopipeline');
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const AREA = { province: '01', commune: '00004' };
 const HOUR = 3_600_000;
@@ -62,6 +60,23 @@ interface FakeStats {
 const mb = (bytes: number) => `${Math.round(bytes / 1048576)} MB`;
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
+/** CPU time a process used so far (user + system), in µs, from /proc (clock ticks of 10 ms). */
+function cpuOf(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU time Redis used so far (the whole server), in µs. */
+async function redisCpu(redis: Awaited<ReturnType<typeof connectRedis>>): Promise<number> {
+  const info = await redis.info('cpu');
+  const value = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+  return (value('used_cpu_user') + value('used_cpu_sys')) * 1e6;
+}
+
 function rssOf(pid: number): number {
   try {
     const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -74,7 +89,7 @@ function rssOf(pid: number): number {
 async function main(): Promise<void> {
   const prefix = `bench:broadcast:${randomUUID().slice(0, 8)}:`;
   const keys = createKeys(prefix);
-  const redis = await connectRedis(REDIS_URL, AUTOPIPELINE ? { enableAutoPipelining: true } : {});
+  const redis = await connectRedis(REDIS_URL);
 
   // The platforms, in a process of their own.
   const fake = fork(`${PROJECT_ROOT}/bench/fake-platform-child.ts`, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -136,6 +151,8 @@ async function main(): Promise<void> {
   await sleep(WORKERS ? 2000 : 0); // let the worker processes start
   const rssBefore = process.memoryUsage().rss;
   const startedAt = Date.now();
+  const botCpu = () => { const u = process.cpuUsage(); return u.user + u.system + workers.reduce((sum, w) => sum + (w.pid ? cpuOf(w.pid) : 0), 0); };
+  const cpuBefore = { bot: botCpu(), redis: await redisCpu(redis), fake: fake.pid ? cpuOf(fake.pid) : 0 };
   const approved = await call(server, 'POST', `/alerts/${id}/approve`, { token: approver.token });
   if (approved.status !== 200) throw new Error(`approve: ${JSON.stringify(approved.json)}`);
 
@@ -171,6 +188,11 @@ async function main(): Promise<void> {
   }
   clearInterval(sampler);
   sample();
+  const cpu = {
+    bot: (botCpu() - cpuBefore.bot) / stats.residents,
+    redis: ((await redisCpu(redis)) - cpuBefore.redis) / stats.residents,
+    fake: ((fake.pid ? cpuOf(fake.pid) : 0) - cpuBefore.fake) / stats.residents,
+  };
   const seconds = (stats.last - startedAt) / 1000;
   await sleep(1000);
   const progress = (await call(server, 'GET', `/alerts/${id}/progress`, { token: author.token })).json;
@@ -198,6 +220,8 @@ async function main(): Promise<void> {
   log(`  recipients            ${stats.residents.toLocaleString('en')} (${stats.twice} twice), ${progress.notReachableNow.toLocaleString('en')} not reachable now, status ${progress.status}`);
   log(`  platform requests     ${stats.requests.toLocaleString('en')}`);
   log(`  recipients/s          ${Math.round(stats.residents / seconds).toLocaleString('en')} (${seconds.toFixed(1)} s from approval to the last delivery)`);
+  log(`  CPU per recipient     bot ${Math.round(cpu.bot)} µs, Redis ${Math.round(cpu.redis)} µs, fake platform ${Math.round(cpu.fake)} µs` +
+    ` (on 2 idle cores that bounds the rate at ${Math.round(2e6 / (cpu.bot + cpu.redis + cpu.fake)).toLocaleString('en')}/s${WORKERS ? '' : `, and one bot process at ${Math.round(1e6 / cpu.bot).toLocaleString('en')}/s`})`);
   log(`  plan → send           p50 ${(pct(0.5) / 1000).toFixed(2)} s, p99 ${(pct(0.99) / 1000).toFixed(2)} s (${latencies.length} batches)`);
   log(`  peak RSS (bot)        ${mb(peakRss)}${WORKERS ? ' (server + workers)' : ''}, ${mb(rssBefore)} before sending; fake platform ${stats.rssMb} MB (not counted)`);
   const info = await redis.info('memory');

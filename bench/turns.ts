@@ -1,69 +1,104 @@
 /**
- * `npm run bench`: how fast a turn is. Prints figures; asserts nothing (tests never time things).
- *  1. the pure engine alone (turns/s on one core);
- *  2. whole turns through the web channel on a real Redis, N residents in flight at once,
- *     each sending its next message only after the previous reply arrived.
+ * `npm run bench [-- --seconds 10] [-- --warmup 2] [-- --levels 50,200,1000,500/s] [-- --only bot|floor]
+ * [-- --prod] [-- --profile <dir>]`: how fast a Messenger turn is, end to end, against a floor. Prints
+ * figures; asserts nothing (tests never time things).
+ *
+ * Starts, each in a child process: a fake Graph API (bench/fake-graph-child.ts), the bot (the real
+ * `src/main.ts`, or with `--prod` the built `dist/src/main.js`) with Messenger pointed at the fake,
+ * and the floor (bench/floor-server.ts: signature, one Redis round trip, one POST). This process
+ * plays the residents (bench/turns-driver.ts): correctly signed webhooks, each resident's next
+ * message only after the reply to the previous one arrived at the fake API. For every level and
+ * server it measures webhook sent → first / last reply at the fake API, turns/s, lost and duplicated
+ * replies, the server's CPU time, read/write system calls per turn and peak RSS (from /proc). Levels:
+ * N residents in flight (closed loop), or `R/s`, a turn started every 1/R s regardless (open loop, for
+ * latency); bot and floor take turns level by level so that a noisy neighbour hurts both alike.
+ *
+ * `--profile <dir>` writes the bot's V8 CPU profile there (open it in Chrome DevTools or speedscope).
+ * `BENCH_BOT_NODE_ARGS` adds Node flags to the bot (e.g. `--max-semi-space-size=64`); `BENCH_BOT_MAIN`
+ * runs another build of it (a compiled `main.js` elsewhere). Each server has a Redis prefix of its
+ * own; both are deleted afterwards (also on Ctrl+C). Needs Redis on REDIS_URL (default 127.0.0.1:6379).
  */
-import { performance } from 'node:perf_hooks';
-import { step } from '../src/engine/step.js';
-import type { ResidentState } from '../src/engine/state.js';
-import { loadLessonsOrThrow } from '../src/flows/load.js';
-import { loadTexts } from '../src/i18n.js';
-import { LOCALES_DIR, resolveFlowsDir } from '../src/paths.js';
-import { startTestServer } from '../test/helpers/server.js';
-import { WebResident } from '../test/helpers/web-client.js';
+import { randomUUID } from 'node:crypto';
+import { cpus } from 'node:os';
+import { connectRedis } from '../src/store/redis.js';
+import { dropPrefix } from '../test/helpers/redis.js';
+import { engineMicrosPerTurn } from './turns-engine.js';
+import { onArrivals, runLevel, type LevelResult, type LevelSpec } from './turns-driver.js';
+import { runLine, table } from './turns-report.js';
+import { startBot, startFloor, startGraph, type Server } from './turns-servers.js';
 
-const flows = loadLessonsOrThrow(resolveFlowsDir('flows'));
-const texts = loadTexts(LOCALES_DIR);
-const lesson = flows.list[0]!.flow.id;
+const args = process.argv.slice(2);
+const arg = (name: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const SECONDS = Number(arg('seconds') ?? 10);
+const WARMUP = Number(arg('warmup') ?? 2);
+const ONLY = arg('only');
+const PROD = args.includes('--prod');
+const PROFILE = arg('profile');
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const log = (line: string) => process.stdout.write(`${line}\n`);
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+function levels(spec: string): LevelSpec[] {
+  return spec.split(',').map((s) => {
+    const paced = /^(\d+)\/s$/.exec(s.trim());
+    if (paced) return { kind: 'paced', perSecond: Number(paced[1]) };
+    const n = Number(s);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--levels: "${s}" is neither a number of residents nor a rate like 500/s`);
+    return { kind: 'closed', residents: n };
+  });
 }
 
-function engineOnly(turns: number): void {
-  let state: ResidentState | null = null;
-  let payload = `l:${lesson}`;
-  const start = performance.now();
-  for (let i = 0; i < turns; i++) {
-    const result = step(flows, state, { type: 'payload', payload }, { now: Date.now(), texts, newId: () => 'b', defaultLocale: 'vi' });
-    state = result.state;
-    const next = result.replies.at(-1)?.choices?.find((c) => /^[onk]:/.test(c.payload));
-    payload = next ? next.payload : `l:${lesson}`;
-  }
-  const ms = performance.now() - start;
-  console.log(`engine only: ${turns} turns in ${ms.toFixed(0)} ms → ${(turns / (ms / 1000)).toFixed(0)} turns/s, ${((ms * 1000) / turns).toFixed(1)} µs/turn`);
-}
+async function main(): Promise<void> {
+  if (ONLY && ONLY !== 'bot' && ONLY !== 'floor') throw new Error('--only takes bot or floor');
+  if (!(SECONDS > 0) || !(WARMUP >= 0)) throw new Error('--seconds must be positive and --warmup not negative');
+  const specs = levels(arg('levels') ?? '50,200,1000,500/s');
+  const redis = await connectRedis(REDIS_URL);
+  const run = randomUUID().slice(0, 8);
+  const prefixes = { bot: `bench:turns:${run}:`, floor: `bench:floor:${run}:` };
+  log(`${cpus().length} cores (${cpus()[0]?.model ?? '?'}), Node ${process.version}, Redis ${/redis_version:(\S+)/.exec(await redis.info('server'))?.[1] ?? '?'}`);
+  log(`engine alone: ${engineMicrosPerTurn(20_000).toFixed(1)} µs per turn (the same lesson walk, no I/O)`);
 
-async function endToEnd(inFlight: number, turnsEach: number): Promise<void> {
-  const server = await startTestServer();
-  const latencies: number[] = [];
-  let failures = 0;
-  const start = performance.now();
-  await Promise.all(
-    Array.from({ length: inFlight }, async () => {
-      const r = new WebResident(server.url);
-      let payload = `l:${lesson}`;
-      for (let i = 0; i < turnsEach; i++) {
-        const t0 = performance.now();
-        const { status } = await r.post({ payload, messageId: `${r.userId}-${i}` });
-        latencies.push(performance.now() - t0);
-        if (status !== 200) failures++;
-        const next = r.choices.find((c) => /^[onk]:/.test(c.payload));
-        payload = next ? next.payload : `l:${lesson}`;
+  const graph = await startGraph();
+  graph.onArrivals(onArrivals);
+  const servers: Server[] = [];
+  let cleaned: Promise<void> | undefined;
+  const cleanUp = () =>
+    (cleaned ??= (async () => {
+      for (const s of servers) await s.stop();
+      graph.stop();
+      log('\ndeleting the benchmark\'s keys…');
+      for (const prefix of Object.values(prefixes)) await dropPrefix(redis, prefix);
+      await redis.quit();
+    })());
+  // Ctrl+C: the servers stop and the keys go, as at the end of a run.
+  process.once('SIGINT', () => void cleanUp().finally(() => process.exit(130)));
+  try {
+    if (ONLY !== 'floor') servers.push(await startBot({ graphUrl: graph.url, prefix: prefixes.bot, redisUrl: REDIS_URL, prod: PROD, profileDir: PROFILE }));
+    if (ONLY !== 'bot') servers.push(await startFloor(graph.url, prefixes.floor, REDIS_URL));
+    log(`${servers.map((s) => s.name).join(' and ')} up (bot: ${process.env.BENCH_BOT_MAIN ?? (PROD ? 'dist/src/main.js' : 'src/main.ts through tsx')}); ${WARMUP} s warm-up and ${SECONDS} s measured per level\n`);
+    const results: LevelResult[] = [];
+    for (const spec of specs) {
+      for (const server of servers) {
+        const result = await runLevel(server, spec, SECONDS, WARMUP, graph.pid);
+        results.push(result);
+        log(runLine(result));
       }
-    }),
-  );
-  const seconds = (performance.now() - start) / 1000;
-  await server.close();
-  latencies.sort((a, b) => a - b);
-  const f = (n: number) => n.toFixed(2);
-  console.log(
-    `web channel, ${inFlight} in flight: ${latencies.length} turns, ${(latencies.length / seconds).toFixed(0)} turns/s, ` +
-      `p50 ${f(percentile(latencies, 50))} ms, p95 ${f(percentile(latencies, 95))} ms, p99 ${f(percentile(latencies, 99))} ms, failures ${failures}`,
-  );
+    }
+    const fake = await graph.stats();
+    log(`\n(fake Graph API: ${fake.requests.toLocaleString('en')} requests, ${fake.rssMb} MB, not counted)\n`);
+    log(table(results));
+  } finally {
+    await cleanUp();
+  }
+  if (PROFILE) log(`the bot's CPU profile is in ${PROFILE}`);
 }
 
-engineOnly(20_000);
-for (const n of [1, 50, 200]) await endToEnd(n, n === 1 ? 500 : 20);
-process.exit(0);
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -18,12 +18,19 @@ import { apiRouter } from './api/router.js';
 import { createBroadcast, type Broadcast } from './broadcast/index.js';
 import { alertImageRoutes } from './broadcast/image-route.js';
 import { LinkStore } from './coaching/link-store.js';
+import { ActiveAlerts } from './broadcast/active-alerts.js';
+import { ReportStore } from './reports/store.js';
 import { coachingPages } from './coaching/pages/routes.js';
 import type { FlowSet } from './engine/flowset.js';
 import type { Texts } from './engine/types.js';
 import { errorHandler, sendError } from './http/errors.js';
 import { healthRoutes } from './http/health.js';
-import type { Logger } from './log.js';
+import { Drain } from './http/drain.js';
+import { requestId } from './http/request-id.js';
+import { outsideLogContext, type Logger } from './log.js';
+import { createMetrics, type AppMetrics } from './metrics/metrics.js';
+import { registerSampledGauges } from './metrics/sampled.js';
+import { fromRegistry, metricsRoute, type MetricsSource } from './metrics/serve.js';
 import { SIMULATOR_DIR } from './paths.js';
 import { createKeys } from './store/keys.js';
 import type { ScriptedRedis } from './store/redis.js';
@@ -42,6 +49,8 @@ export interface AppDeps {
   sweepMs?: number;
   /** The deployment's areas; loaded from AREAS_FILE when not given (throws AreasError naming the file). */
   areas?: AreaList;
+  /** What `GET /metrics` answers on the main port (with METRICS_TOKEN); default: this app's registry. */
+  metricsSource?: (registry: AppMetrics['registry']) => MetricsSource;
 }
 
 export interface App {
@@ -52,6 +61,10 @@ export interface App {
   channels: Channel[];
   /** Officials' alerts: store, lifecycle, queues and (BROADCAST_WORKERS=in-process) this process's workers. */
   broadcast: Broadcast;
+  /** Prometheus metrics of this app (its own registry). */
+  metrics: AppMetrics;
+  /** `drain.start()` before a stop: new requests get 503, /readyz says draining. */
+  drain: Drain;
   /** Stop the broadcast workers, the processor and channel timers (the HTTP server is closed by its owner). */
   close(): Promise<void>;
 }
@@ -60,46 +73,61 @@ export function createApp(deps: AppDeps): App {
   const { config, redis, flows, texts, log } = deps;
   const clock = deps.clock ?? Date.now;
   const keys = createKeys(config.REDIS_PREFIX);
+  const metrics = createMetrics();
+  const drain = new Drain();
   const store = new ResidentStore(redis, keys, log);
   const accounts = new AccountStore(redis, keys, clock);
   const links = new LinkStore(redis, keys, clock);
   const areas = deps.areas ?? loadAreas(config.AREAS_FILE);
+  const reports = new ReportStore(redis, keys, clock);
   const broadcast = createBroadcast({ config, redis, keys, areas, flows, log, clock, kick: (rid) => processor.kick(rid) });
-  const conversation = createConversation({
+  const conversation = metrics.conversation(createConversation({
     areas: areas.communes(),
     store, flows, texts, log, defaultLocale: config.DEFAULT_LOCALE, clock,
     referrals: { links, accounts, redis, keys },
     bookkeeping: { redis, keys },
     alerts: broadcast.source,
+    reports,
+    activeAlerts: new ActiveAlerts(broadcast.store, clock),
     ...(config.PUBLIC_BASE_URL ? { publicUrl: config.PUBLIC_BASE_URL } : {}),
-  });
+  }));
   const base = config.PUBLIC_BASE_URL ?? '';
   const mediaUrl = (path: string) => `${base}/${path.split('/').map(encodeURIComponent).join('/')}`;
 
-  const kick = (rid: string) => processor.kick(rid);
-  const intake = createIntake({ redis, keys, log, clock, onDue: kick });
+  // The processor's work outlives the webhook request that woke it: its logs carry no request id.
+  const kick = (rid: string) => outsideLogContext(() => processor.kick(rid));
+  const intake = metrics.intake(createIntake({ redis, keys, log, clock, onDue: kick }));
   const channels = createChannels({ config, intake, conversation, redis, keys, log, mediaUrl, clock });
   const processor: Processor = new Processor({
     redis, keys, conversation, log, clock,
-    clients: Object.fromEntries(channels.flatMap((c) => (c.client ? [[c.id, c.client]] : []))),
+    clients: Object.fromEntries(channels.flatMap((c) => (c.client ? [[c.id, metrics.client(c.client)]] : []))),
     alerts: broadcast.source,
     leaseMs: config.WORKER_LOCK_MS,
     ...(deps.sweepMs ? { sweepMs: deps.sweepMs } : {}),
   });
   processor.start();
   if (config.BROADCAST_WORKERS === 'in-process') broadcast.startWorkers();
+  registerSampledGauges({
+    registry: metrics.registry, redis, keys, log, clock,
+    queues: () => [broadcast.queues.plan, ...Object.values(broadcast.queues.send)],
+  });
 
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', true);
-  app.use(healthRoutes(redis, flows, channels));
-  app.use('/api/v1', apiRouter({ accounts, links, areas, flows, redis, keys, residents: store, config, broadcast: broadcast.service }));
+  app.use(requestId());
+  app.use(drain.middleware());
+  app.use(healthRoutes(redis, flows, channels, drain));
+  app.use(metricsRoute(config.METRICS_TOKEN, (deps.metricsSource ?? fromRegistry)(metrics.registry)));
+  app.use('/api/v1', apiRouter({ accounts, links, areas, flows, redis, keys, residents: store, config, broadcast: broadcast.service, reports }));
   app.use(alertImageRoutes(broadcast.store));
   for (const channel of channels) app.use(channel.router);
   app.use(webChannel({ conversation, mediaUrl }));
   app.use('/media', express.static(join(deps.flowsDir, 'media'), { maxAge: '1d', fallthrough: false }));
   app.use(coachingPages({ config, flows, links, log }));
   app.use('/official', express.static(join(SIMULATOR_DIR, '..', 'official'), { index: 'index.html' }));
+  // The modules and styles the coach page and the officials' console both load.
+  app.use('/shared', express.static(join(SIMULATOR_DIR, '..', 'shared'), { index: false }));
   app.use(express.static(SIMULATOR_DIR, { index: 'index.html' }));
   app.use((_req, res) => sendError(res, 404, 'not_found', 'No such page.'));
   app.use(errorHandler(log, () => texts.t(config.DEFAULT_LOCALE, 'errors.unavailable')));
@@ -110,6 +138,8 @@ export function createApp(deps: AppDeps): App {
     processor,
     channels,
     broadcast,
+    metrics,
+    drain,
     async close() {
       await broadcast.close();
       await processor.stop();

@@ -25,6 +25,16 @@ export const ConfigSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9:_.-]{1,64}$/, 'must be 1–64 letters, digits or : _ . - (e.g. "hocso:")')
     .default('hocso:'),
+  /** Some nodes of a Redis Cluster (`host:port,host:port`); set: the Cluster is used, REDIS_URL only for its user, password and TLS. */
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9.-]{1,253}:\d{1,5}(,[A-Za-z0-9.-]{1,253}:\d{1,5})*$/,
+      'must be a comma-separated list of host:port, e.g. 10.0.0.1:7001,10.0.0.2:7001',
+    )
+    .transform((s) => s.split(',').map((node) => ({ host: node.slice(0, node.lastIndexOf(':')), port: Number(node.slice(node.lastIndexOf(':') + 1)) })))
+    .refine((nodes) => nodes.every((n) => n.port >= 1 && n.port <= 65535), 'must have ports from 1 to 65535, e.g. 10.0.0.1:7001')
+    .optional(),
   PUBLIC_BASE_URL: z
     .string()
     .regex(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, 'must be an http(s) URL like https://bot.example.vn, without a trailing path')
@@ -35,6 +45,33 @@ export const ConfigSchema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   /** The deployment's provinces and communes (JSON, relative to the project); unset: data/areas.sample.json. */
   AREAS_FILE: z.string().min(1, 'must be the path of the area list, e.g. data/areas.json').optional(),
+
+  // Running at scale (src/cluster.ts, src/metrics/, src/http/shutdown.ts)
+  /** Web processes `npm start` runs, sharing PORT; 1 = this process serves alone. */
+  WEB_CONCURRENCY: z.coerce
+    .number({ error: 'must be a whole number of processes from 1 to 64' })
+    .int('must be a whole number of processes from 1 to 64')
+    .min(1, 'must be a whole number of processes from 1 to 64')
+    .max(64, 'must be a whole number of processes from 1 to 64')
+    .default(1),
+  /** How long a stopping process may take to finish its work before it exits anyway. */
+  SHUTDOWN_TIMEOUT_MS: z.coerce
+    .number({ error: 'must be a number of milliseconds from 1000 to 600000' })
+    .int('must be a number of milliseconds from 1000 to 600000')
+    .min(1000, 'must be a number of milliseconds from 1000 to 600000')
+    .max(600_000, 'must be a number of milliseconds from 1000 to 600000')
+    .default(10_000),
+  /** A port of its own for Prometheus' /metrics, without authentication (keep it off the public network). */
+  METRICS_PORT: z.coerce
+    .number({ error: 'must be a whole number from 0 to 65535' })
+    .int('must be a whole number from 0 to 65535')
+    .min(0, 'must be a whole number from 0 to 65535')
+    .max(65535, 'must be a whole number from 0 to 65535')
+    .optional(),
+  /** The interface METRICS_PORT listens on (0.0.0.0 for every interface, e.g. in a container). */
+  METRICS_HOST: z.string().regex(/^[0-9A-Za-z.:-]{1,253}$/, 'must be an IP address or host name, e.g. 127.0.0.1 or 0.0.0.0').default('127.0.0.1'),
+  /** Serves /metrics on PORT too, to requests with `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (a random secret Prometheus sends as a bearer token)').optional(),
 
   // Officials' scam alerts (src/broadcast/)
   /** `in-process`: this process also runs the broadcast workers; `off`: only `npm run worker` processes do. */

@@ -49,7 +49,7 @@ export async function loadEverything(who: string, overrides: Partial<Config> = {
   const areas = orFail(() => loadAreas(config.AREAS_FILE), AreasError);
   let redis: ScriptedRedis;
   try {
-    redis = await connectRedis(config.REDIS_URL);
+    redis = await connectRedis(config);
   } catch (err) {
     if (err instanceof RedisUnavailableError) fail(err.message);
     throw err;

@@ -4,10 +4,13 @@
  * number of them, on any machines that reach the same Redis (same REDIS_URL and REDIS_PREFIX): BullMQ
  * and the processor's leases share the work, and a crashed one's work is taken over after
  * WORKER_LOCK_MS. Same configuration as the server (channels need their secrets to send).
+ * METRICS_PORT serves this process's /metrics (give each worker on one machine its own port).
  */
 import { createApp } from './app.js';
-import { loadEverything } from './startup.js';
-import { describeRedisUrl } from './store/redis.js';
+import { stopOnSignals } from './http/shutdown.js';
+import { fromRegistry, serveMetrics } from './metrics/serve.js';
+import { fail, loadEverything } from './startup.js';
+import { describeRedis } from './store/redis.js';
 import { errorFields } from './log.js';
 
 async function main(): Promise<void> {
@@ -16,19 +19,14 @@ async function main(): Promise<void> {
 
   // The app's parts without its HTTP server: the same conversation, channels, processor and workers.
   const app = createApp({ config, redis, flows, flowsDir, texts, log, areas });
-  log.info('hocso worker running', { redis: describeRedisUrl(config.REDIS_URL), channels: app.channels.map((c) => c.id).join(',') });
+  log.info('hocso worker running', { redis: describeRedis(config), channels: app.channels.map((c) => c.id).join(',') });
   process.stdout.write('\n  Học Số worker is running (broadcasts and outboxes). Stop it with Ctrl+C.\n\n');
 
-  const stop = (signal: string) => {
-    log.info('worker shutting down', { signal });
-    void app
-      .close()
-      .then(() => redis.quit())
-      .finally(() => process.exit(0));
-    setTimeout(() => process.exit(0), 10_000).unref();
-  };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
+  const metricsServer = await serveMetrics(config, log, fromRegistry(app.metrics.registry)).catch((err: Error) => fail(err.message));
+  stopOnSignals({
+    log, redis, timeoutMs: config.SHUTDOWN_TIMEOUT_MS, extraServers: metricsServer ? [metricsServer] : [],
+    close: () => app.close(),
+  });
 }
 
 main().catch((err: unknown) => {

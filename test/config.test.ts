@@ -20,6 +20,9 @@ describe('config', () => {
       BROADCAST_RATE_MESSENGER: 50,
       BROADCAST_RATE_ZALO: 20,
       WORKER_LOCK_MS: 30_000,
+      WEB_CONCURRENCY: 1,
+      SHUTDOWN_TIMEOUT_MS: 10_000,
+      METRICS_HOST: '127.0.0.1',
     });
   });
   it('reads and normalises values; empty counts as unset', () => {

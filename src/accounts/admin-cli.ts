@@ -1,5 +1,5 @@
 /**
- * `npm run admin -- <command>`: accounts from the terminal, on the Redis of REDIS_URL / REDIS_PREFIX.
+ * `npm run admin -- <command>`: accounts from the terminal, on the Redis of REDIS_URL (or REDIS_CLUSTER_NODES) / REDIS_PREFIX.
  *
  * @example
  * npm run admin -- add --name "Anh Minh" --role coach --area 01/00004
@@ -27,7 +27,7 @@ const USAGE = `Usage: npm run admin -- <command>
   enable <id>          it works again
   token <id>           a new token; the old one stops working
 
-Uses REDIS_URL and REDIS_PREFIX, like the server.`;
+Uses REDIS_URL (or REDIS_CLUSTER_NODES) and REDIS_PREFIX, like the server.`;
 
 /** A mistake in how the command was typed: the message, and the usage when the command itself was not understood. */
 class UsageError extends Error {
@@ -155,7 +155,7 @@ async function main(argv: string[]): Promise<number> {
   }
   let redis: ScriptedRedis | undefined;
   try {
-    redis = await connectRedis(config.REDIS_URL);
+    redis = await connectRedis(config);
     await run(command, new AccountStore(redis, createKeys(config.REDIS_PREFIX)), areas, io);
     return 0;
   } catch (err) {

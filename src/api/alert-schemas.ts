@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { AccountId, AreaRef } from '../accounts/schema.js';
 import { ALERT_COUNTERS } from '../broadcast/contract.js';
-import { AlertId, AlertStatus, AlertText, Audience, ImageType } from '../broadcast/alert.js';
+import { AlertId, AlertMatch, AlertStatus, AlertText, Audience, ImageType } from '../broadcast/alert.js';
 import { BANK_SCAM_TYPES } from '../flows/schema.js';
 
 export const AlertParams = z.object({ id: AlertId }).strict();
@@ -40,6 +40,7 @@ export const AlertView = z
     imageUrl: z.string().optional(),
     scamType: z.enum(BANK_SCAM_TYPES).optional(),
     lessonId: z.string().optional(),
+    match: AlertMatch.optional().describe('What residents\' scam checks recognise as this alert\'s wave.'),
     audience: Audience,
     audienceName: z.string().describe('The audience\'s area for display.'),
     scheduledAt: z.iso.datetime().optional(),

@@ -62,6 +62,7 @@ export function alertView(alert: Alert, account: Account, req: Request, deps: Ap
       : {}),
     ...(alert.scamType ? { scamType: alert.scamType } : {}),
     ...(alert.lessonId ? { lessonId: alert.lessonId } : {}),
+    ...(alert.match ? { match: alert.match } : {}),
     audience: alert.audience,
     audienceName: deps.areas.describeArea(alert.audience.area),
     ...(alert.scheduledAt ? { scheduledAt: iso(alert.scheduledAt) } : {}),
@@ -106,7 +107,7 @@ const createAlert = route({
 const updateAlert = route({
   method: 'patch', path: '/alerts/{id}', operationId: 'updateAlert', tag: 'alerts',
   summary: 'Edit your draft',
-  description: 'Fields left out stay as they are; `null` removes `image`, `scamType`, `lessonId` or `scheduledAt`. Only the author, only while it is a draft.',
+  description: 'Fields left out stay as they are; `null` removes `image`, `scamType`, `lessonId`, `match` or `scheduledAt`. Only the author, only while it is a draft.',
   roles: ALERT_ROLES, params: AlertParams, body: AlertPatch, response: AlertResponse, status: 200, errors: [403, 404, 409], bodyLimit: ALERT_BODY_LIMIT,
   handle: async ({ account, params, body, req, deps }) =>
     detail(await refused(() => broadcast(deps).update(account, params.id, body)), account, req, deps),

@@ -17,6 +17,7 @@ import type { AreaList } from '../accounts/areas.js';
 import type { Account, Role } from '../accounts/schema.js';
 import type { AccountStore } from '../accounts/store.js';
 import type { BroadcastService } from '../broadcast/service.js';
+import type { ReportStore } from '../reports/store.js';
 import type { LinkStore } from '../coaching/link-store.js';
 import type { Config } from '../config.js';
 import type { FlowSet } from '../engine/flowset.js';
@@ -36,6 +37,8 @@ export interface ApiDeps {
   config: Pick<Config, 'PUBLIC_BASE_URL' | 'MESSENGER_PAGE_NAME' | 'ZALO_OA_ID'>;
   /** Officials' alerts; without it the alert operations answer 503. */
   broadcast?: BroadcastService;
+  /** Residents' reports to officials; without it the report operations answer 503. */
+  reports?: ReportStore;
 }
 
 /** A refusal the handler chose: sent as `{ error: { code, message, details? } }` with `status`. */

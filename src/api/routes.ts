@@ -4,6 +4,7 @@ import { alertRoutes } from './alerts.js';
 import { coachRoutes } from './coach.js';
 import { linkRoutes } from './links.js';
 import { openApiDocument } from './openapi.js';
+import { reportRoutes } from './reports.js';
 import { publicRoute, type ApiRoute } from './route.js';
 import { OpenApiDocument } from './schemas.js';
 
@@ -16,4 +17,4 @@ const openApi = publicRoute({
   handle: async () => (document ??= openApiDocument(API_ROUTES)),
 });
 
-export const API_ROUTES: readonly ApiRoute[] = [...accountRoutes, ...linkRoutes, ...coachRoutes, ...alertRoutes, openApi];
+export const API_ROUTES: readonly ApiRoute[] = [...accountRoutes, ...linkRoutes, ...coachRoutes, ...alertRoutes, ...reportRoutes, openApi];

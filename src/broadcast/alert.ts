@@ -52,6 +52,37 @@ export const AlertText = z
   })
   .strict();
 
+/** A domain as officials type it ("https://www.Vcb-Secure.example/login" → "vcb-secure.example"). */
+const MatchDomain = z
+  .string()
+  .transform((d) => d.trim().toLowerCase().replace(/^[a-z]+:\/\//, '').replace(/[/?#].*$/, '').replace(/^www\./, '').replace(/\.$/, ''))
+  .pipe(
+    z
+      .string()
+      .max(253, 'a domain of at most 253 characters')
+      .regex(/^(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?\.)+\p{L}[\p{L}\p{N}-]{1,62}$/u, 'a domain such as vcb-secure.example'),
+  );
+
+/** A phrase of the scam wave, compared without diacritics or case ("tạm khoá" also finds "tam khoa"). */
+const MatchPhrase = z
+  .string()
+  .trim()
+  .min(2, 'a phrase of at least 2 characters')
+  .max(60, 'a phrase of at most 60 characters')
+  .refine((p) => /[\p{L}\p{N}]/u.test(p), 'a phrase with letters or digits');
+
+/**
+ * What makes a resident's "Is this a scam?" check recognise this alert's wave: a link on one of the
+ * `domains` (or a subdomain), or at least half of the `phrases` (one at least).
+ */
+export const AlertMatch = z
+  .object({
+    domains: z.array(MatchDomain).max(10, 'at most 10 domains').default([]).describe('Domains the scam uses; a link on one of them (or a subdomain) matches.'),
+    phrases: z.array(MatchPhrase).max(10, 'at most 10 phrases').default([]).describe('Words of the scam message; at least half of them must appear (compared without diacritics).'),
+  })
+  .strict();
+export type AlertMatch = z.infer<typeof AlertMatch>;
+
 export const ImageType = z.enum(['image/png', 'image/jpeg']);
 export type ImageType = z.infer<typeof ImageType>;
 
@@ -76,6 +107,8 @@ export const Alert = z
     image: StoredImage.optional(),
     scamType: BankScamTypeSchema.optional(),
     lessonId: lessonRef.optional(),
+    /** What residents' scam checks recognise as this alert's wave. */
+    match: AlertMatch.optional(),
     audience: Audience,
     status: AlertStatus,
     /** ms; when sending starts (absent: at once). */
@@ -114,6 +147,7 @@ const alertFields = {
   image: ImageUpload.optional(),
   scamType: BankScamTypeSchema.optional().describe('"Would you recognise it?": practise the quiz items of this scam type.'),
   lessonId: lessonRef.optional().describe('Or: open this lesson.'),
+  match: AlertMatch.optional().describe('What residents\' scam checks recognise as this wave, once the alert is sent (for 30 days).'),
   audience: Audience,
   scheduledAt: z.iso.datetime({ offset: true }).optional().describe('When to start sending (ISO 8601); at once when left out.'),
 };
@@ -131,6 +165,7 @@ export const AlertPatch = z
     image: ImageUpload.nullable().optional(),
     scamType: BankScamTypeSchema.nullable().optional(),
     lessonId: lessonRef.nullable().optional(),
+    match: AlertMatch.nullable().optional(),
     audience: Audience.optional(),
     scheduledAt: z.iso.datetime({ offset: true }).nullable().optional(),
   })

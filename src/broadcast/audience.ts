@@ -5,7 +5,10 @@
  * an area touches only that area's residents, never everyone.
  *
  * Whether a resident can be written to *now* is the messaging-window function's answer over their
- * contact hash (last message, unreachable status), one pipelined HMGET per page.
+ * contact hash (last message, unreachable status), one HMGET per resident, pipelined per page.
+ *
+ * Redis Cluster: the audience sets share the `{aud}` slot, so one page's SMISMEMBERs go in one
+ * pipeline; each resident's contact is in their own slot (`perItem`).
  *
  * Estimates are exact up to ESTIMATE_EXACT_MAX residents in the area; above that, a uniform random
  * sample of ESTIMATE_SAMPLE residents (SRANDMEMBER, no repeats) is classified and scaled up, and the
@@ -15,7 +18,7 @@
  */
 import { messagingWindow, type Contact, type Reach } from '../channels/window.js';
 import type { Keys } from '../store/keys.js';
-import type { ScriptedRedis } from '../store/redis.js';
+import { perItem, type ScriptedRedis } from '../store/redis.js';
 import { PUSH_CHANNELS, type Audience, type PushChannel } from './alert.js';
 import { areaPath } from './contract.js';
 
@@ -111,11 +114,8 @@ export class AudienceReader {
   /** Each resident's contact (last message, status), in the order given. */
   async contacts(ids: readonly string[]): Promise<Contact[]> {
     if (ids.length === 0) return [];
-    const pipeline = this.redis.pipeline();
-    for (const id of ids) pipeline.hmget(this.keys.resident(id).contact, 'lastInbound', 'status');
-    const results = (await pipeline.exec()) ?? [];
-    return results.map(([err, value]) => {
-      if (err) throw err;
+    const results = await perItem(this.redis, ids, (p, id) => p.hmget(this.keys.resident(id).contact, 'lastInbound', 'status'));
+    return results.map((value) => {
       const [lastInbound, status] = value as [string | null, string | null];
       return { lastInbound: lastInbound ? Number(lastInbound) : undefined, status: status ?? undefined };
     });

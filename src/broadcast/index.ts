@@ -24,7 +24,7 @@ import { AlertStore } from './store.js';
 export interface BroadcastDeps {
   config: Pick<
     Config,
-    'REDIS_URL' | 'BROADCAST_APPROVAL_THRESHOLD' | 'BROADCAST_RATE_MESSENGER' | 'BROADCAST_RATE_ZALO' | 'WORKER_LOCK_MS'
+    'REDIS_URL' | 'REDIS_CLUSTER_NODES' | 'BROADCAST_APPROVAL_THRESHOLD' | 'BROADCAST_RATE_MESSENGER' | 'BROADCAST_RATE_ZALO' | 'WORKER_LOCK_MS'
   >;
   redis: ScriptedRedis;
   keys: Keys;

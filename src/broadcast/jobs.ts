@@ -26,12 +26,12 @@ import { Worker, type Job } from 'bullmq';
 import type { Config } from '../config.js';
 import { errorFields, type Logger } from '../log.js';
 import type { Keys } from '../store/keys.js';
-import type { ScriptedRedis } from '../store/redis.js';
+import { perItem, type ScriptedRedis } from '../store/redis.js';
 import { PUSH_CHANNELS, type Alert, type AlertStatus, type PushChannel } from './alert.js';
 import type { AudienceReader } from './audience.js';
 import { enqueueAlert } from './contract.js';
 import {
-  BroadcastQueues, PLAN_QUEUE, SEND_JOB_OPTIONS, bullConnection, channelRate, pacing, sendJobId, sendQueueName,
+  BroadcastQueues, PLAN_QUEUE, SEND_JOB_OPTIONS, channelRate, pacing, sendJobId, sendQueueName,
   type PlanJobData, type SendJobData,
 } from './queues.js';
 import type { AlertStore, OutgoingBatch } from './store.js';
@@ -202,15 +202,9 @@ export async function runSend(deps: JobDeps, job: Pick<Job<SendJobData>, 'data' 
 async function stillWaiting(deps: JobDeps, alertId: string, residents: string[], now: number): Promise<string[]> {
   if (residents.length === 0) return [];
   const eventId = `alert:${alertId}`; // as enqueueAlert names it (contract.ts)
-  const check = deps.redis.pipeline();
-  for (const rid of residents) check.hexists(deps.keys.resident(rid).inboxData, eventId);
-  const results = (await check.exec()) ?? [];
-  const waiting = residents.filter((_, i) => results[i]?.[1] === 1);
-  if (waiting.length) {
-    const mark = deps.redis.pipeline();
-    for (const rid of waiting) mark.zadd(deps.keys.due, 'NX', now, rid);
-    await mark.exec();
-  }
+  const results = await perItem(deps.redis, residents, (p, rid) => p.hexists(deps.keys.resident(rid).inboxData, eventId));
+  const waiting = residents.filter((_, i) => results[i] === 1);
+  if (waiting.length) await deps.redis.zadd(deps.keys.due, 'NX', ...waiting.flatMap((rid) => [now, rid]));
   return waiting;
 }
 
@@ -260,7 +254,7 @@ export class BroadcastWorkers {
     this.closing = false;
     const { config, keys, log } = this.deps;
     const common = {
-      connection: bullConnection(config.REDIS_URL),
+      connection: this.deps.queues.connection,
       prefix: keys.bullPrefix,
       lockDuration: config.WORKER_LOCK_MS,
       stalledInterval: config.WORKER_LOCK_MS,

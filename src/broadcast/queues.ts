@@ -3,17 +3,22 @@
  * batches) and one `send` queue per channel (a job per batch hands the alert to each resident's inbox),
  * so each channel has its own rate limit.
  *
- * BullMQ gets connections of its own, made from REDIS_URL with `maxRetriesPerRequest: null` (its
- * workers block on Redis and must never give up a command), and keys under `<REDIS_PREFIX>bull:`,
- * so a test with its own prefix never meets another's jobs.
+ * BullMQ gets connections of its own (`queues.connection`, for the queues and the workers), with
+ * `maxRetriesPerRequest: null` and no command timeout (its workers block on Redis and must never give
+ * up a command), and keys under `<REDIS_PREFIX>{bull}:`, so a test with its own prefix never meets
+ * another's jobs. On a Redis Cluster the `{bull}` tag keeps each queue's keys in one slot, as BullMQ's
+ * scripts need.
  *
  * @example
  * const queues = new BroadcastQueues(config, keys);
  * await queues.plan.add('plan', { alertId }, { jobId: planJobId(alertId) });
+ * new Worker(PLAN_QUEUE, run, { connection: queues.connection, prefix: keys.bullPrefix });
  */
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
+import { Cluster } from 'ioredis';
 import type { Config } from '../config.js';
 import type { Keys } from '../store/keys.js';
+import { clusterAuth, type RedisTarget } from '../store/redis.js';
 import { PUSH_CHANNELS, type PushChannel } from './alert.js';
 
 export const PLAN_QUEUE = 'broadcast-plan';
@@ -74,18 +79,37 @@ export function channelRate(config: Pick<Config, 'BROADCAST_RATE_MESSENGER' | 'B
   return channel === 'messenger' ? config.BROADCAST_RATE_MESSENGER : config.BROADCAST_RATE_ZALO;
 }
 
-/** Connection options for BullMQ's own connections (it makes and closes them). */
-export function bullConnection(redisUrl: string): ConnectionOptions {
-  return { url: redisUrl, maxRetriesPerRequest: null, enableOfflineQueue: true, connectionName: 'hocso-broadcast' };
+const CONNECTION_NAME = 'hocso-broadcast';
+
+/**
+ * BullMQ's connection. A single Redis: options, from which BullMQ makes (and closes) its own
+ * connections. A Cluster: a Cluster client, which a Queue uses as it is and a Worker duplicates
+ * (BullMQ closes the duplicates; the caller closes this one). A string is a single Redis's URL.
+ */
+export function bullConnection(target: string | RedisTarget): ConnectionOptions {
+  const { REDIS_URL: url, REDIS_CLUSTER_NODES: nodes } = typeof target === 'string' ? { REDIS_URL: target, REDIS_CLUSTER_NODES: undefined } : target;
+  if (!nodes) return { url, maxRetriesPerRequest: null, enableOfflineQueue: true, connectionName: CONNECTION_NAME };
+  const cluster = new Cluster(nodes, {
+    enableOfflineQueue: true,
+    slotsRefreshTimeout: 2000,
+    clusterRetryStrategy: (times) => Math.min(times * 200, 2000),
+    redisOptions: { ...clusterAuth(url), maxRetriesPerRequest: null, connectionName: CONNECTION_NAME },
+  });
+  // Connection trouble surfaces through BullMQ (failing adds, worker errors); keep it from crashing the process.
+  cluster.on('error', () => undefined);
+  return cluster;
 }
 
 /** The queues, for adding and removing jobs (the API process and the workers both use them). */
 export class BroadcastQueues {
   readonly plan: Queue<PlanJobData>;
   readonly send: Record<PushChannel, Queue<SendJobData>>;
+  /** What this process's Workers connect with too (on a Cluster, they duplicate this client). */
+  readonly connection: ConnectionOptions;
 
-  constructor(config: Pick<Config, 'REDIS_URL'>, keys: Keys) {
-    const options = { connection: bullConnection(config.REDIS_URL), prefix: keys.bullPrefix };
+  constructor(config: RedisTarget, keys: Keys) {
+    this.connection = bullConnection(config);
+    const options = { connection: this.connection, prefix: keys.bullPrefix };
     this.plan = new Queue<PlanJobData>(PLAN_QUEUE, options);
     this.send = Object.fromEntries(PUSH_CHANNELS.map((ch) => [ch, new Queue<SendJobData>(sendQueueName(ch), options)])) as Record<
       PushChannel,
@@ -95,7 +119,15 @@ export class BroadcastQueues {
     for (const q of [this.plan, ...Object.values(this.send)]) q.on('error', () => undefined);
   }
 
+  /** Resolves once every queue is connected and has written its meta hash (BullMQ does that by itself after connecting). */
+  async ready(): Promise<void> {
+    await Promise.all([this.plan, ...Object.values(this.send)].map((q) => q.getVersion()));
+  }
+
   async close(): Promise<void> {
     await Promise.allSettled([this.plan.close(), ...Object.values(this.send).map((q) => q.close())]);
+    // A Cluster client passed to BullMQ is ours to close; options made BullMQ's own connections.
+    const own = this.connection;
+    if (own instanceof Cluster) await own.quit().catch(() => own.disconnect());
   }
 }

@@ -10,7 +10,7 @@ import type { FlowSet } from '../engine/flowset.js';
 import { BANK_SCAM_TYPES, type BankScamType } from '../flows/schema.js';
 import type { AreaRef } from '../accounts/schema.js';
 import type { Keys } from '../store/keys.js';
-import type { ScriptedRedis } from '../store/redis.js';
+import { perItem, type ScriptedRedis } from '../store/redis.js';
 import { areaPath } from './contract.js';
 
 export const RECOGNITION_EXACT_MAX = 20_000;
@@ -66,10 +66,9 @@ export async function recognition(deps: { redis: ScriptedRedis; keys: Keys; flow
   const typeOf = scamTypeIndex(deps.flows);
   const tally = new Map<string, { residents: number; answers: number; right: number }>();
   for (let i = 0; i < ids.length; i += CHUNK) {
-    const pipeline = redis.pipeline();
-    for (const id of ids.slice(i, i + CHUNK)) pipeline.hget(keys.resident(id).state, 'doc');
-    for (const [err, doc] of (await pipeline.exec()) ?? []) {
-      if (err || typeof doc !== 'string') continue;
+    // One HGET per resident: each resident's state is in a Redis Cluster slot of its own.
+    for (const doc of await perItem(redis, ids.slice(i, i + CHUNK), (p, id) => p.hget(keys.resident(id).state, 'doc'))) {
+      if (typeof doc !== 'string') continue;
       const quiz = quizOf(doc);
       const mine = new Map<string, { answers: number; right: number }>();
       for (const [key, h] of Object.entries(quiz)) {

@@ -3,7 +3,7 @@
  * broadcast folder stays self-contained (the build copies no extra files); each opens with its
  * KEYS / ARGV / returns block like the others. Every key of one call shares the `{alert:<id>}` tag.
  */
-import type { Redis } from 'ioredis';
+import type { ScriptedRedis } from '../store/redis.js';
 
 /** Write an alert if its revision is still `expected`, with its picture and one audit entry, atomically. */
 const WRITE_ALERT = `
@@ -77,7 +77,7 @@ local pending = tonumber(redis.call('HGET', KEYS[1], 'pending') or '0')
 return { 0, pending, redis.call('HGET', KEYS[1], 'complete') == '1' and 1 or 0 }
 `;
 
-export interface BroadcastRedis extends Redis {
+export interface BroadcastScripts {
   broadcastWriteAlert(
     alertKey: string, auditKey: string, imageKey: string,
     expectedRev: string, json: string, imageOp: 'keep' | 'set' | 'del', imageType: string, imageData: Buffer | string,
@@ -91,6 +91,9 @@ export interface BroadcastRedis extends Redis {
   broadcastBatchDone(planKey: string, statsKey: string, jobId: string, queued: number, notReachableNow: number, gaveUp: '0' | '1'): Promise<[number, number, number]>;
 }
 
+/** The bot's connection (a single Redis or a Cluster) with the broadcast's scripts too. */
+export type BroadcastRedis = ScriptedRedis & BroadcastScripts;
+
 const SCRIPTS = {
   broadcastWriteAlert: { lua: WRITE_ALERT, numberOfKeys: 3 },
   broadcastPlanStep: { lua: PLAN_STEP, numberOfKeys: 2 },
@@ -98,7 +101,7 @@ const SCRIPTS = {
 } as const;
 
 /** Add the broadcast's scripts to a connection (once; harmless to repeat). */
-export function withBroadcastScripts(redis: Redis): BroadcastRedis {
+export function withBroadcastScripts(redis: ScriptedRedis): BroadcastRedis {
   const r = redis as BroadcastRedis;
   for (const [name, def] of Object.entries(SCRIPTS)) {
     if (typeof (r as unknown as Record<string, unknown>)[name] !== 'function') redis.defineCommand(name, def);

@@ -112,6 +112,7 @@ export class BroadcastService {
       ...(image.op === 'set' ? { image: { type: image.type, bytes: image.data.length, sha256: image.sha256 } } : {}),
       ...(body.scamType ? { scamType: body.scamType } : {}),
       ...(body.lessonId ? { lessonId: body.lessonId } : {}),
+      ...(body.match ? { match: body.match } : {}),
       audience: body.audience,
       status: 'draft',
       ...(body.scheduledAt ? { scheduledAt: Date.parse(body.scheduledAt) } : {}),
@@ -135,6 +136,8 @@ export class BroadcastService {
       if (patch.audience) edited.audience = patch.audience;
       setOptional(edited, 'scamType', patch.scamType);
       setOptional(edited, 'lessonId', patch.lessonId);
+      if (patch.match === null) delete edited.match;
+      else if (patch.match) edited.match = patch.match;
       if (patch.scheduledAt !== undefined) setOptional(edited, 'scheduledAt', patch.scheduledAt === null ? null : Date.parse(patch.scheduledAt));
       if (image.op === 'del') delete edited.image;
       if (image.op === 'set') edited.image = { type: image.type, bytes: image.data.length, sha256: image.sha256 };

@@ -1,6 +1,7 @@
 /**
  * Alerts in Redis: the alert JSON (`keys.alert`), its picture, its audit stream, its counters and its
- * sending plan, all under the `{alert:<id>}` hash tag; and an index of alert ids per province.
+ * sending plan, all under the `{alert:<id>}` hash tag; and an index of alert ids per province (under
+ * `{alerts}`, so an alert moved to another province leaves one index and joins the other in one MULTI).
  *
  * Every write goes through one Lua script that checks the alert's revision, so two officials acting
  * at once (an approval and a cancel, a cancel and the worker finishing) never overwrite each other:
@@ -15,7 +16,7 @@ import { Alert, type AlertStatus, type AuditEntry, type ImageType } from './aler
 import { ALERT_COUNTERS, type AlertCounter } from './contract.js';
 import { withBroadcastScripts, type BroadcastRedis } from './scripts.js';
 import type { Keys } from '../store/keys.js';
-import type { ScriptedRedis } from '../store/redis.js';
+import { perItem, type ScriptedRedis } from '../store/redis.js';
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 /** 12 characters from 36: about 62 bits, so ids cannot be guessed (the picture URL is public). */
@@ -178,9 +179,10 @@ export class AlertStore {
   async listInProvince(province: string, limit = 200): Promise<Alert[]> {
     const ids = await this.redis.zrevrange(this.keys.alertsInProvince(province), 0, limit - 1);
     if (ids.length === 0) return [];
-    const raws = await this.redis.mget(ids.map((id) => this.keys.alert(id)));
+    // One GET per alert, not MGET: each alert is in a Cluster slot of its own.
+    const raws = await perItem(this.redis, ids, (p, id) => p.get(this.keys.alert(id)));
     return raws.flatMap((raw) => {
-      const parsed = Alert.safeParse(json(raw ?? undefined, undefined));
+      const parsed = Alert.safeParse(json(typeof raw === 'string' ? raw : undefined, undefined));
       return parsed.success ? [parsed.data] : [];
     });
   }

@@ -62,6 +62,8 @@ export interface ActiveAlert {
   keywords: string[];
   /** Domains used by the wave; a link on one of them (or a subdomain) matches. */
   domains?: string[];
+  /** When officials sent it (ms), for "an alert sent on …". */
+  sentAt?: number;
 }
 
 export interface CheckOptions {

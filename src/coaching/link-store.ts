@@ -35,7 +35,8 @@ export class LinkStore {
       });
       const created = await this.redis.hsetnx(this.keys.link(link.code), 'data', JSON.stringify(link));
       if (created === 1) {
-        await this.redis.pipeline().hset(this.keys.link(link.code), 'uses', 0).zadd(this.keys.coachLinks(input.coachId), now, link.code).exec();
+        // Two slots on a Redis Cluster (the link, the coach's list), so two commands, not one pipeline.
+        await Promise.all([this.redis.hset(this.keys.link(link.code), 'uses', 0), this.redis.zadd(this.keys.coachLinks(input.coachId), now, link.code)]);
         return { ...link, uses: 0 };
       }
     }

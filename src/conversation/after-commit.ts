@@ -1,6 +1,7 @@
 /**
  * What follows a committed turn, outside the resident's Redis slot and so best effort: analytics
- * events, coaches' bookkeeping, broadcast audiences and alert counters, and the review follow-up.
+ * events, coaches' bookkeeping, broadcast audiences and alert counters, residents' reports to
+ * officials, and the review follow-up.
  * A failure here is logged and never undoes or repeats the turn. Each part touches Redis only when
  * the turn changed something it keeps, so an ordinary turn costs no extra round trip.
  */
@@ -11,6 +12,7 @@ import type { FlowSet } from '../engine/flowset.js';
 import { errorFields, type Logger } from '../log.js';
 import type { ResidentStore } from '../store/resident-store.js';
 import { recordAlertEvents, recordAudience, type Bookkeeping } from './audience.js';
+import { forAnalytics, recordReports, type ReportSink } from '../reports/record.js';
 import { forgetInCoachLists, recordReferralEvents, type ReferralDeps } from './referrals.js';
 
 export interface AfterCommitDeps {
@@ -19,6 +21,8 @@ export interface AfterCommitDeps {
   log: Logger;
   referrals?: ReferralDeps | undefined;
   bookkeeping?: Bookkeeping | undefined;
+  /** Residents' reports to officials (src/reports/); without it, a consented report is only logged as an event. */
+  reports?: ReportSink | undefined;
 }
 
 /** Only the platforms we can write to first (within their messaging windows) get review follow-ups. */
@@ -34,7 +38,17 @@ export function afterCommit(deps: AfterCommitDeps, residentId: string, before: R
   const warn = (what: string) => (err: unknown) => deps.log.warn(what, errorFields(err));
   const after = result.state;
   const anonId = after?.anonId ?? before?.anonId;
-  if (anonId && after) deps.store.recordEvents(anonId, result.events, now).catch(warn('analytics events not recorded'));
+  if (anonId && after) {
+    const events = result.events.some((e) => e.type === 'report_made') ? (result.events.map(forAnalytics) as typeof result.events) : result.events;
+    deps.store.recordEvents(anonId, events, now).catch(warn('analytics events not recorded'));
+  }
+  if (deps.reports && after) {
+    recordReports(deps.reports, after, result.events)
+      .then((done) => {
+        for (const r of done) if (r.status === 'limited') deps.log.info('report not taken: the resident reached the daily limit');
+      })
+      .catch(warn('report not stored'));
+  }
   if (deps.referrals) {
     const done = after
       ? recordReferralEvents(deps.referrals, residentId, after.anonId, result.events, now)

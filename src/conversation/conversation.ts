@@ -10,6 +10,8 @@ import { randomUUID } from 'node:crypto';
 import type { Locale } from '../flows/schema.js';
 import type { FlowSet } from '../engine/flowset.js';
 import { afterCommit } from './after-commit.js';
+import type { ActiveAlertSource } from '../broadcast/active-alerts.js';
+import type { ReportSink } from '../reports/record.js';
 import { withAlert } from './audience.js';
 import { withReferral, type ReferralDeps } from './referrals.js';
 import type { AlertSource } from '../broadcast/contract.js';
@@ -17,7 +19,9 @@ import type { Keys } from '../store/keys.js';
 import type { ScriptedRedis } from '../store/redis.js';
 import { step } from '../engine/step.js';
 import type { CommuneOption, Input, Reply, Texts } from '../engine/types.js';
-import type { Logger } from '../log.js';
+import { errorFields, type Logger } from '../log.js';
+import type { ActiveAlert } from '../checker/types.js';
+import type { ResidentState } from '../engine/state.js';
 import { TurnConflictError } from '../store/errors.js';
 import type { ResidentStore } from '../store/resident-store.js';
 
@@ -56,6 +60,10 @@ export interface ConversationDeps {
   areas?: readonly CommuneOption[];
   /** Where alert counters and audience sets are kept. */
   bookkeeping?: { redis: ScriptedRedis; keys: Keys };
+  /** Residents' reports to officials, stored after the commit. */
+  reports?: ReportSink;
+  /** Officials' recent alerts with match domains or phrases, which the scam check recognises (cached per process). */
+  activeAlerts?: ActiveAlertSource;
 }
 
 const MAX_ATTEMPTS = 8;
@@ -66,6 +74,12 @@ export interface HandleOptions {
    * and sent afterwards. Without it (the web channel) replies are only returned.
    */
   outbox?: (replies: Reply[]) => string[];
+  /**
+   * The resident's state hash (`rev`, `doc`) as the caller already read it in a round trip of its own
+   * (the processor's claim), used for the first attempt instead of loading it again. Safe even when
+   * stale: the commit then finds another revision and the turn is recomputed on a fresh load.
+   */
+  stored?: { rev: string | number | null | undefined; doc: string | null | undefined };
 }
 
 export interface Conversation {
@@ -81,9 +95,12 @@ export function createConversation(deps: ConversationDeps): Conversation {
       if (input.type === 'alert') input = await withAlert(input, deps.alerts);
       const publicUrl = message.publicUrl ?? deps.publicUrl;
       for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-        const loaded = await deps.store.load(message.residentId, message.messageId);
-        if (loaded.previousReplies) return { replies: loaded.previousReplies, duplicate: true };
+        // A message handled before is recognised by the commit, which then returns the replies it got.
+        const loaded = attempt === 1 && options.stored
+          ? deps.store.fromStored(options.stored.rev, options.stored.doc)
+          : await deps.store.load(message.residentId);
         const now = clock();
+        const activeAlerts = await alertsFor(deps, loaded.state?.area, input);
         const result = step(deps.flows, loaded.state, input, {
           now,
           texts: deps.texts,
@@ -92,6 +109,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
           ...(message.displayName ? { displayName: message.displayName } : {}),
           ...(publicUrl ? { publicUrl } : {}),
           ...(deps.areas ? { areas: deps.areas } : {}),
+          ...(activeAlerts?.length ? { activeAlerts } : {}),
         });
         const outbox = options.outbox ? options.outbox(result.replies) : [];
         const commit = await deps.store.commit(
@@ -107,4 +125,18 @@ export function createConversation(deps: ConversationDeps): Conversation {
       throw new TurnConflictError(MAX_ATTEMPTS);
     },
   };
+}
+
+/**
+ * Officials' alerts the check may recognise, for a resident's message (not for our own events).
+ * Cached per process, so usually no round trip; a failure only means no alert matching this turn.
+ */
+async function alertsFor(deps: ConversationDeps, area: ResidentState['area'], input: Input): Promise<readonly ActiveAlert[] | undefined> {
+  if (!deps.activeAlerts || !area || (input.type !== 'text' && input.type !== 'payload')) return undefined;
+  try {
+    return await deps.activeAlerts.forArea(area);
+  } catch (err) {
+    deps.log.warn('active alerts not read; the check goes on without them', errorFields(err));
+    return undefined;
+  }
 }

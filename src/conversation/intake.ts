@@ -2,11 +2,10 @@
  * Taking webhook events in: each event goes into its resident's inbox in Redis (durably, once),
  * the resident is marked due, and only then does the webhook answer 200. Processing follows.
  */
-import type { Redis } from 'ioredis';
 import { residentIdOf, type InboundActivity } from '../channels/activity.js';
 import type { Logger } from '../log.js';
 import type { Keys } from '../store/keys.js';
-import type { ScriptedRedis } from '../store/redis.js';
+import { perItem, type ScriptedPipeline, type ScriptedRedis } from '../store/redis.js';
 
 export interface IntakeResult {
   taken: number;
@@ -55,38 +54,48 @@ export function createIntake(deps: IntakeDeps): Intake {
   return {
     async accept(activities) {
       const now = clock();
-      const pipeline = deps.redis.pipeline() as ReturnType<Redis['pipeline']> & {
-        enqueueEvent: (...args: unknown[]) => unknown;
-      };
-      const residents: string[] = [];
-      for (const a of activities) {
-        const rid = residentIdOf(a);
-        const k = deps.keys.resident(rid);
-        residents.push(rid);
-        if (a.type === 'event' && a.name === 'unfollow') {
-          // Nothing to answer; remember they cannot be messaged until they write again.
-          pipeline.hset(k.contact, 'status', 'unreachable', 'statusReason', 'unfollowed');
-          continue;
+      const residents = activities.map(residentIdOf);
+      const unfollow = (a: InboundActivity) => a.type === 'event' && a.name === 'unfollow';
+      const due = new Set(residents.filter((_, i) => !unfollow(activities[i]!)));
+      // An unfollow has nothing to answer: remember they cannot be messaged until they write again.
+      const add = (p: ScriptedPipeline, a: InboundActivity, i: number) => {
+        const k = deps.keys.resident(residents[i]!);
+        if (unfollow(a)) {
+          p.hset(k.contact, 'status', 'unreachable', 'statusReason', 'unfollowed');
+        } else {
+          p.enqueueEvent(k.inbox, k.inboxData, k.seen, k.contact, a.id, a.timestamp, JSON.stringify(a), '1');
         }
-        pipeline.enqueueEvent(k.inbox, k.inboxData, k.seen, k.contact, a.id, a.timestamp, JSON.stringify(a), '1');
+      };
+      // `due` is global (another Cluster slot), so it is written after the inbox. A crash in between
+      // means no 200 was sent; the platform redelivers, and the redelivery (a duplicate) marks it due.
+      const dueArgs = [...due].flatMap((rid) => [now, rid]);
+      let results: unknown[];
+      if (!deps.redis.isCluster) {
+        // Sent together, without waiting in between: one connection runs its commands in order, so
+        // "inbox, then due" holds, and the webhook waits one round trip. No explicit pipeline: that
+        // would be a write of its own, where auto-pipelining puts these in the same write as every
+        // other command of this moment.
+        const r = deps.redis;
+        const inbox = activities.map((a, i) => {
+          const k = deps.keys.resident(residents[i]!);
+          return unfollow(a)
+            ? r.hset(k.contact, 'status', 'unreachable', 'statusReason', 'unfollowed')
+            : r.enqueueEvent(k.inbox, k.inboxData, k.seen, k.contact, a.id, a.timestamp, JSON.stringify(a), '1');
+        });
+        const all: unknown[] = await Promise.all(due.size ? [...inbox, r.zadd(deps.keys.due, 'LT', ...dueArgs)] : inbox);
+        results = all.slice(0, activities.length);
+      } else {
+        // One command per event, each in its resident's slot (a delivery may carry several residents).
+        results = await perItem(deps.redis, activities, add);
+        if (due.size) await deps.redis.zadd(deps.keys.due, 'LT', ...dueArgs);
       }
-      const results = (await pipeline.exec()) ?? [];
       let taken = 0;
       let duplicates = 0;
-      const due = new Set<string>();
-      results.forEach(([err, value], i) => {
-        if (err) throw err;
-        const a = activities[i]!;
-        if (a.type === 'event' && a.name === 'unfollow') return;
+      results.forEach((value, i) => {
+        if (unfollow(activities[i]!)) return;
         if (value === 1) taken++;
         else duplicates++;
-        due.add(residents[i]!);
       });
-      if (due.size) {
-        // `due` is global (another Cluster slot), so it is written after the inbox. A crash in between
-        // means no 200 was sent; the platform redelivers, and the redelivery (a duplicate) marks it due.
-        await deps.redis.zadd(deps.keys.due, 'LT', ...[...due].flatMap((rid) => [now, rid]));
-      }
       for (const rid of due) deps.onDue?.(rid);
       return { taken, duplicates };
     },

@@ -139,54 +139,74 @@ export class Processor {
     }
   }
 
+  /**
+   * Hold the resident, then take their inbox in order: each turn is committed with its platform
+   * messages, which are sent straight away. About five Redis calls per event: claim (lease, next
+   * event with the resident's state, outbox and contact in one script), commit the turn,
+   * acknowledge each message sent, then leave `due` and let go (one script) when nothing is left.
+   */
   private async run(residentId: string): Promise<void> {
     const { redis, keys } = this.deps;
     const k = keys.resident(residentId);
     const token = randomUUID();
-    if ((await redis.set(k.lease, token, 'PX', this.leaseMs, 'NX')) !== 'OK') return; // another process has them
+    let held = false;
     try {
+      let claim = await redis.claimResident(k.lease, k.inbox, k.inboxData, k.outbox, k.contact, k.state, token, this.leaseMs);
       for (;;) {
-        while (await this.handleNextInbound(residentId)) {
-          await this.sendOutbox(residentId);
-          if ((await redis.renewLease(k.lease, token, this.leaseMs)) !== 1) return;
+        if (claim[0] !== 1) return; // someone else has them (or took over after our lease lapsed)
+        held = true;
+        const [, eventId, eventJson, outboxLength, status, sendAfter, inboxSize, rev, doc] = claim;
+        const contact: Contact = { status, sendAfter: Number(sendAfter || 0) };
+        if (eventId) {
+          const committed = await this.handleEvent(residentId, eventId, eventJson, { rev, doc });
+          // Nothing was waiting before this turn, so the outbox holds exactly what it committed.
+          if (outboxLength === 0 && committed.length > 0) await this.sendEntries(residentId, committed, contact);
+          else if (outboxLength > 0 || committed.length > 0) await this.sendOutbox(residentId);
+          // The usual case (an alert, one message): that was the only event, so go straight to letting
+          // go; the finishing script still sees an event that arrived meanwhile.
+          if (inboxSize > 1 || outboxLength > 0) {
+            claim = await redis.claimResident(k.lease, k.inbox, k.inboxData, k.outbox, k.contact, k.state, token, this.leaseMs);
+            continue;
+          }
+        } else if (outboxLength > 0) await this.sendOutbox(residentId);
+        // Leave `due` first, then look again: an event taken in meanwhile is either seen by the script or re-marks us due.
+        // On one Redis the two go out together (one connection runs them in order); a Cluster may
+        // run them on two nodes in any order, so there the first is awaited.
+        const leaving = redis.zrem(keys.due, residentId);
+        leaving.catch(() => undefined); // awaited below; this only keeps a failure from counting as unhandled meanwhile
+        if (redis.isCluster) await leaving;
+        const [left, waitUntil] = await redis.finishResident(k.lease, k.inbox, k.outbox, k.contact, token);
+        await leaving;
+        if (left === 1) {
+          claim = await redis.claimResident(k.lease, k.inbox, k.inboxData, k.outbox, k.contact, k.state, token, this.leaseMs);
+          continue;
         }
-        await this.sendOutbox(residentId);
-        // Leave the due set first, then look again: an event taken in meanwhile is either seen here or re-marks us due.
-        await redis.zrem(keys.due, residentId);
-        const [[, inbox], [, outbox], [, sendAfter]] = (await redis
-          .pipeline()
-          .zcard(k.inbox)
-          .llen(k.outbox)
-          .hget(k.contact, 'sendAfter')
-          .exec()) as [[null, number], [null, number], [null, string | null]];
-        if (inbox > 0) continue;
-        if (outbox > 0) await redis.zadd(keys.due, Math.max(Number(sendAfter ?? 0), this.clock()), residentId);
+        if (left === 2) await redis.zadd(keys.due, Math.max(Number(waitUntil || 0), this.clock()), residentId);
+        if (left !== 2) held = false; // released by the script, or no longer ours
         return;
       }
     } finally {
-      await redis.releaseLease(k.lease, token).catch(() => undefined);
+      if (held) await redis.releaseLease(k.lease, token).catch(() => undefined);
     }
   }
 
-  /** Run the turn for the oldest event in the inbox; false when the inbox is empty. */
-  private async handleNextInbound(residentId: string): Promise<boolean> {
+  /** Run the turn for one inbox event; the outbox entries it committed (none for a duplicate). */
+  private async handleEvent(residentId: string, eventId: string, raw: string, stored: { rev: string; doc: string }): Promise<string[]> {
     const { redis, keys, conversation, clients, log } = this.deps;
     const k = keys.resident(residentId);
-    const [eventId] = await redis.zrange(k.inbox, 0, 0);
-    if (!eventId) return false;
-    const raw = await redis.hget(k.inboxData, eventId);
     const parsed = InboundActivity.safeParse(raw ? safeJson(raw) : undefined);
     const input = parsed.success ? toInput(parsed.data) : undefined;
     if (!parsed.success || !input) {
       // Nothing the engine can answer: take it out so it cannot block the inbox.
       if (!parsed.success) log.warn('inbox event unreadable; dropped', { channel: residentId.split(':')[0] });
       await redis.pipeline().zrem(k.inbox, eventId).hdel(k.inboxData, eventId).exec();
-      return true;
+      return [];
     }
     const activity = parsed.data;
     const client = clients[activity.channelId];
     const alertId = activity.name === 'alert' ? activity.ref : undefined;
     const proactive = activity.name === 'alert' || activity.name === 'review';
+    let entries: string[] = [];
     const outcome = await conversation.handle(
       {
         residentId: residentIdOf(activity),
@@ -194,11 +214,17 @@ export class Processor {
         input,
         ...(activity.from.name ? { displayName: activity.from.name } : {}),
       },
-      { outbox: (replies) => (client ? this.toOutbox(client, activity.from.id, replies, alertId, proactive) : []) },
+      {
+        // Called again if the commit must be recomputed: the last call is what was committed.
+        outbox: (replies) => (entries = client ? this.toOutbox(client, activity.from.id, replies, alertId, proactive) : []),
+        // Read by the claim: no second round trip to load it (a stale copy only costs a recomputed turn).
+        stored: { rev: stored.rev || 0, doc: stored.doc || null },
+      },
     );
+    if (outcome.duplicate) return [];
     // An alert that says nothing (cancelled, alerts turned off) is counted as skipped.
-    if (alertId && !outcome.duplicate && outcome.replies.length === 0) await redis.hincrby(keys.alertStats(alertId), 'skipped', 1);
-    return true;
+    if (alertId && outcome.replies.length === 0) await redis.hincrby(keys.alertStats(alertId), 'skipped', 1);
+    return entries;
   }
 
   private toOutbox(client: ChannelClient, userId: string, replies: Reply[], alertId?: string, proactive = false): string[] {
@@ -215,8 +241,7 @@ export class Processor {
   }
 
   /** Alerts in an outbox about to be dropped (the resident became unreachable). */
-  private async countAlertsIn(outboxKey: string, counter: 'unreachable'): Promise<void> {
-    const entries = await this.deps.redis.lrange(outboxKey, 0, -1);
+  private async countAlertsIn(entries: readonly string[], counter: 'unreachable'): Promise<void> {
     for (const raw of entries) {
       const entry = safeJson(raw) as OutboxEntry | undefined;
       if (entry) await this.countAlert(entry, counter);
@@ -228,20 +253,32 @@ export class Processor {
     if (entry.alertId && entry.countsAlert) await this.deps.redis.hincrby(this.deps.keys.alertStats(entry.alertId), counter, 1);
   }
 
-  /** Send the outbox in order until it is empty, a send must wait, or the resident cannot be reached. */
+  /** Send what the outbox holds now, in order (after a crash, a backoff, or a turn queued behind older messages). */
   private async sendOutbox(residentId: string): Promise<void> {
+    const k = this.deps.keys.resident(residentId);
+    const [[, entries], [, contact]] = (await this.deps.redis
+      .pipeline()
+      .lrange(k.outbox, 0, -1)
+      .hmget(k.contact, 'status', 'sendAfter')
+      .exec()) as [[null, string[]], [null, (string | null)[]]];
+    await this.sendEntries(residentId, entries, { status: contact[0] ?? '', sendAfter: Number(contact[1] ?? 0) });
+  }
+
+  /**
+   * Send `entries`, which are the outbox from its head, in order, until they are all sent, a send
+   * must wait, or the resident cannot be reached. Each is removed from the outbox only once the
+   * platform accepted it (or refused it for good).
+   */
+  private async sendEntries(residentId: string, entries: readonly string[], contact: Contact): Promise<void> {
     const { redis, keys, clients, log } = this.deps;
     const k = keys.resident(residentId);
-    const contact = await redis.hmget(k.contact, 'status', 'sendAfter');
-    if (contact[0] === 'unreachable') {
-      await this.countAlertsIn(k.outbox, 'unreachable');
+    if (contact.status === 'unreachable') {
+      await this.countAlertsIn(entries, 'unreachable');
       await redis.del(k.outbox);
       return;
     }
-    if (Number(contact[1] ?? 0) > this.clock()) return;
-    for (;;) {
-      const raw = await redis.lindex(k.outbox, 0);
-      if (!raw) return;
+    if (contact.sendAfter > this.clock()) return;
+    for (const raw of entries) {
       const entry = safeJson(raw) as OutboxEntry | undefined;
       const client = entry ? clients[entry.channel] : undefined;
       if (!entry || !client) {
@@ -259,24 +296,26 @@ export class Processor {
       );
       switch (outcome.type) {
         case 'sent':
-          await redis.outboxAck(k.outbox, raw);
+          // 0: the head was not this entry any more; someone else is at this outbox, so stop and look again later.
+          if ((await redis.outboxSent(k.outbox, k.contact, raw)) === 0) return;
           await this.countAlert(entry, 'sent');
-          await redis.hdel(k.contact, 'sendAfter'); // one round trip; a missing field is fine
           continue;
         case 'failed':
           log.error('platform refused a message; dropped', { channel: entry.channel, reason: outcome.reason });
           await redis.outboxAck(k.outbox, raw);
           await this.countAlert(entry, 'failed');
           continue;
-        case 'unreachable':
+        case 'unreachable': {
           log.info('resident unreachable; outbox cleared', { channel: entry.channel, reason: outcome.reason });
-          await this.countAlertsIn(k.outbox, 'unreachable');
-          await redis
-            .pipeline()
+          const [[, left]] = (await redis
+            .multi()
+            .lrange(k.outbox, 0, -1)
             .hset(k.contact, 'status', 'unreachable', 'statusReason', outcome.reason)
             .del(k.outbox)
-            .exec();
+            .exec()) as [[null, string[]]];
+          await this.countAlertsIn(left, 'unreachable');
           return;
+        }
         case 'retry': {
           const attempts = entry.attempts + 1;
           if (attempts >= this.maxAttempts) {
@@ -297,6 +336,13 @@ export class Processor {
       }
     }
   }
+}
+
+interface Contact {
+  /** `unreachable` when the platform said so (blocked, unfollowed); '' otherwise. */
+  status: string;
+  /** Not before this time (ms): a backoff after a 429 or 5xx. */
+  sendAfter: number;
 }
 
 /** Exponential backoff with full jitter: 0.5 s, 1 s, 2 s … up to 5 min, each randomised. */

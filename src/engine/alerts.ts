@@ -18,7 +18,9 @@ type AlertInput = Extract<Input, { type: 'alert' }>;
 export function showAlert(flows: FlowSet, prior: ResidentState | null, input: AlertInput, env: Env): StepResult {
   const content = input.content;
   if (!prior || !content || prior.alerts === false) return { replies: [], state: prior, events: [] };
-  const turn = new Turn(flows, env, structuredClone(prior));
+  // Only `lastAlert` changes, and it is replaced whole: a shallow copy keeps `prior` untouched without
+  // the deep copy, which a broadcast would pay once per resident.
+  const turn = new Turn(flows, env, { ...prior });
   const { state } = turn;
   const choices = [];
   const knownType = content.scamType !== undefined && flows.bankTypes.has(content.scamType);

@@ -1,13 +1,21 @@
 /**
  * "Is this a scam?" in the conversation: a command or menu button asks for the message; outside a
  * lesson, something that looks forwarded (a link, or a long text) is offered a check. The verdict
- * comes from the explainable checker (src/checker/): how risky, which signs with the exact words,
- * what to do now, and the lesson that teaches this scam.
+ * comes from the explainable checker (src/checker/), in this order: how risky; the officials' alert
+ * it matches, with its date; which signs, with the exact words; what to do now; the lesson that
+ * teaches this scam. Then the buttons: that lesson, "Report to officials", check another, menu.
+ *
+ * Reporting: the verdict keeps the message, masked, in the resident's state; "Report to officials"
+ * says what is shared (the masked message) and with whom (officials of their area) and asks once
+ * per report; "yes" emits `report_made`, which the shell stores after the commit. Any other turn
+ * forgets the kept message.
  */
 import { checkMessage } from '../checker/check.js';
-import type { Verdict } from '../checker/types.js';
+import type { ActiveAlert, Verdict } from '../checker/types.js';
+import { hasMaskOrDigits, maskText } from '../reports/mask.js';
 import { localize } from './text.js';
 import { payload } from './payloads.js';
+import type { PendingReport } from './state.js';
 import type { Turn } from './turn.js';
 import type { Choice } from './types.js';
 
@@ -48,6 +56,53 @@ function riskLine(turn: Turn, v: Verdict): string {
   return turn.t(`check.risk_${v.risk}`);
 }
 
+const ALERT_SIGNAL = 'alert:';
+const MAX_REPORT_PHRASES = 5;
+const MAX_PREVIEW = 400;
+
+/** `20/11/2026` in Vietnam time (UTC+7), as residents read dates in either language. */
+export function alertDate(ms: number): string {
+  const d = new Date(ms + 7 * 60 * 60 * 1000);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${two(d.getUTCDate())}/${two(d.getUTCMonth() + 1)}/${d.getUTCFullYear()}`;
+}
+
+/** "This matches an alert sent by officials on <date>: <title>", one line per matched alert. */
+function alertLines(turn: Turn, v: Verdict): string[] {
+  const byId = new Map<string, ActiveAlert>((turn.env.activeAlerts ?? []).map((a) => [a.id, a]));
+  return v.signals
+    .filter((s) => s.id.startsWith(ALERT_SIGNAL))
+    .flatMap((s) => {
+      const alert = byId.get(s.id.slice(ALERT_SIGNAL.length));
+      if (!alert) return [];
+      const title = localize(alert.title, turn.locale);
+      return [alert.sentAt !== undefined ? turn.t('check.alert_match', { date: alertDate(alert.sentAt), title }) : turn.t('check.alert_match_undated', { title })];
+    });
+}
+
+/** What a report of this message would carry: the message masked, and what the checker found. */
+function pendingReport(text: string, v: Verdict): PendingReport {
+  const phrases: string[] = [];
+  for (const s of v.signals) {
+    if (s.weight <= 0 || s.id.startsWith('link.') || s.id.startsWith(ALERT_SIGNAL)) continue;
+    const words = maskText(s.evidence).text.trim();
+    if (words.length < 3 || words.length > 60 || hasMaskOrDigits(words)) continue;
+    if (!phrases.some((p) => p.toLowerCase() === words.toLowerCase())) phrases.push(words);
+    if (phrases.length >= MAX_REPORT_PHRASES) break;
+  }
+  return {
+    text: maskText(text).text.slice(0, MAX_CHECKED),
+    risk: v.risk,
+    ...(v.scamType ? { scamType: v.scamType } : {}),
+    signals: v.signals
+      .filter((s) => s.weight > 0)
+      .slice(0, 12)
+      .map((s) => ({ id: s.id.slice(0, 80), vi: s.reason.vi.slice(0, 300), en: s.reason.en.slice(0, 300) })),
+    domains: [...new Set(v.links.filter((l) => l.verdict !== 'official').map((l) => l.host))].slice(0, 10),
+    phrases,
+  };
+}
+
 export function checkAndSay(turn: Turn, text: string): void {
   const rules = turn.flows.checker;
   delete turn.state.pendingCheck;
@@ -55,9 +110,10 @@ export function checkAndSay(turn: Turn, text: string): void {
     turn.showMenu(turn.t('check.unavailable'));
     return;
   }
-  const verdict = checkMessage(text.slice(0, MAX_CHECKED), rules, { alerts: turn.env.activeAlerts ?? [] });
-  const lines = [riskLine(turn, verdict)];
-  const warnings = verdict.signals.filter((s) => s.weight > 0);
+  const checked = text.slice(0, MAX_CHECKED);
+  const verdict = checkMessage(checked, rules, { alerts: turn.env.activeAlerts ?? [] });
+  const lines = [riskLine(turn, verdict), ...alertLines(turn, verdict)];
+  const warnings = verdict.signals.filter((s) => s.weight > 0 && !s.id.startsWith(ALERT_SIGNAL));
   const genuine = verdict.signals.filter((s) => s.weight < 0);
   if (warnings.length) lines.push(turn.t('check.signs'), ...warnings.map((s) => `• ${localize(s.reason, turn.locale)} («${s.evidence.slice(0, 80)}»)`));
   if (genuine.length && verdict.risk === 'low') lines.push(turn.t('check.genuine_signs'), ...genuine.map((s) => `• ${localize(s.reason, turn.locale)}`));
@@ -68,9 +124,55 @@ export function checkAndSay(turn: Turn, text: string): void {
     lines.push(turn.t('check.lesson', { title: localize(lesson.flow.title, turn.locale) }));
     choices.push({ payload: payload.lesson(lesson.flow.id), label: localize(lesson.flow.title, turn.locale) });
   }
+  choices.push({ payload: payload.report('ask'), label: turn.t('report.button') });
   choices.push({ payload: payload.command('check'), label: turn.t('check.again_label') });
   choices.push({ payload: payload.command('menu'), label: turn.t('buttons.menu') });
   turn.state.screen = 'menu';
+  turn.state.pendingReport = pendingReport(checked, verdict);
   turn.emit({ type: 'message_checked', risk: verdict.risk, signals: verdict.signals.map((s) => s.id), ...(verdict.scamType ? { scamType: verdict.scamType } : {}) });
   turn.say(lines.join('\n'), { choices });
+}
+
+// ── Reporting to officials ──────────────────────────────────────────────────────────────────
+
+/** Who will see a report: officials of the resident's commune (named), or of every area when it is not known. */
+function whoSees(turn: Turn): string {
+  const area = turn.state.area;
+  if (!area) return turn.t('report.who_unknown');
+  const same = (x: string | undefined, y: string | undefined) => (x ?? '') === (y ?? '');
+  const option = turn.env.areas?.find((a) => a.ref.province === area.province && same(a.ref.district, area.district) && same(a.ref.commune, area.commune));
+  return option ? turn.t('report.who_area', { place: option.place }) : turn.t('report.who_own');
+}
+
+/** "Report to officials": say what is shared and with whom, and ask (once for this report). */
+export function askReport(turn: Turn): void {
+  const pending = turn.state.pendingReport;
+  if (!pending) {
+    turn.showMenu(turn.t('report.nothing'));
+    return;
+  }
+  const preview = pending.text.length > MAX_PREVIEW ? `${pending.text.slice(0, MAX_PREVIEW)}…` : pending.text;
+  turn.state.screen = 'report';
+  turn.say(turn.t('report.consent', { who: whoSees(turn), text: preview }), {
+    choices: [
+      { payload: payload.report('yes'), label: turn.t('report.yes_label') },
+      { payload: payload.report('no'), label: turn.t('report.no_label') },
+    ],
+  });
+}
+
+/** The consent answer: yes reports the kept message; either way it is forgotten. */
+export function answerReport(turn: Turn, yes: boolean): void {
+  const pending = turn.state.pendingReport;
+  delete turn.state.pendingReport;
+  if (!pending) {
+    turn.showMenu(turn.t('report.nothing'));
+    return;
+  }
+  if (!yes) {
+    turn.showMenu(turn.t('report.not_sent'));
+    return;
+  }
+  turn.emit({ type: 'report_made', report: pending });
+  turn.showMenu(turn.t('report.sent'));
 }

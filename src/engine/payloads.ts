@@ -22,7 +22,9 @@ export type Payload =
   | { type: 'area'; index: number }
   | { type: 'alerts'; on: boolean }
   /** Yes, check the message I just sent. */
-  | { type: 'check'; yes: boolean };
+  | { type: 'check'; yes: boolean }
+  /** Report the message just checked to officials: ask for consent, or the answer. */
+  | { type: 'report'; answer: 'ask' | 'yes' | 'no' };
 
 export const payload = {
   option: (stepId: string, index: number) => `o:${stepId}:${index}`,
@@ -38,6 +40,7 @@ export const payload = {
   area: (index: number) => `a:${index}`,
   alerts: (on: boolean) => `c:alerts:${on ? 'on' : 'off'}`,
   check: (yes: boolean) => `c:check:${yes ? 'yes' : 'no'}`,
+  report: (answer: 'ask' | 'yes' | 'no') => (answer === 'ask' ? 'c:report' : `c:report:${answer}`),
 };
 
 const COMMAND_NAMES = new Set(['menu', 'help', 'continue', 'restart', 'review', 'check', 'follow', 'alerts', 'area', 'language', 'pause', 'delete']);
@@ -71,6 +74,7 @@ export function parsePayload(raw: string): Payload | undefined {
       if (a === 'follow' && (b === 'yes' || b === 'no')) return { type: 'consent', follow: b === 'yes' };
       if (a === 'alerts' && (b === 'on' || b === 'off')) return { type: 'alerts', on: b === 'on' };
       if (a === 'check' && (b === 'yes' || b === 'no')) return { type: 'check', yes: b === 'yes' };
+      if (a === 'report' && (b === undefined || b === 'yes' || b === 'no')) return { type: 'report', answer: b ?? 'ask' };
       if (b === undefined && COMMAND_NAMES.has(a)) return { type: 'command', command: a as Command };
       return undefined;
     default:

@@ -48,8 +48,26 @@ export const Completion = z.object({
   times: z.number().int().min(1),
 });
 
-export const Screen = z.enum(['menu', 'lesson', 'confirm-delete', 'language', 'consent', 'area', 'check', 'check-offer']);
+export const Screen = z.enum(['menu', 'lesson', 'confirm-delete', 'language', 'consent', 'area', 'check', 'check-offer', 'report']);
 export type Screen = z.infer<typeof Screen>;
+
+/**
+ * A checked message the resident may report to officials, kept from the verdict until they answer
+ * the consent question (any other turn forgets it). Already masked (src/reports/mask.ts): the raw
+ * message is never kept past its check.
+ */
+export const PendingReport = z.object({
+  text: z.string().max(2000),
+  risk: z.enum(['high', 'medium', 'low']),
+  scamType: z.string().max(40).optional(),
+  /** The warning signs the checker found, with their reasons as the resident read them. */
+  signals: z.array(z.object({ id: z.string().max(80), vi: z.string().max(300), en: z.string().max(300) })).max(12),
+  /** Hosts of the message's links that are not official addresses. */
+  domains: z.array(z.string().max(253)).max(10),
+  /** Words the checker quoted (masked, no digits), for an alert's match phrases. */
+  phrases: z.array(z.string().max(60)).max(5),
+});
+export type PendingReport = z.infer<typeof PendingReport>;
 
 export const ResidentState = z.object({
   v: z.literal(1),
@@ -86,6 +104,8 @@ export const ResidentState = z.object({
   area: z.object({ province: z.string(), district: z.string().optional(), commune: z.string().optional() }).optional(),
   /** A forwarded-looking message waiting for "yes, check it" (cleared on the answer). */
   pendingCheck: z.string().max(2000).optional(),
+  /** A checked message waiting for "yes, report it to officials" (cleared on the answer, or any other turn). */
+  pendingReport: PendingReport.optional(),
   /** Asked for their commune once already (after their first finished lesson). */
   areaAsked: z.boolean().default(false),
   /** The last alert shown, so a practice opened from it counts towards it. */

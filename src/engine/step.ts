@@ -5,6 +5,7 @@
  * @example
  * const { replies, state } = step(flows, null, { type: 'text', text: 'xin chào' }, env);
  */
+import { clonePlain } from './clone.js';
 import { imageFor, type FlowSet } from './flowset.js';
 import { matchCommand, matchOption, saysWord, type Command } from './match.js';
 import { normalizeAnswer } from './normalize.js';
@@ -14,7 +15,7 @@ import type { StepInput } from './steps/behaviour.js';
 import { behaviourOf } from './steps/registry.js';
 import { showAlert } from './alerts.js';
 import { askArea, onAreaText, setArea } from './area.js';
-import { answerOffer, askForMessage, checkAndSay, looksForwarded, offerCheck } from './check.js';
+import { answerOffer, answerReport, askForMessage, askReport, checkAndSay, looksForwarded, offerCheck } from './check.js';
 import { answerConsent, onReferral, queueLesson, reviewConsent } from './referral.js';
 import { Turn } from './turn.js';
 import type { Env, Input, StepResult } from './types.js';
@@ -29,7 +30,7 @@ export function step(flows: FlowSet, prior: ResidentState | null, input: Input, 
   if (input.type === 'reminder') return remind(flows, prior, env);
   if (input.type === 'alert') return showAlert(flows, prior, input, env);
   const isNew = prior === null;
-  const state: ResidentState = prior ? structuredClone(prior) : newResident(env.now, env.defaultLocale, env.newId());
+  const state: ResidentState = prior ? clonePlain(prior) : newResident(env.now, env.defaultLocale, env.newId());
   const away = env.now - state.lastActive;
   state.lastActive = env.now;
   state.turns += 1;
@@ -50,7 +51,7 @@ export function step(flows: FlowSet, prior: ResidentState | null, input: Input, 
 /** A short follow-up offering the due reviews; says nothing when there is nothing due or the resident is busy. */
 function remind(flows: FlowSet, prior: ResidentState | null, env: Env): StepResult {
   if (!prior || env.now - prior.lastActive < REMINDER_QUIET_MS) return { replies: [], state: prior, events: [] };
-  const turn = new Turn(flows, env, structuredClone(prior));
+  const turn = new Turn(flows, env, clonePlain(prior));
   const due = turn.reviewsDue();
   if (due === 0) return { replies: [], state: prior, events: [] };
   turn.say(turn.t('review.reminder', { count: due, name: turn.state.name ?? turn.t('default_name') }), {
@@ -70,6 +71,10 @@ interface TurnFacts {
 
 /** Returns true when the resident's data is to be deleted. */
 function dispatch(turn: Turn, input: Exclude<Input, { type: 'reminder' | 'alert' }>, facts: TurnFacts): boolean {
+  const parsed = input.type === 'payload' ? parsePayload(input.payload) : undefined;
+  // A message kept for a report lives only until the consent answer: any other turn forgets it.
+  const answersReport = parsed?.type === 'report' || (turn.state.screen === 'report' && input.type === 'text' && saysYesOrNo(turn, input.text) !== undefined);
+  if (!answersReport) delete turn.state.pendingReport;
   if (input.type === 'referral') {
     onReferral(turn, input);
     return false;
@@ -79,7 +84,6 @@ function dispatch(turn: Turn, input: Exclude<Input, { type: 'reminder' | 'alert'
     else turn.showMenu();
     return false;
   }
-  const parsed = input.type === 'payload' ? parsePayload(input.payload) : undefined;
   if (parsed) return onPayload(turn, parsed);
   const text = input.type === 'text' ? input.text : input.payload;
   return onText(turn, text, facts);
@@ -114,6 +118,10 @@ function onPayload(turn: Turn, p: Payload): boolean {
       return false;
     case 'check':
       answerOffer(turn, p.yes);
+      return false;
+    case 'report':
+      if (p.answer === 'ask') askReport(turn);
+      else answerReport(turn, p.answer === 'yes');
       return false;
     default: {
       const current = turn.state.current;
@@ -150,6 +158,14 @@ function onText(turn: Turn, text: string, facts: TurnFacts): boolean {
       answerOffer(turn, yes);
       return false;
     }
+  }
+  if (state.screen === 'report') {
+    const yes = saysYesOrNo(turn, text);
+    if (yes !== undefined) {
+      answerReport(turn, yes);
+      return false;
+    }
+    state.screen = 'menu';
   }
   if (state.screen === 'area' && !matchCommand(text, turn.env.texts)) {
     onAreaText(turn, text);
@@ -212,6 +228,14 @@ function onText(turn: Turn, text: string, facts: TurnFacts): boolean {
   turn.showMenu(turn.t('hint.menu'));
   state.menuMisses = misses;
   return false;
+}
+
+/** A typed yes or no (and not a command); undefined for anything else. */
+function saysYesOrNo(turn: Turn, text: string): boolean | undefined {
+  if (matchCommand(text, turn.env.texts)) return undefined;
+  if (saysWord(turn.env.texts, 'words.yes', text)) return true;
+  if (saysWord(turn.env.texts, 'words.no', text)) return false;
+  return undefined;
 }
 
 /** Hand the input to the current step and act on the outcome. */

@@ -5,7 +5,7 @@
 import type { ActiveAlert } from '../checker/types.js';
 import type { Locale } from '../flows/schema.js';
 import type { FlowSet } from './flowset.js';
-import type { ResidentState } from './state.js';
+import type { PendingReport, ResidentState } from './state.js';
 
 export interface Choice {
   /** What comes back when the button is tapped (short: Zalo echoes it as text). */
@@ -82,7 +82,9 @@ export type EngineEvent =
   | { type: 'alert_quiz_opened'; alertId: string; scamType: string }
   | { type: 'alerts_changed'; on: boolean }
   | { type: 'area_set'; province: string; commune?: string }
-  | { type: 'message_checked'; risk: string; signals: string[]; scamType?: string };
+  | { type: 'message_checked'; risk: string; signals: string[]; scamType?: string }
+  /** The resident agreed to report a checked message to officials; the shell stores it (masked) after the commit. */
+  | { type: 'report_made'; report: PendingReport };
 
 /** System strings, from i18next; injected so the engine stays pure and testable. */
 export interface Texts {

@@ -1,6 +1,19 @@
 /**
- * Every Redis key the bot uses, built here from one prefix. Keys of one resident share the
- * `{residentId}` hash tag so they live in one Redis Cluster slot and one Lua script may touch them all.
+ * Every Redis key the bot uses, built here from one prefix (which has no braces, so the first `{…}`
+ * of a key is always ours).
+ *
+ * Redis Cluster: a Lua script, a MULTI, a pipeline on a Cluster or a command naming several keys must
+ * keep them in one hash slot, and a key's slot comes from its `{tag}`. The tags:
+ *   `r:{<residentId>}:*`   one resident's state, inbox, outbox, contact, lease (the turn scripts)
+ *   `{alert:<id>}:*`       one alert's JSON, picture, audit, counters and plan (the broadcast scripts)
+ *   `{aud}:*`              every audience set, so sets can be combined (SMISMEMBER pages, SINTERCARD…)
+ *   `{alerts}:*`           the alert indexes (by province, active), moved together in one MULTI
+ *   `{accounts}:*`         accounts and their token index, written together in one MULTI
+ *   `{bull}`               BullMQ's prefix: its scripts touch many keys of a queue
+ *   `{reports:<province>}` one province's scam reports (the add-report script)
+ * Keys without a tag (`due`, `events`, `followups`, links, coaches' lists, the Zalo token) are only
+ * ever touched one at a time. Work across residents is one command per resident (`perItem`), never
+ * one command or script naming two residents' keys. New keys: pick a tag, or none if used alone.
  */
 export interface ResidentKeys {
   /** Hash: `rev` (optimistic-concurrency counter) and `doc` (the ResidentState JSON). */
@@ -73,12 +86,63 @@ export interface Keys {
   alertsInProvince(province: string): string;
   /** Sorted set: alerts scheduled or sending (id → when to start), which the workers make sure are being planned. */
   alertsActive: string;
-  /** Prefix of the BullMQ queues (`<prefix>bull:<queue>:…`), passed to BullMQ as its `prefix`. */
+  /** Prefix of the BullMQ queues (`<prefix>{bull}:<queue>:…`), passed to BullMQ as its `prefix`; the tag keeps each queue's keys in one slot. */
   bullPrefix: string;
   /** String: the Zalo OA token pair (JSON), shared by every process of this bot. */
   zaloToken: string;
   /** String: the process refreshing the Zalo token pair now (`SET NX PX`), with an expiry. */
   zaloTokenLock: string;
+  /**
+   * Residents' reports of suspicious messages, per province (`unknown`: residents who gave no
+   * commune). Every key of one province shares the `{reports:<province>}` tag, so the add-report
+   * script may touch them all on a Cluster (see ReportKeys and src/reports/store.ts).
+   */
+  reports(province: string): ReportKeys;
+}
+
+// ── Reports (src/reports/) ──────────────────────────────────────────────────────────────────
+
+/** The keys of one province's reports, all under the `{reports:<province>}` tag. Group ids are `<province>-<n>`. */
+export interface ReportKeys {
+  /** Hash: group id → the group (JSON: first/last seen, count, sample text, risk, signals, domains, phrases). */
+  groups: string;
+  /** Hash: group id → its MinHash signature (512 hex characters, the first report's). */
+  sigs: string;
+  /** Hash: group id → the draft alerts made from it (JSON list: alert id, who, when). */
+  links: string;
+  /** String: the last group number given out. */
+  seq: string;
+  /** Hash: `<group>|<area path>` → reports in total, `<group>|<area path>|first` → first report there (ms). */
+  totals: string;
+  /** Stream: every report taken (masked text, group, area path), capped, newest last. */
+  log: string;
+  /** Hash, one per local day (`YYYYMMDD`, Vietnam time): `<group>|<area path>` and `<group>|<area path>|<HH>` → reports; expires after 40 days. */
+  day(day: string): string;
+  /** Sorted set: groups reported in an area path (`01`, `01/026`, `01/026/00715`, or `unknown`) → last report there (ms). */
+  area(path: string): string;
+  /** Set: the groups whose signature has this bucket in this LSH band; expires 90 days after its last report. */
+  band(band: number, bucket: string): string;
+  /** Hash: a resident's reports (fingerprint of the text → group), so the same text counts once; expires after 30 days. */
+  mine(anonId: string): string;
+  /** String: a resident's reports today (the daily limit); expires after 2 days. */
+  rate(anonId: string, day: string): string;
+}
+
+export function createReportKeys(prefix: string, province: string): ReportKeys {
+  const tag = `${prefix}{reports:${province}}`;
+  return {
+    groups: `${tag}:groups`,
+    sigs: `${tag}:sigs`,
+    links: `${tag}:links`,
+    seq: `${tag}:seq`,
+    totals: `${tag}:totals`,
+    log: `${tag}:log`,
+    day: (day) => `${tag}:day:${day}`,
+    area: (path) => `${tag}:area:${path}`,
+    band: (band, bucket) => `${tag}:lsh:${band}:${bucket}`,
+    mine: (anonId) => `${tag}:mine:${anonId}`,
+    rate: (anonId, day) => `${tag}:rate:${anonId}:${day}`,
+  };
 }
 
 export function createKeys(prefix: string): Keys {
@@ -108,20 +172,23 @@ export function createKeys(prefix: string): Keys {
     coachResidents: (coachId) => `${prefix}coach:${coachId}:residents`,
     coachRipple: (coachId) => `${prefix}coach:${coachId}:ripple`,
     areaRipple: `${prefix}ripple:areas`,
-    audienceArea: (path) => `${prefix}aud:area:${path}`,
-    audienceChannel: (channel) => `${prefix}aud:channel:${channel}`,
-    audienceLocale: (locale) => `${prefix}aud:locale:${locale}`,
-    audienceFinished: (lessonId) => `${prefix}aud:finished:${lessonId}`,
-    audienceAlertsOff: `${prefix}aud:alerts-off`,
+    // One slot for every audience set: a resident's memberships change in one pipeline, and an
+    // audience is narrowed by asking several sets at once. See docs/ARCHITECTURE.md for the cost.
+    audienceArea: (path) => `${prefix}{aud}:area:${path}`,
+    audienceChannel: (channel) => `${prefix}{aud}:channel:${channel}`,
+    audienceLocale: (locale) => `${prefix}{aud}:locale:${locale}`,
+    audienceFinished: (lessonId) => `${prefix}{aud}:finished:${lessonId}`,
+    audienceAlertsOff: `${prefix}{aud}:alerts-off`,
     alert: (id) => `${prefix}{alert:${id}}:data`,
     alertStats: (id) => `${prefix}{alert:${id}}:stats`,
     alertAudit: (id) => `${prefix}{alert:${id}}:audit`,
     alertImage: (id) => `${prefix}{alert:${id}}:image`,
     alertPlan: (id) => `${prefix}{alert:${id}}:plan`,
-    alertsInProvince: (province) => `${prefix}alerts:province:${province}`,
-    alertsActive: `${prefix}alerts:active`,
-    bullPrefix: `${prefix}bull`,
+    alertsInProvince: (province) => `${prefix}{alerts}:province:${province}`,
+    alertsActive: `${prefix}{alerts}:active`,
+    bullPrefix: `${prefix}{bull}`,
     zaloToken: `${prefix}zalo:token`,
     zaloTokenLock: `${prefix}zalo:token-lock`,
+    reports: (province) => createReportKeys(prefix, province),
   };
 }

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccountStore } from '../../src/accounts/store.js';
 import { createKeys } from '../../src/store/keys.js';
 import type { ScriptedRedis } from '../../src/store/redis.js';
-import { dropPrefix, testRedis, TEST_REDIS_URL, uniquePrefix } from '../helpers/redis.js';
+import { dropPrefix, testRedis, TEST_REDIS_ENV, uniquePrefix } from '../helpers/redis.js';
 
 const prefix = uniquePrefix('admin-cli');
 let redis: ScriptedRedis;
@@ -23,7 +23,7 @@ afterAll(async () => {
 
 function admin(args: string[], env: Record<string, string> = {}) {
   const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/accounts/admin-cli.ts', ...args], {
-    env: { ...process.env, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, AREAS_FILE: '', ...env },
+    env: { ...process.env, ...TEST_REDIS_ENV, REDIS_PREFIX: prefix, AREAS_FILE: '', ...env },
     encoding: 'utf8',
     timeout: 30_000,
   });
@@ -127,7 +127,7 @@ describe('errors', () => {
   });
 
   it('Redis unreachable: the message saying where and how to start one', () => {
-    const { code, stderr } = admin(['list'], { REDIS_URL: 'redis://127.0.0.1:1' });
+    const { code, stderr } = admin(['list'], { REDIS_URL: 'redis://127.0.0.1:1', REDIS_CLUSTER_NODES: '' });
     expect(code).toBe(1);
     expect(stderr).toBe(
       'Cannot reach Redis at redis://127.0.0.1:1. Start one with: redis-server --daemonize yes --port 6379 --save "" --appendonly no (or: docker compose up -d redis), or point REDIS_URL at a running server.',
@@ -158,7 +158,7 @@ describe('through npm', () => {
   it('"npm run admin -- list" runs this CLI', async () => {
     const { account } = await store.create({ name: 'Qua npm', role: 'coach', area: { province: '01' } });
     const result = spawnSync('npm', ['run', '--silent', 'admin', '--', 'list'], {
-      env: { ...process.env, REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, AREAS_FILE: '' },
+      env: { ...process.env, ...TEST_REDIS_ENV, REDIS_PREFIX: prefix, AREAS_FILE: '' },
       encoding: 'utf8',
       timeout: 60_000,
     });

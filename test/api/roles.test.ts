@@ -8,6 +8,7 @@ import { ROLES, type Account, type Role } from '../../src/accounts/schema.js';
 import { API_ROUTES } from '../../src/api/routes.js';
 import type { ApiRoute } from '../../src/api/route.js';
 import type { AlertStatus } from '../../src/broadcast/alert.js';
+import { ReportStore } from '../../src/reports/store.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { call, makeAccount, stores } from './client.js';
 
@@ -43,6 +44,16 @@ async function alertFor(caller: Account, opts: { status?: AlertStatus; byColleag
   const alert = await service.create(author, { text: { vi: 'Cảnh báo: giả danh công an gọi điện.' }, audience: { area: caller.area } });
   if (opts.status) await store.update(alert.id, (a) => ({ alert: { ...a, status: opts.status! } }));
   return alert;
+}
+/** A group of residents' reports in the caller's area (a new report each time, from a new resident). */
+async function reportGroupFor(caller: Account): Promise<string> {
+  const store = new ReportStore(server.redis, stores(server).keys);
+  const added = await store.add({
+    anonId: `anon-${Math.random().toString(36).slice(2)}`, area: caller.area, risk: 'high', signals: [], domains: ['vcb-secure.example'], phrases: [],
+    text: 'Tài khoản của bạn bị tạm khoá, đăng nhập tại vcb-secure.example để mở khoá',
+  });
+  if (added.status !== 'added') throw new Error(`report not added: ${added.status}`);
+  return added.groupId;
 }
 const badAlertId = [{ request: { path: '/alerts/NOT-AN-ID' }, field: 'id' }];
 const badAlertPath = (suffix: string) => [{ request: { path: `/alerts/NOT-AN-ID/${suffix}` }, field: 'id' }];
@@ -177,6 +188,24 @@ const CASES: Record<string, Case> = {
     roles: ['official', 'admin'],
     ok: async () => ({ path: '/stats/recognition' }),
     bad: async () => [{ request: { path: '/stats/recognition?area=x1' }, field: 'area' }],
+  },
+  listReportGroups: {
+    roles: ['official', 'admin'],
+    ok: async () => ({ path: '/reports/groups?limit=5' }),
+    bad: async () => [
+      { request: { path: '/reports/groups?limit=0' }, field: 'limit' },
+      { request: { path: '/reports/groups?area=x1' }, field: 'area' },
+    ],
+  },
+  getReportGroup: {
+    roles: ['official', 'admin'],
+    ok: async (caller) => ({ path: `/reports/groups/${await reportGroupFor(caller)}` }),
+    bad: async () => [{ request: { path: '/reports/groups/NOT-AN-ID' }, field: 'id' }],
+  },
+  draftAlertFromReports: {
+    roles: ['official', 'admin'],
+    ok: async (caller) => ({ path: `/reports/groups/${await reportGroupFor(caller)}/draft-alert` }),
+    bad: async () => [{ request: { path: '/reports/groups/NOT-AN-ID/draft-alert' }, field: 'id' }],
   },
   openApi: { roles: 'public', ok: async () => ({ path: '/openapi.json' }) },
 };

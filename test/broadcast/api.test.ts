@@ -9,6 +9,7 @@ import type { Account, AreaRef } from '../../src/accounts/schema.js';
 import { ESTIMATE_EXACT_MAX, ESTIMATE_SAMPLE } from '../../src/broadcast/audience.js';
 import { areaPaths } from '../../src/broadcast/contract.js';
 import { createKeys } from '../../src/store/keys.js';
+import { perItem } from '../../src/store/redis.js';
 import { call, stores } from '../api/client.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { FakePlatforms } from './fake-platforms.js';
@@ -120,16 +121,12 @@ describe('estimates of a large area', () => {
     const now = Date.now();
     let reachable = 0;
     for (let i = 0; i < n; i += 5000) {
-      const p = server.redis.pipeline();
-      for (let j = i; j < Math.min(n, i + 5000); j++) {
-        const id = `${j % 3 ? 'zalo' : 'messenger'}:big${j}`;
-        for (const path of areaPaths(BIG)) p.sadd(keys.audienceArea(path), id);
-        if (j % 4 !== 0) {
-          p.hset(keys.resident(id).contact, 'lastInbound', now - HOUR);
-          reachable++;
-        }
-      }
-      await p.exec();
+      const ids: string[] = [];
+      for (let j = i; j < Math.min(n, i + 5000); j++) ids.push(`${j % 3 ? 'zalo' : 'messenger'}:big${j}`);
+      for (const path of areaPaths(BIG)) await server.redis.sadd(keys.audienceArea(path), ...ids);
+      const writing = ids.filter((_, k) => (i + k) % 4 !== 0);
+      await perItem(server.redis, writing, (p, id) => p.hset(keys.resident(id).contact, 'lastInbound', now - HOUR));
+      reachable += writing.length;
     }
     const res = await call(server, 'POST', '/alerts/estimate', { token: official.token, body: { audience: { area: BIG } } });
     expect(res.status, JSON.stringify(res.json)).toBe(200);

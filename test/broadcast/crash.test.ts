@@ -18,7 +18,7 @@ import type { Account } from '../../src/accounts/schema.js';
 import { PROJECT_ROOT } from '../../src/paths.js';
 import { createKeys } from '../../src/store/keys.js';
 import { call, stores } from '../api/client.js';
-import { TEST_REDIS_URL } from '../helpers/redis.js';
+import { TEST_REDIS_ENV } from '../helpers/redis.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { FakePlatforms } from './fake-platforms.js';
 import { HOUR, seedResidents, waitUntil, type Seeded } from './seed.js';
@@ -39,7 +39,7 @@ function startWorker(): ChildProcess {
     env: {
       ...process.env,
       ...fake.env(),
-      REDIS_URL: TEST_REDIS_URL,
+      ...TEST_REDIS_ENV,
       REDIS_PREFIX: server.prefix,
       WORKER_LOCK_MS: String(LOCK_MS),
       BROADCAST_RATE_MESSENGER: '0',

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKeys } from '../../src/store/keys.js';
 import { connectRedis, type ScriptedRedis } from '../../src/store/redis.js';
-import { dropPrefix, testRedis, uniquePrefix } from '../helpers/redis.js';
+import { dropPrefix, TEST_REDIS_URL, uniquePrefix } from '../helpers/redis.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 import {
   EmulatorUser,
@@ -300,7 +300,8 @@ describe('botframework: Redis goes away mid-turn', () => {
 
   beforeAll(async () => {
     proxy = await startTcpProxy();
-    [viaProxy, direct] = await Promise.all([connectRedis(proxy.url), testRedis()]);
+    // The proxy fronts the single Redis, in the Redis Cluster test run too: read that one directly.
+    [viaProxy, direct] = await Promise.all([connectRedis(proxy.url), connectRedis(TEST_REDIS_URL)]);
     outage = await startBotServer({}, { redis: viaProxy, prefix });
   });
   afterAll(async () => {

@@ -152,7 +152,8 @@ describe('messenger client: classifying answers', () => {
   });
 
   it('a network error or a timeout is retried', async () => {
-    graph().replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
+    // A string: nock 14 cannot fail a node:http request with an error object (nock/nock#2829).
+    graph().replyWithError('socket hang up');
     const { c } = client();
     expect(await c.send('1', { text: 'x' })).toMatchObject({ type: 'retry' });
 

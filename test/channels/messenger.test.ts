@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { PlatformMessage } from '../../src/channels/channel.js';
 import type { Reply } from '../../src/engine/types.js';
 import { createKeys } from '../../src/store/keys.js';
+import { snapshot as snapshotKeys } from '../helpers/redis.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const ENV = {
@@ -186,14 +187,7 @@ const tapEvent = (psid: string, b: Button, mid = newMid()) =>
 
 /** Every key under the prefix with its serialised value (to prove nothing changed). */
 async function snapshot(server: TestServer): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  let cursor = '0';
-  do {
-    const [next, keys] = await server.redis.scan(cursor, 'MATCH', `${server.prefix}*`, 'COUNT', 500);
-    cursor = next;
-    for (const key of keys) out[key] = (await server.redis.dumpBuffer(key))?.toString('hex') ?? '';
-  } while (cursor !== '0');
-  return out;
+  return snapshotKeys(server.redis, server.prefix);
 }
 
 // ---------------------------------------------------------------------------------------------

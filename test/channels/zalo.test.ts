@@ -11,6 +11,7 @@ import {
   APP_ID, ENV, FakeOAuth, FakeOpenApi, OA_ID, OA_SECRET, SEED, bytesOf, deliver, followEvent, imagesOf, lastButtons, messagesOf,
   newMsgId, newUser, nextTs, sign, stickerEvent, tapEvent, textEvent, textsOf, waitFor, zaloError, type CsRequest,
 } from '../fixtures/zalo/fake-zalo.js';
+import { snapshot as snapshotKeys } from '../helpers/redis.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const LESSON = 'password-otp';
@@ -48,14 +49,7 @@ const sent = (reqs: CsRequest[]) => reqs.map((r) => r.body.message);
 
 /** Every key under the prefix with its serialised value (to prove nothing changed). */
 async function snapshot(server: TestServer): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  let cursor = '0';
-  do {
-    const [next, keys] = await server.redis.scan(cursor, 'MATCH', `${server.prefix}*`, 'COUNT', 500);
-    cursor = next;
-    for (const key of keys) out[key] = (await server.redis.dumpBuffer(key))?.toString('hex') ?? '';
-  } while (cursor !== '0');
-  return out;
+  return snapshotKeys(server.redis, server.prefix);
 }
 
 let server: TestServer;

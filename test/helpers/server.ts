@@ -3,6 +3,7 @@
  * listening on a free port. `close()` stops it and deletes its keys.
  */
 import type { AddressInfo } from 'node:net';
+import { Cluster } from 'ioredis';
 import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { FlowSet } from '../../src/engine/flowset.js';
@@ -11,7 +12,7 @@ import { loadTexts } from '../../src/i18n.js';
 import { createLogger, type Logger } from '../../src/log.js';
 import { LOCALES_DIR, resolveFlowsDir } from '../../src/paths.js';
 import type { ScriptedRedis } from '../../src/store/redis.js';
-import { dropPrefix, testRedis, uniquePrefix } from './redis.js';
+import { dropPrefix, testRedis, TEST_REDIS_ENV, TEST_REDIS_URL, uniquePrefix } from './redis.js';
 
 export interface TestServer {
   url: string;
@@ -40,14 +41,19 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   const flowsDir = resolveFlowsDir(opts.flowsDir ?? 'flows');
   const flows = opts.flows ?? loadLessonsOrThrow(flowsDir);
   const redis = opts.redis ?? (await testRedis());
+  // BullMQ connects by itself, from the configuration: to the same Redis (or Cluster) as `redis`.
+  const redisEnv = redis instanceof Cluster ? TEST_REDIS_ENV : { REDIS_URL: TEST_REDIS_URL };
   const app = createApp({
-    config: loadConfig({ REDIS_PREFIX: prefix, ...opts.env }),
+    config: loadConfig({ ...redisEnv, REDIS_PREFIX: prefix, ...opts.env }),
     redis, flows, flowsDir,
     texts: loadTexts(LOCALES_DIR),
     log: opts.log ?? createLogger('silent'),
     sweepMs: opts.sweepMs ?? 50,
     ...(opts.clock ? { clock: opts.clock } : {}),
   });
+  // BullMQ writes its queues' meta keys once connected (later on a Cluster): wait, so a test's
+  // snapshot of the prefix's keys does not see them appear.
+  await app.broadcast.queues.ready();
   const server = app.express.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const { port } = server.address() as AddressInfo;

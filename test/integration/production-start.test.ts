@@ -7,7 +7,7 @@ import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { dropPrefix, testRedis, uniquePrefix } from '../helpers/redis.js';
+import { dropPrefix, testRedis, TEST_REDIS_ENV, uniquePrefix } from '../helpers/redis.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hocso-prod-'));
 const prefix = uniquePrefix('prod');
@@ -29,7 +29,7 @@ describe('production start', () => {
 
     const child = spawn(process.execPath, ['dist/src/main.js'], {
       cwd: dir,
-      env: { ...process.env, PORT: '0', REDIS_PREFIX: prefix, NODE_ENV: 'production' },
+      env: { ...process.env, ...TEST_REDIS_ENV, PORT: '0', REDIS_PREFIX: prefix, NODE_ENV: 'production' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKeys } from '../../src/store/keys.js';
 import { connectRedis, type ScriptedRedis } from '../../src/store/redis.js';
-import { dropPrefix, testRedis, uniquePrefix } from '../helpers/redis.js';
+import { dropPrefix, TEST_REDIS_URL, uniquePrefix } from '../helpers/redis.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 import { WebResident } from '../helpers/web-client.js';
@@ -16,7 +16,8 @@ const prefix = uniquePrefix('outage');
 beforeAll(async () => {
   proxy = await startTcpProxy();
   viaProxy = await connectRedis(proxy.url);
-  direct = await testRedis();
+  // The proxy fronts the single Redis, in the Redis Cluster test run too: read that one directly.
+  direct = await connectRedis(TEST_REDIS_URL);
   server = await startTestServer({ prefix, redis: viaProxy });
 });
 afterAll(async () => {

@@ -34,6 +34,13 @@ describe('start-up errors', () => {
     expect(stderr).toContain('redis-server --daemonize yes --port 6379');
   });
 
+  it('Redis Cluster unreachable: names the nodes and how to start a cluster', () => {
+    const { code, stderr } = start({ REDIS_CLUSTER_NODES: '127.0.0.1:1' });
+    expect(code).toBe(1);
+    expect(stderr).toContain('Cannot reach the Redis Cluster at 127.0.0.1:1 (REDIS_CLUSTER_NODES: None of startup nodes is available).');
+    expect(stderr).toContain('.ci/redis-cluster');
+  });
+
   it('a broken lesson: refuses to start and prints the file:line report', () => {
     const { code, stderr } = start({ FLOWS_DIR: 'test/fixtures/broken' });
     expect(code).toBe(1);

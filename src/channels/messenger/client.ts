@@ -8,6 +8,7 @@
 import type { Reply } from '../../engine/types.js';
 import type { Logger } from '../../log.js';
 import type { ChannelClient, PlatformMessage, SendOptions, SendOutcome } from '../channel.js';
+import { postJson, type PostAnswer } from '../http-post.js';
 import { renderMessenger } from './render.js';
 
 export interface MessengerClientOptions {
@@ -17,8 +18,6 @@ export interface MessengerClientOptions {
   log: Logger;
   /** Absolute public URL of a lesson picture; Messenger fetches images itself. */
   mediaUrl: (path: string) => string;
-  /** Defaults to `globalThis.fetch`, looked up at each call (so test interceptors see it). */
-  fetch?: typeof globalThis.fetch;
   /** Per request (default 10 s). */
   timeoutMs?: number;
   clock?: () => number;
@@ -66,33 +65,24 @@ export function createMessengerClient(opts: MessengerClientOptions): MessengerCl
           ? { recipient: { id: userId }, sender_action: message.sender_action }
           : { recipient: { id: userId }, messaging_type: options.proactive ? 'UPDATE' : 'RESPONSE', message };
       const url = `${endpoint}?access_token=${encodeURIComponent(opts.pageAccessToken)}`;
-      const doFetch = opts.fetch ?? globalThis.fetch;
-
-      let res: Response;
-      let text: string;
+      let res: PostAnswer;
       try {
-        res = await doFetch(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(body),
-          signal: AbortSignal.timeout(timeoutMs),
-        });
-        text = await res.text();
+        res = await postJson(url, JSON.stringify(body), {}, timeoutMs);
       } catch (err) {
         // Network error, DNS, reset, or our timeout: the message may or may not have gone out; Meta
         // gives no idempotency key, so a retry may (rarely) show it twice — better than never.
         const name = err instanceof Error ? err.name : typeof err;
-        return { type: 'retry', reason: name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : `network error ${name}` };
+        return { type: 'retry', reason: name === 'TimeoutError' ? 'timeout' : `network error ${name}` };
       }
 
-      if (res.ok) {
+      if (res.status >= 200 && res.status < 300) {
         if (tokenErrorLogged) log.info('messenger page token works again');
         tokenErrorLogged = false;
         return { type: 'sent' };
       }
 
-      const error = graphError(text);
-      const outcome = classify(res.status, error, res.headers.get('retry-after'), clock());
+      const error = graphError(res.text);
+      const outcome = classify(res.status, error, res.retryAfter, clock());
       if (outcome.type === 'failed' && outcome.reason === TOKEN_INVALID) {
         if (!tokenErrorLogged) log.error('messenger page token refused (error 190): check MESSENGER_PAGE_ACCESS_TOKEN');
         tokenErrorLogged = true;

@@ -11,6 +11,7 @@
 import type { Reply } from '../../engine/types.js';
 import { errorFields, type Logger } from '../../log.js';
 import type { ChannelClient, PlatformMessage, SendOutcome } from '../channel.js';
+import { postJson, type PostAnswer } from '../http-post.js';
 import { parseRetryAfter } from '../messenger/client.js';
 import { renderZalo } from './render.js';
 import type { ZaloTokens } from './token.js';
@@ -22,8 +23,6 @@ export interface ZaloClientOptions {
   log: Logger;
   /** Absolute public URL of a lesson picture; Zalo fetches images itself. */
   mediaUrl: (path: string) => string;
-  /** Defaults to `globalThis.fetch`, looked up at each call (so test interceptors see it). */
-  fetch?: typeof globalThis.fetch;
   /** Per request (default 10 s). */
   timeoutMs?: number;
   clock?: () => number;
@@ -61,24 +60,16 @@ export function createZaloClient(opts: ZaloClientOptions): ZaloClient {
   let tokenErrorLogged = false;
 
   async function post(accessToken: string, body: string): Promise<Attempt> {
-    const doFetch = opts.fetch ?? globalThis.fetch;
-    let res: Response;
-    let text: string;
+    let res: PostAnswer;
     try {
-      res = await doFetch(endpoint, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', access_token: accessToken },
-        body,
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      text = await res.text();
+      res = await postJson(endpoint, body, { access_token: accessToken }, timeoutMs);
     } catch (err) {
       // Network error, DNS, reset, or our timeout: the message may or may not have gone out; Zalo gives
       // no idempotency key, so a retry may (rarely) show it twice — better than never.
       const name = err instanceof Error ? err.name : typeof err;
-      return { type: 'retry', reason: name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : `network error ${name}` };
+      return { type: 'retry', reason: name === 'TimeoutError' ? 'timeout' : `network error ${name}` };
     }
-    return classify(res.status, errorCode(text), res.headers.get('retry-after'), clock());
+    return classify(res.status, errorCode(res.text), res.retryAfter, clock());
   }
 
   return {
