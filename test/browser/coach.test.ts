@@ -6,18 +6,15 @@
  *
  * HOCSO_SCREENSHOTS=1 also saves the README's screenshot to docs/coach-page.png.
  */
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AccountStore } from '../../src/accounts/store.js';
 import { LinkStore } from '../../src/coaching/link-store.js';
 import { createKeys } from '../../src/store/keys.js';
+import { expectWrongTokenRefused, launchChromium, openPage, PHONE, signInAt, WAIT } from '../helpers/browser.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { WebResident } from '../helpers/web-client.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const WAIT = 10_000;
 const SCREENSHOT = process.env.HOCSO_SCREENSHOTS === '1' ? 'docs/coach-page.png' : '/tmp/coach-page.png';
 
 let server: TestServer;
@@ -31,14 +28,13 @@ let coachId: string;
 let links: LinkStore;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium)`);
+  browser = await launchChromium();
   server = await startTestServer({ env: { ZALO_OA_ID: '1234567890' } });
   const keys = createKeys(server.prefix);
   links = new LinkStore(server.redis, keys);
   const created = await new AccountStore(server.redis, keys).create({ name: 'Anh Minh', role: 'coach', area: { province: '01', commune: '00004' } });
   token = created.token;
   coachId = created.account.id;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
 });
 afterAll(async () => {
   await browser?.close();
@@ -46,10 +42,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  context = await browser.newContext({ viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'vi-VN' });
-  page = await context.newPage();
-  pageErrors = [];
-  page.on('pageerror', (err) => pageErrors.push(err.message));
+  ({ context, page, pageErrors } = await openPage(browser, PHONE));
 });
 afterEach(async () => {
   await context.close();
@@ -57,29 +50,11 @@ afterEach(async () => {
 
 const byId = (id: string) => page.getByTestId(id);
 
-async function signIn(withToken = token): Promise<void> {
-  await page.goto(server.url + '/coach/');
-  await byId('token-input').fill(withToken);
-  await byId('signin').tap();
-}
+const signIn = (withToken = token) => signInAt(page, server.url + '/coach/', withToken, { tap: true });
 
 describe('coach page', () => {
   it('a wrong token shows the server’s message, and nothing is remembered', async () => {
-    const res = await fetch(`${server.url}/api/v1/me`, { headers: { authorization: 'Bearer hs_not-a-real-token' } });
-    const serverMessage = ((await res.json()) as { error: { message: string } }).error.message;
-    expect(res.status).toBe(401);
-
-    await signIn('hs_not-a-real-token');
-    const error = byId('signin-error');
-    await error.waitFor({ timeout: WAIT });
-    expect(await error.innerText()).toBe(`Không đăng nhập được: ${serverMessage}`);
-    expect(await byId('signin-panel').isVisible()).toBe(true);
-    expect(await page.evaluate(() => localStorage.getItem('hocso.coach.token'))).toBeNull();
-
-    // An empty box says what to do, without asking the server.
-    await byId('token-input').fill('');
-    await byId('signin').tap();
-    expect(await error.innerText()).toBe('Hãy dán mã truy cập vào ô trên.');
+    await expectWrongTokenRefused(page, { serverUrl: server.url, path: '/coach/', storageKey: 'hocso.coach.token', tap: true });
   });
 
   it('a coach signs in, creates a link at the doorstep, sees the code and QR, finds it in “My links”, revokes it', async () => {

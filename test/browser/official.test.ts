@@ -15,8 +15,8 @@
  * HOCSO_SCREENSHOTS=1 also saves the README's screenshot to docs/official-console.png.
  */
 import { createHmac, randomInt } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Dialog, type Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import type { Browser, BrowserContext, Dialog, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AccountStore } from '../../src/accounts/store.js';
 import { loadLessonsOrThrow } from '../../src/flows/load.js';
@@ -25,11 +25,9 @@ import { resolveFlowsDir } from '../../src/paths.js';
 import { createKeys } from '../../src/store/keys.js';
 import { FakePlatforms, TOKENS } from '../broadcast/fake-platforms.js';
 import { DAY, HOUR, seedResidents, waitUntil, type Seeded } from '../broadcast/seed.js';
+import { DESK, expectWrongTokenRefused, launchChromium, openPage, signInAt, WAIT } from '../helpers/browser.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const WAIT = 10_000;
 const SCREENSHOT = process.env.HOCSO_SCREENSHOTS === '1' ? 'docs/official-console.png' : '/tmp/official-console.png';
 
 const HERE = { province: '01', commune: '00004' };
@@ -50,7 +48,7 @@ let tung: { token: string; id: string };
 let r: Record<'mOk' | 'mOld' | 'mBlocked' | 'zOk' | 'zCharged' | 'zOld' | 'zOff' | 'mElsewhere', Seeded>;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium)`);
+  browser = await launchChromium();
   await fake.start();
   server = await startTestServer({
     env: { ...fake.env(), BROADCAST_APPROVAL_THRESHOLD: String(THRESHOLD), BROADCAST_RATE_MESSENGER: '0', BROADCAST_RATE_ZALO: '0' },
@@ -77,7 +75,6 @@ beforeAll(async () => {
   ]);
   const [mOk, mOld, mBlocked, zOk, zCharged, zOld, zOff, mElsewhere] = seeded as [Seeded, Seeded, Seeded, Seeded, Seeded, Seeded, Seeded, Seeded];
   r = { mOk, mOld, mBlocked, zOk, zCharged, zOld, zOff, mElsewhere };
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
 });
 afterAll(async () => {
   await browser?.close();
@@ -86,10 +83,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
-  page = await context.newPage();
-  pageErrors = [];
-  page.on('pageerror', (err) => pageErrors.push(err.message));
+  ({ context, page, pageErrors } = await openPage(browser, DESK));
 });
 afterEach(async () => {
   await context.close();
@@ -97,11 +91,7 @@ afterEach(async () => {
 
 const byId = (id: string) => page.getByTestId(id);
 
-async function signIn(token: string, on: Page = page): Promise<void> {
-  await on.goto(server.url + '/official/');
-  await on.getByTestId('token-input').fill(token);
-  await on.getByTestId('signin').click();
-}
+const signIn = (token: string, on: Page = page) => signInAt(on, server.url + '/official/', token);
 
 /** Accept the next confirm() and keep its question. */
 function acceptNextDialog(on: Page = page): Promise<string> {
@@ -146,20 +136,7 @@ const value = async (testId: string) => Number(await byId(testId).getAttribute('
 
 describe('official console', () => {
   it('a wrong token shows the server’s message, and nothing is remembered', async () => {
-    const res = await fetch(`${server.url}/api/v1/me`, { headers: { authorization: 'Bearer hs_not-a-real-token' } });
-    const serverMessage = ((await res.json()) as { error: { message: string } }).error.message;
-    expect(res.status).toBe(401);
-
-    await signIn('hs_not-a-real-token');
-    const error = byId('signin-error');
-    await error.waitFor({ timeout: WAIT });
-    expect(await error.innerText()).toBe(`Không đăng nhập được: ${serverMessage}`);
-    expect(await byId('signin-panel').isVisible()).toBe(true);
-    expect(await page.evaluate(() => localStorage.getItem('hocso.official.token'))).toBeNull();
-
-    await byId('token-input').fill('');
-    await byId('signin').click();
-    expect(await error.innerText()).toBe('Hãy dán mã truy cập vào ô trên.');
+    await expectWrongTokenRefused(page, { serverUrl: server.url, path: '/official/', storageKey: 'hocso.official.token' });
     expect(pageErrors).toEqual([]);
   });
 
@@ -377,7 +354,7 @@ describe('official console', () => {
     await byId('queue').getByText('Không có cảnh báo nào đang chờ bạn duyệt.').waitFor({ timeout: WAIT });
 
     // Anh Tùng, on his own computer: the queue shows it; he approves it; it goes out.
-    const tungContext = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
+    const tungContext = await browser.newContext(DESK);
     const tungPage = await tungContext.newPage();
     tungPage.on('pageerror', (err) => pageErrors.push(err.message));
     try {

@@ -52,6 +52,9 @@ describe('production start', () => {
     });
     expect(((await res.json()) as { replies: unknown[] }).replies.length).toBeGreaterThan(0);
     expect((await fetch(`${base}/`)).status).toBe(200);
+    // The staff pages' shared modules and a console module come with the build too.
+    expect((await fetch(`${base}/shared/session.js`)).status).toBe(200);
+    expect((await fetch(`${base}/official/compose.js`)).status).toBe(200);
 
     child.kill('SIGTERM');
     expect(await exited).toBe(0);

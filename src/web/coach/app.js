@@ -2,20 +2,16 @@
 // next lesson for a resident and gets a link, a big code and a QR code; sees their links (uses,
 // revoke) and the residents their links reached. Talks to the admin API under /api/v1 with the
 // coach's access token, kept in this browser's localStorage until "Sign out".
-// Plain ES module, no build step, no framework (like the simulator). Its words are in strings.js.
+// Plain ES module, no build step, no framework (like the simulator); signing in, API calls and DOM
+// helpers are shared with the officials' console (../shared/). Its words are in strings.js.
 
+import { $, el } from '../shared/dom.js';
+import { relative } from '../shared/format.js';
+import { call, initSession, loc, session, startSession, t, translatePage } from '../shared/session.js';
 import { UI } from './strings.js';
-
-const API = '/api/v1';
-const TOKEN_KEY = 'hocso.coach.token';
-const LANG_KEY = 'hocso.coach.lang';
 
 // ── State ───────────────────────────────────────────────────────────────────────────────────
 
-let lang = localStorage.getItem(LANG_KEY) === 'en' ? 'en' : 'vi';
-let token = localStorage.getItem(TOKEN_KEY) ?? '';
-/** @type {{ name: string, role: string, areaName?: string } | null} */
-let me = null;
 /** @type {Array<{ id: string, title: {vi: string, en?: string}, summary: {vi: string, en?: string} | string }>} */
 let lessons = [];
 let selectedLesson = '';
@@ -25,156 +21,27 @@ let shown = null;
 let myLinks = null;
 let tab = 'new';
 
-const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const els = {};
 
-function t(key) {
-  return UI[lang][key];
-}
+// ── Signing in and out (the plumbing is shared: ../shared/session.js) ───────────────────────
 
-/** A `{vi, en}` text from the server in the page's language. */
-function loc(text) {
-  if (typeof text === 'string') return text;
-  return text?.[lang] ?? text?.vi ?? '';
-}
-
-function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k === 'class') node.className = v;
-    else if (k === 'text') node.textContent = v;
-    else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
-    else node.setAttribute(k, v === true ? '' : String(v));
-  }
-  for (const c of children.flat()) if (c) node.append(c);
-  return node;
-}
-
-/** "vừa xong", "2 ngày trước", "hôm qua", "sau 29 ngày nữa"; lower-case, to sit inside a sentence. */
-function relative(date) {
-  const seconds = (new Date(date).getTime() - Date.now()) / 1000;
-  const abs = Math.abs(seconds);
-  const rtf = new Intl.RelativeTimeFormat(lang, { numeric: 'auto' });
-  if (abs < 60) return t('justNow');
-  const [value, unit] =
-    abs < 3600 ? [seconds / 60, 'minute']
-        : abs < 86400 ? [seconds / 3600, 'hour']
-          : abs < 30 * 86400 ? [seconds / 86400, 'day']
-            : abs < 365 * 86400 ? [seconds / (30 * 86400), 'month']
-              : [seconds / (365 * 86400), 'year'];
-  const s = rtf.format(Math.round(value), unit);
-  return s.charAt(0).toLocaleLowerCase(lang) + s.slice(1);
-}
-
-// ── Talking to the server ───────────────────────────────────────────────────────────────────
-
-class ApiError extends Error {
-  constructor(message, status, code) {
-    super(message);
-    this.status = status;
-    this.code = code;
-  }
-}
-
-/** Call the admin API; throws ApiError with the server's own message (or a network message). */
-async function api(method, path, body) {
-  let res;
-  try {
-    res = await fetch(API + path, {
-      method,
-      headers: {
-        accept: 'application/json',
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  } catch {
-    throw new ApiError(t('networkError'), 0, 'network');
-  }
-  let json = null;
-  try {
-    json = await res.json();
-  } catch {
-    // Not JSON (a proxy's error page): handled below.
-  }
-  if (!res.ok) throw new ApiError(json?.error?.message ?? `HTTP ${res.status}`, res.status, json?.error?.code);
-  return json;
-}
-
-/** Any call after signing in: a 401 means the token was replaced or disabled, so ask again. */
-async function call(method, path, body) {
-  try {
-    return await api(method, path, body);
-  } catch (err) {
-    if (err.status === 401) {
-      signOut(`${t('sessionEnded')}: ${err.message}`);
-      throw Object.assign(err, { handled: true });
-    }
-    throw err;
-  }
-}
-
-// ── Signing in and out ──────────────────────────────────────────────────────────────────────
-
-function showSignin(message, kind = 'error') {
-  els.app.hidden = true;
-  els.signin.hidden = false;
-  els.signinError.hidden = !message;
-  els.signinError.textContent = message ?? '';
-  els.signinError.className = kind === 'error' ? 'error' : 'status';
-  els.signinError.setAttribute('role', kind === 'error' ? 'alert' : 'status');
-}
-
-async function signIn(candidate) {
-  token = candidate;
-  els.signinBtn.disabled = true;
-  els.signinBtn.textContent = t('signingIn');
-  try {
-    const json = await api('GET', '/me');
-    me = json?.account ?? json;
-    localStorage.setItem(TOKEN_KEY, candidate);
-    els.tokenInput.value = '';
-    await showApp();
-  } catch (err) {
-    if (err.status === 401 || err.status === 403) {
-      token = '';
-      localStorage.removeItem(TOKEN_KEY);
-    } else {
-      // The server could not be reached: keep the token in the box to try again.
-      els.tokenInput.value = candidate;
-    }
-    showSignin(`${t('signinFailed')}: ${err.message}`);
-    els.tokenInput.focus();
-  } finally {
-    els.signinBtn.disabled = false;
-    els.signinBtn.textContent = t('signin');
-  }
-}
-
-function signOut(message = t('signedOut')) {
-  localStorage.removeItem(TOKEN_KEY);
-  token = '';
-  me = null;
+/** Forget what the last coach saw: the next one on this phone starts afresh. */
+function signedOut() {
   lessons = [];
   selectedLesson = '';
   myLinks = null;
   hideResult();
   els.note.value = '';
-  els.tokenInput.value = '';
-  showSignin(message, message === t('signedOut') ? 'status' : 'error');
 }
 
 async function showApp() {
-  els.signin.hidden = true;
-  els.app.hidden = false;
   renderWho();
   setTab('new');
   await loadLessons();
 }
 
 function renderWho() {
+  const me = session.me;
   if (!me) return;
   els.who.textContent = t('hello')(me.name);
   els.whoArea.textContent = me.areaName ?? '';
@@ -380,7 +247,7 @@ async function revoke(link, button) {
 async function loadResidents() {
   els.residentsStatus.textContent = t('loading');
   try {
-    const view = await call('GET', `/coach/residents?lang=${lang}`);
+    const view = await call('GET', `/coach/residents?lang=${session.lang}`);
     els.residentsStatus.textContent = '';
     renderResidents(view);
   } catch (err) {
@@ -419,14 +286,8 @@ function renderResidents(view) {
 // ── Page chrome ─────────────────────────────────────────────────────────────────────────────
 
 function applyLang() {
-  document.documentElement.lang = lang;
-  document.title = t('title');
-  for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = t(node.dataset.i18n);
-  for (const node of document.querySelectorAll('[data-i18n-placeholder]')) node.setAttribute('placeholder', t(node.dataset.i18nPlaceholder));
-  for (const node of document.querySelectorAll('[data-i18n-aria]')) node.setAttribute('aria-label', t(node.dataset.i18nAria));
+  translatePage();
   for (const node of document.querySelectorAll('[data-i18n-days]')) node.textContent = t('days')(Number(node.dataset.i18nDays));
-  els.lang.textContent = lang === 'vi' ? 'EN' : 'VI';
-  els.lang.setAttribute('aria-pressed', String(lang === 'en'));
   renderWho();
   renderLessons();
   renderResult();
@@ -434,13 +295,8 @@ function applyLang() {
 }
 
 function init() {
+  initSession({ page: 'coach', UI });
   Object.assign(els, {
-    lang: $('lang'),
-    signin: $('signin'),
-    app: $('app'),
-    tokenInput: /** @type {HTMLInputElement} */ ($('token')),
-    signinBtn: /** @type {HTMLButtonElement} */ ($('signin-btn')),
-    signinError: $('signin-error'),
     who: $('who'),
     whoArea: $('who-area'),
     form: $('new-link'),
@@ -466,30 +322,21 @@ function init() {
   });
   applyLang();
 
-  $('signin-form').addEventListener('submit', (e) => {
-    e.preventDefault();
-    const candidate = els.tokenInput.value.trim();
-    if (!candidate) {
-      showSignin(t('signinEmpty'));
-      return;
-    }
-    void signIn(candidate);
-  });
-  $('signout').addEventListener('click', () => signOut());
-  els.lang.addEventListener('click', () => {
-    lang = lang === 'vi' ? 'en' : 'vi';
-    localStorage.setItem(LANG_KEY, lang);
-    applyLang();
-    if (!els.app.hidden && tab === 'residents') void loadResidents();
-  });
   for (const b of document.querySelectorAll('[data-tab]')) b.addEventListener('click', () => setTab(b.dataset.tab));
   els.form.addEventListener('submit', createLink);
   $('another').addEventListener('click', hideResult);
   $('copy').addEventListener('click', copyLink);
   els.share.addEventListener('click', shareLink);
 
-  if (token) void signIn(token);
-  else showSignin();
+  startSession({
+    signedIn: showApp,
+    signedOut,
+    langChanged: () => {
+      applyLang();
+      // The residents' lesson titles come from the server in one language: ask again.
+      if (session.me && tab === 'residents') void loadResidents();
+    },
+  });
 }
 
 init();

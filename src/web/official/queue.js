@@ -1,0 +1,100 @@
+// The approval queue: alerts over the threshold, waiting for a second official; their count on the
+// tab (kept current, as a colleague may send one at any time), and "Approve".
+
+import { el, fill } from '../shared/dom.js';
+import { num } from '../shared/format.js';
+import { call, session, t } from '../shared/session.js';
+import { alertCard, fetchAlerts, forgetAlerts, mayDo, recipientsOf } from './alerts.js';
+import { openDetail, showDetailError } from './detail.js';
+import { els } from './page.js';
+import { tab } from './tabs.js';
+
+const QUEUE_REFRESH_MS = 30_000;
+
+let queueCache = null;
+let queueTimer = 0;
+
+/** Waiting for approval, and the caller may approve it (never their own: the server refuses that too). */
+async function fetchQueue() {
+  const all = await fetchAlerts('?status=pending_approval');
+  return all.filter((a) => a.status === 'pending_approval' && mayDo(a).approve);
+}
+
+export async function loadQueue() {
+  els.queueStatus.textContent = t('loading');
+  try {
+    queueCache = await fetchQueue();
+    els.queueStatus.textContent = '';
+    renderQueue();
+  } catch (err) {
+    if (!err.handled) els.queueStatus.textContent = `${t('loadFailed')}: ${err.message}`;
+  }
+}
+
+export function renderQueue() {
+  if (!queueCache) return;
+  setQueueBadge(queueCache.length);
+  fill(els.queue,
+    ...(queueCache.length ? queueCache.map((a) => alertCard(a, { queue: true })) : [el('li', { class: 'hint', text: t('noQueue') })]),
+  );
+}
+
+async function refreshQueueBadge() {
+  if (!session.me) return;
+  try {
+    setQueueBadge((await fetchQueue()).length);
+  } catch {
+    // The badge is a convenience; the tab shows any error.
+  }
+}
+
+/** Count the queue now and every QUEUE_REFRESH_MS while signed in. */
+export function followQueue() {
+  void refreshQueueBadge();
+  // A colleague may send an alert for approval at any time: keep the queue's count current.
+  clearInterval(queueTimer);
+  queueTimer = setInterval(() => void refreshQueueBadge(), QUEUE_REFRESH_MS);
+}
+
+/** Signed out: stop counting, and show no count. */
+export function forgetQueue() {
+  clearInterval(queueTimer);
+  queueCache = null;
+  setQueueBadge(0);
+}
+
+function setQueueBadge(n) {
+  els.queueBadge.hidden = !n;
+  els.queueBadge.textContent = String(n);
+  // Screen readers hear it in words, as part of the tab's name.
+  els.queueBadgeWords.textContent = n ? `, ${t('queueCount')(n)}` : '';
+}
+
+/** The queue's count in the page's language. */
+export function renderQueueBadge() {
+  if (queueCache) setQueueBadge(queueCache.length);
+}
+
+export async function approve(a, button) {
+  if (!window.confirm(t('confirmApprove')(recipientsOf(a) == null ? null : num(recipientsOf(a))))) return;
+  const before = button.textContent;
+  button.disabled = true;
+  button.textContent = t('approving');
+  try {
+    await call('POST', `/alerts/${encodeURIComponent(a.id)}/approve`);
+    forgetAlerts();
+    if (tab === 'queue') {
+      await loadQueue();
+      els.queueStatus.textContent = t('approved');
+    } else {
+      await openDetail(a.id, t('approved'));
+    }
+  } catch (err) {
+    button.disabled = false;
+    button.textContent = before;
+    if (err.handled) return;
+    const message = `${t('approveFailed')}: ${err.message}`;
+    if (tab === 'queue') els.queueStatus.textContent = message;
+    else showDetailError(message);
+  }
+}

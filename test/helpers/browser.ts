@@ -1,0 +1,75 @@
+/**
+ * The browser tests' Chromium: Debian's package (playwright-core brings no browser of its own),
+ * headless, one context per test that collects the page's uncaught errors; and signing in to the
+ * staff pages (the coach page, the officials' console) as a person does, by pasting a token. Both
+ * pages sign in with the same code (src/web/shared/session.js), so they are held to the same story.
+ */
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+
+const CHROMIUM = '/usr/bin/chromium';
+// No sandbox, which containers seldom allow; nothing that reaches out or updates itself mid-test.
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** How long a test waits for the page to show something. */
+export const WAIT = 10_000;
+
+/** A phone held at a doorstep: the coach page and the simulator. */
+export const PHONE: BrowserContextOptions = { viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'vi-VN' };
+/** An official at a desk. */
+export const DESK: BrowserContextOptions = { viewport: { width: 1280, height: 900 }, locale: 'vi-VN' };
+
+/** Call first in `beforeAll`: a missing browser fails the file at once, before anything is seeded. */
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium)`);
+  return chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+}
+
+export interface OpenPage {
+  context: BrowserContext;
+  page: Page;
+  /** Uncaught errors of the page's own script: a test expects none. */
+  pageErrors: string[];
+}
+
+/** A fresh context (no storage left by the test before) and its page. */
+export async function openPage(browser: Browser, options: BrowserContextOptions): Promise<OpenPage> {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+  return { context, page, pageErrors };
+}
+
+/** Open a staff page and sign in with `token`: tapped on a phone, clicked at a desk. */
+export async function signInAt(page: Page, url: string, token: string, { tap = false } = {}): Promise<void> {
+  await page.goto(url);
+  await page.getByTestId('token-input').fill(token);
+  const button = page.getByTestId('signin');
+  if (tap) await button.tap();
+  else await button.click();
+}
+
+/**
+ * A made-up token on a staff page: the server's own message is shown, the sign-in panel stays and
+ * the token is not remembered; then an empty box says what to do, without asking the server.
+ */
+export async function expectWrongTokenRefused(page: Page, { serverUrl, path, storageKey, tap = false }: { serverUrl: string; path: string; storageKey: string; tap?: boolean }): Promise<void> {
+  const res = await fetch(`${serverUrl}/api/v1/me`, { headers: { authorization: 'Bearer hs_not-a-real-token' } });
+  const serverMessage = ((await res.json()) as { error: { message: string } }).error.message;
+  expect(res.status).toBe(401);
+
+  await signInAt(page, serverUrl + path, 'hs_not-a-real-token', { tap });
+  const error = page.getByTestId('signin-error');
+  await error.waitFor({ timeout: WAIT });
+  expect(await error.innerText()).toBe(`Không đăng nhập được: ${serverMessage}`);
+  expect(await page.getByTestId('signin-panel').isVisible()).toBe(true);
+  expect(await page.evaluate((key) => localStorage.getItem(key), storageKey)).toBeNull();
+
+  await page.getByTestId('token-input').fill('');
+  const button = page.getByTestId('signin');
+  if (tap) await button.tap();
+  else await button.click();
+  expect(await error.innerText()).toBe('Hãy dán mã truy cập vào ô trên.');
+}
