@@ -2,6 +2,8 @@
 // and a "View as" switch that draws the last replies as Zalo or Messenger would send them
 // (POST /channels/web/preview). Plain ES module, no build step, no framework.
 
+import { el } from '/shared/dom.js';
+
 const MESSAGES_URL = '/channels/web/messages';
 const PREVIEW_URL = '/channels/web/preview';
 const USER_KEY = 'hocso.sim.userId';
@@ -208,19 +210,6 @@ function setBusy(on) {
 }
 
 // ── Drawing the web chat ────────────────────────────────────────────────────────────────────
-
-function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k === 'class') node.className = v;
-    else if (k === 'text') node.textContent = v;
-    else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
-    else node.setAttribute(k, v === true ? '' : String(v));
-  }
-  for (const c of children.flat()) if (c) node.append(c);
-  return node;
-}
 
 function picture(url) {
   const img = el('img', { src: url, alt: t('picture'), loading: 'lazy', decoding: 'async' });
