@@ -123,7 +123,9 @@ describe('SIGTERM mid-load', () => {
     c.child.kill('SIGTERM');
     expect(await c.exited).toBe(1);
     expect(c.logs.some((l) => l.msg === 'shutdown deadline passed; unfinished work stays in Redis for another process')).toBe(true);
-    // The answers the platform never gave: their requests died with the process.
+    // The answers the platform never gave: their requests died with the process. Wait until the fake
+    // has seen every one of those connections close, or release() could still answer (and count) one.
+    await waitFor('the dead process\'s requests seen closed', () => fake.heldOpen === 0);
     fake.release();
 
     const d = await start();
