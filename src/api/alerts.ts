@@ -18,6 +18,7 @@ import {
   RecognitionView, ResultsView, type AlertView,
 } from './alert-schemas.js';
 import { baseUrl } from './links.js';
+import { areaWithin } from './area-param.js';
 import { ApiError, STREAMED, route, streamRoute, type ApiDeps } from './route.js';
 
 const ALERT_ROLES = ['official', 'admin'] as const;
@@ -30,13 +31,13 @@ const EVENTS_SETTLE_MS = 30_000;
 /** And after this long in any case (EventSource reconnects by itself). */
 const EVENTS_MAX_MS = 60 * 60_000;
 
-function broadcast(deps: ApiDeps): BroadcastService {
+export function broadcast(deps: ApiDeps): BroadcastService {
   if (!deps.broadcast) throw new ApiError(503, 'broadcast_unavailable', 'Alerts are not available on this server.');
   return deps.broadcast;
 }
 
 /** Run a broadcast operation, answering its refusals as API errors. */
-async function refused<T>(action: () => Promise<T>): Promise<T> {
+export async function refused<T>(action: () => Promise<T>): Promise<T> {
   try {
     return await action();
   } catch (err) {
@@ -94,6 +95,12 @@ type AlertDetail = z.infer<typeof AlertDetail>;
 
 const ERRORS = [403, 404, 409, 503] as const;
 
+/** A handler that does one thing to the alert named in the path and answers with it, audit log included. */
+function onAlert(action: (b: BroadcastService, account: Account, id: string) => Promise<Alert>) {
+  return async ({ account, params, req, deps }: { account: Account; params: { id: string }; req: Request; deps: ApiDeps }) =>
+    detail(await refused(() => action(broadcast(deps), account, params.id)), account, req, deps);
+}
+
 const createAlert = route({
   method: 'post', path: '/alerts', operationId: 'createAlert', tag: 'alerts',
   summary: 'Write a draft alert for residents of your area',
@@ -127,7 +134,7 @@ const getAlert = route({
   method: 'get', path: '/alerts/{id}', operationId: 'getAlert', tag: 'alerts',
   summary: 'One alert, with its audit log',
   roles: ALERT_ROLES, params: AlertParams, response: AlertResponse, status: 200, errors: [403, 404],
-  handle: async ({ account, params, req, deps }) => detail(await refused(() => broadcast(deps).get(account, params.id)), account, req, deps),
+  handle: onAlert((b, account, id) => b.get(account, id)),
 });
 
 const estimateAudience = route({
@@ -155,7 +162,7 @@ const submitAlert = route({
   description:
     'Above BROADCAST_APPROVAL_THRESHOLD residents the alert becomes `pending_approval`; otherwise `scheduled` (a `scheduledAt` ahead) or `sending`. Only the author.',
   roles: ALERT_ROLES, params: AlertParams, response: AlertResponse, status: 200, errors: ERRORS,
-  handle: async ({ account, params, req, deps }) => detail(await refused(() => broadcast(deps).submit(account, params.id)), account, req, deps),
+  handle: onAlert((b, account, id) => b.submit(account, id)),
 });
 
 const approveAlert = route({
@@ -163,7 +170,7 @@ const approveAlert = route({
   summary: 'Approve a colleague\'s alert waiting for approval; it is then scheduled or sent',
   description: 'The approver must be another official (or admin) whose area covers the alert\'s audience: approving your own alert, or one outside your area, is refused with 403.',
   roles: ALERT_ROLES, params: AlertParams, response: AlertResponse, status: 200, errors: ERRORS,
-  handle: async ({ account, params, req, deps }) => detail(await refused(() => broadcast(deps).approve(account, params.id)), account, req, deps),
+  handle: onAlert((b, account, id) => b.approve(account, id)),
 });
 
 const cancelAlert = route({
@@ -173,7 +180,7 @@ const cancelAlert = route({
     'Residents whose message was already with the platform keep it; every other resident, including those with the alert already queued, does not get it. ' +
     'Its author, or anyone whose area covers its audience. Cancelling a cancelled alert changes nothing.',
   roles: ALERT_ROLES, params: AlertParams, response: AlertResponse, status: 200, errors: [403, 404, 409],
-  handle: async ({ account, params, req, deps }) => detail(await refused(() => broadcast(deps).cancel(account, params.id)), account, req, deps),
+  handle: onAlert((b, account, id) => b.cancel(account, id)),
 });
 
 const progress = route({
@@ -262,17 +269,7 @@ const recognitionStats = route({
     'otherwise a random sample of 5,000 (`exact: false`, with an approximate margin per type). The area must lie inside yours.',
   roles: ALERT_ROLES, query: RecognitionQuery, response: RecognitionView, status: 200, errors: [403],
   handle: async ({ account, query, deps }) => {
-    let area = account.area;
-    if (query.area) {
-      const parsed = deps.areas.parse(query.area);
-      if (!parsed.ok) throw new ApiError(400, 'invalid_request', `query area: ${parsed.message}`, { field: 'area' });
-      const check = deps.areas.check(parsed.ref);
-      if (!check.ok) throw new ApiError(400, 'unknown_area', `area: ${check.message}`, { field: 'area' });
-      area = parsed.ref;
-    }
-    if (!areaCovers(account.area, area)) {
-      throw new ApiError(403, 'out_of_area', `${deps.areas.describeArea(area)} is outside your area (${deps.areas.describeArea(account.area)}).`);
-    }
+    const area = query.area ? areaWithin(account, query.area, deps) : account.area;
     const stats = await recognition({ redis: deps.redis, keys: deps.keys, flows: deps.flows }, area);
     return { area, areaName: deps.areas.describeArea(area), ...stats };
   },

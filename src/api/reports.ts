@@ -5,12 +5,12 @@
  * commune (`?area=unknown`) is open to all of them. The grouping itself is in src/reports/store.ts.
  */
 import type { Request } from 'express';
-import { areaCovers, type Account, type AreaRef } from '../accounts/schema.js';
+import { type Account, type AreaRef } from '../accounts/schema.js';
 import { AlertMatch, NewAlert } from '../broadcast/alert.js';
-import { AlertRefused } from '../broadcast/errors.js';
 import { BankScamTypeSchema } from '../flows/schema.js';
 import { provinceOfGroup, scopeOf, UNKNOWN_AREA, type GroupSummary, type ReportScope, type ReportStore } from '../reports/store.js';
-import { alertView } from './alerts.js';
+import { alertView, broadcast, refused } from './alerts.js';
+import { areaWithin } from './area-param.js';
 import { DraftFromGroup, ReportAreaQuery, ReportGroupDetail, ReportGroupList, ReportGroupParams, ReportListQuery, type ReportGroupView } from './report-schemas.js';
 import { ApiError, route, type ApiDeps } from './route.js';
 
@@ -28,15 +28,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 /** The area looked at: the account's own, a part of it, or the pool of unknown areas (`undefined`). */
 function areaAsked(account: Account, area: string | undefined, deps: ApiDeps): AreaRef | undefined {
   if (area === UNKNOWN_AREA) return undefined;
-  if (!area) return account.area;
-  const parsed = deps.areas.parse(area);
-  if (!parsed.ok) throw new ApiError(400, 'invalid_request', `query area: ${parsed.message}`, { field: 'area' });
-  const check = deps.areas.check(parsed.ref);
-  if (!check.ok) throw new ApiError(400, 'unknown_area', `area: ${check.message}`, { field: 'area' });
-  if (!areaCovers(account.area, parsed.ref)) {
-    throw new ApiError(403, 'out_of_area', `${deps.areas.describeArea(parsed.ref)} is outside your area (${deps.areas.describeArea(account.area)}).`);
-  }
-  return parsed.ref;
+  return area ? areaWithin(account, area, deps) : account.area;
 }
 
 function areaName(area: AreaRef | undefined, deps: ApiDeps): string {
@@ -110,17 +102,20 @@ const getGroup = route({
   summary: 'One group of reports: counts in your area, the latest masked reports, the drafts made from it',
   roles: REPORT_ROLES, params: ReportGroupParams, query: ReportAreaQuery, response: ReportGroupDetail, status: 200, errors: [403, 404, 503],
   handle: async ({ account, params, query, deps }) => {
-    const group = await reports(deps).get(scopeForGroup(account, params.id, query.area, deps), params.id);
-    if (!group) throw new ApiError(404, 'report_group_not_found', `No reports of group ${params.id} in your area.`);
+    const group = await findGroup(reports(deps), account, params.id, query.area, deps);
     return { group: { ...groupView(group), recent: group.recent.map((r) => ({ at: iso(r.at), text: r.text })), provinceCount: group.provinceCount } };
   },
 });
 
-async function createDraft(account: Account, id: string, area: string | undefined, req: Request, deps: ApiDeps) {
-  const store = reports(deps);
+async function findGroup(store: ReportStore, account: Account, id: string, area: string | undefined, deps: ApiDeps) {
   const group = await store.get(scopeForGroup(account, id, area, deps), id);
   if (!group) throw new ApiError(404, 'report_group_not_found', `No reports of group ${id} in your area.`);
-  if (!deps.broadcast) throw new ApiError(503, 'broadcast_unavailable', 'Alerts are not available on this server.');
+  return group;
+}
+
+async function createDraft(account: Account, id: string, area: string | undefined, req: Request, deps: ApiDeps) {
+  const store = reports(deps);
+  const group = await findGroup(store, account, id, area, deps);
   const scamType = BankScamTypeSchema.safeParse(group.scamType);
   const match = draftMatch(group);
   const body = NewAlert.parse({
@@ -129,13 +124,7 @@ async function createDraft(account: Account, id: string, area: string | undefine
     ...(scamType.success && deps.flows.bankTypes.has(scamType.data) ? { scamType: scamType.data } : {}),
     ...(match ? { match } : {}),
   });
-  let alert;
-  try {
-    alert = await deps.broadcast.create(account, body);
-  } catch (err) {
-    if (err instanceof AlertRefused) throw new ApiError(err.status, err.code, err.message, err.details);
-    throw err;
-  }
+  const alert = await refused(() => broadcast(deps).create(account, body));
   const link = { alertId: alert.id, by: account.id, byName: account.name, at: alert.createdAt };
   await store.linkAlert(id, link);
   return { alert: alertView(alert, account, req, deps), group: groupView({ ...group, alerts: [...group.alerts, link] }) };
