@@ -5,7 +5,7 @@
 import { residentIdOf, type InboundActivity } from '../channels/activity.js';
 import type { Logger } from '../log.js';
 import type { Keys } from '../store/keys.js';
-import { perItem, type ScriptedPipeline, type ScriptedRedis } from '../store/redis.js';
+import type { ScriptedRedis } from '../store/redis.js';
 
 export interface IntakeResult {
   taken: number;
@@ -57,38 +57,23 @@ export function createIntake(deps: IntakeDeps): Intake {
       const residents = activities.map(residentIdOf);
       const unfollow = (a: InboundActivity) => a.type === 'event' && a.name === 'unfollow';
       const due = new Set(residents.filter((_, i) => !unfollow(activities[i]!)));
-      // An unfollow has nothing to answer: remember they cannot be messaged until they write again.
-      const add = (p: ScriptedPipeline, a: InboundActivity, i: number) => {
+      const r = deps.redis;
+      // One command per event, in its resident's slot; auto-pipelining puts them (and every other
+      // command of this moment) into one write per Redis node.
+      const inbox: Promise<unknown>[] = activities.map((a, i) => {
         const k = deps.keys.resident(residents[i]!);
-        if (unfollow(a)) {
-          p.hset(k.contact, 'status', 'unreachable', 'statusReason', 'unfollowed');
-        } else {
-          p.enqueueEvent(k.inbox, k.inboxData, k.seen, k.contact, a.id, a.timestamp, JSON.stringify(a), '1');
-        }
-      };
+        // An unfollow has nothing to answer: remember they cannot be messaged until they write again.
+        return unfollow(a)
+          ? r.hset(k.contact, 'status', 'unreachable', 'statusReason', 'unfollowed')
+          : r.enqueueEvent(k.inbox, k.inboxData, k.seen, k.contact, a.id, a.timestamp, JSON.stringify(a), '1');
+      });
       // `due` is global (another Cluster slot), so it is written after the inbox. A crash in between
       // means no 200 was sent; the platform redelivers, and the redelivery (a duplicate) marks it due.
-      const dueArgs = [...due].flatMap((rid) => [now, rid]);
-      let results: unknown[];
-      if (!deps.redis.isCluster) {
-        // Sent together, without waiting in between: one connection runs its commands in order, so
-        // "inbox, then due" holds, and the webhook waits one round trip. No explicit pipeline: that
-        // would be a write of its own, where auto-pipelining puts these in the same write as every
-        // other command of this moment.
-        const r = deps.redis;
-        const inbox = activities.map((a, i) => {
-          const k = deps.keys.resident(residents[i]!);
-          return unfollow(a)
-            ? r.hset(k.contact, 'status', 'unreachable', 'statusReason', 'unfollowed')
-            : r.enqueueEvent(k.inbox, k.inboxData, k.seen, k.contact, a.id, a.timestamp, JSON.stringify(a), '1');
-        });
-        const all: unknown[] = await Promise.all(due.size ? [...inbox, r.zadd(deps.keys.due, 'LT', ...dueArgs)] : inbox);
-        results = all.slice(0, activities.length);
-      } else {
-        // One command per event, each in its resident's slot (a delivery may carry several residents).
-        results = await perItem(deps.redis, activities, add);
-        if (due.size) await deps.redis.zadd(deps.keys.due, 'LT', ...dueArgs);
-      }
+      // One connection runs its commands in order, so on one Redis both go out together; a Cluster may
+      // run them on two nodes, so there the inbox is awaited first.
+      if (r.isCluster) await Promise.all(inbox);
+      const marking = due.size ? r.zadd(deps.keys.due, 'LT', ...[...due].flatMap((rid) => [now, rid])) : Promise.resolve(0);
+      const [results] = await Promise.all([Promise.all(inbox), marking]);
       let taken = 0;
       let duplicates = 0;
       results.forEach((value, i) => {

@@ -190,8 +190,8 @@ export class Processor {
     }
   }
 
-  /** Run the turn for one inbox event; the outbox entries it committed (none for a duplicate). */
-  private async handleEvent(residentId: string, eventId: string, raw: string, stored: { rev: string; doc: string }): Promise<string[]> {
+  /** Run the turn for one inbox event; the outbox entries it committed (none for a duplicate), parsed and as stored. */
+  private async handleEvent(residentId: string, eventId: string, raw: string, stored: { rev: string; doc: string }): Promise<Queued[]> {
     const { redis, keys, conversation, clients, log } = this.deps;
     const k = keys.resident(residentId);
     const parsed = InboundActivity.safeParse(raw ? safeJson(raw) : undefined);
@@ -206,7 +206,7 @@ export class Processor {
     const client = clients[activity.channelId];
     const alertId = activity.name === 'alert' ? activity.ref : undefined;
     const proactive = activity.name === 'alert' || activity.name === 'review';
-    let entries: string[] = [];
+    let entries: Queued[] = [];
     const outcome = await conversation.handle(
       {
         residentId: residentIdOf(activity),
@@ -216,7 +216,10 @@ export class Processor {
       },
       {
         // Called again if the commit must be recomputed: the last call is what was committed.
-        outbox: (replies) => (entries = client ? this.toOutbox(client, activity.from.id, replies, alertId, proactive) : []),
+        outbox: (replies) => {
+          entries = client ? this.toOutbox(client, activity.from.id, replies, alertId, proactive) : [];
+          return entries.map((q) => q.raw);
+        },
         // Read by the claim: no second round trip to load it (a stale copy only costs a recomputed turn).
         stored: { rev: stored.rev || 0, doc: stored.doc || null },
       },
@@ -227,23 +230,23 @@ export class Processor {
     return entries;
   }
 
-  private toOutbox(client: ChannelClient, userId: string, replies: Reply[], alertId?: string, proactive = false): string[] {
+  private toOutbox(client: ChannelClient, userId: string, replies: Reply[], alertId?: string, proactive = false): Queued[] {
     return replies
       .flatMap((r) => client.render(r))
-      .map((message, i, all) =>
-        JSON.stringify({
+      .map((message, i, all) => {
+        const entry: OutboxEntry = {
           id: randomUUID(), channel: client.channel, userId, message, attempts: 0,
           ...(proactive ? { proactive } : {}),
           // One alert is several platform messages (picture, text): count it once, on its last message.
           ...(alertId ? { alertId, ...(i === all.length - 1 ? { countsAlert: true } : {}) } : {}),
-        } satisfies OutboxEntry),
-      );
+        };
+        return { raw: JSON.stringify(entry), entry };
+      });
   }
 
   /** Alerts in an outbox about to be dropped (the resident became unreachable). */
-  private async countAlertsIn(entries: readonly string[], counter: 'unreachable'): Promise<void> {
-    for (const raw of entries) {
-      const entry = safeJson(raw) as OutboxEntry | undefined;
+  private async countAlertsIn(entries: readonly Queued[], counter: 'unreachable'): Promise<void> {
+    for (const { entry } of entries) {
       if (entry) await this.countAlert(entry, counter);
     }
   }
@@ -261,7 +264,7 @@ export class Processor {
       .lrange(k.outbox, 0, -1)
       .hmget(k.contact, 'status', 'sendAfter')
       .exec()) as [[null, string[]], [null, (string | null)[]]];
-    await this.sendEntries(residentId, entries, { status: contact[0] ?? '', sendAfter: Number(contact[1] ?? 0) });
+    await this.sendEntries(residentId, entries.map(queued), { status: contact[0] ?? '', sendAfter: Number(contact[1] ?? 0) });
   }
 
   /**
@@ -269,7 +272,7 @@ export class Processor {
    * must wait, or the resident cannot be reached. Each is removed from the outbox only once the
    * platform accepted it (or refused it for good).
    */
-  private async sendEntries(residentId: string, entries: readonly string[], contact: Contact): Promise<void> {
+  private async sendEntries(residentId: string, entries: readonly Queued[], contact: Contact): Promise<void> {
     const { redis, keys, clients, log } = this.deps;
     const k = keys.resident(residentId);
     if (contact.status === 'unreachable') {
@@ -278,8 +281,7 @@ export class Processor {
       return;
     }
     if (contact.sendAfter > this.clock()) return;
-    for (const raw of entries) {
-      const entry = safeJson(raw) as OutboxEntry | undefined;
+    for (const { raw, entry } of entries) {
       const client = entry ? clients[entry.channel] : undefined;
       if (!entry || !client) {
         log.error('outbox message cannot be sent (no such channel configured); dropped', { channel: entry?.channel });
@@ -313,7 +315,7 @@ export class Processor {
             .hset(k.contact, 'status', 'unreachable', 'statusReason', outcome.reason)
             .del(k.outbox)
             .exec()) as [[null, string[]]];
-          await this.countAlertsIn(left, 'unreachable');
+          await this.countAlertsIn(left.map(queued), 'unreachable');
           return;
         }
         case 'retry': {
@@ -350,6 +352,14 @@ export function backoff(attempt: number, random: () => number = Math.random): nu
   const cap = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1));
   return Math.round(cap / 2 + random() * (cap / 2));
 }
+
+/** An outbox entry as stored (the acknowledgement compares it) and as read. */
+interface Queued {
+  raw: string;
+  entry: OutboxEntry | undefined;
+}
+
+const queued = (raw: string): Queued => ({ raw, entry: safeJson(raw) as OutboxEntry | undefined });
 
 function safeJson(raw: string): unknown {
   try {
