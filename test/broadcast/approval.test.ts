@@ -6,11 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Account, AreaRef } from '../../src/accounts/schema.js';
-import { createKeys } from '../../src/store/keys.js';
 import { call, stores } from '../api/client.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { FakePlatforms } from './fake-platforms.js';
-import { HOUR, seedResidents } from './seed.js';
+import { seedReachable } from './seed.js';
 
 const LUNG_CU: AreaRef = { province: '02', district: '026', commune: '00715' };
 const DONG_VAN_TOWN: AreaRef = { province: '02', district: '026', commune: '00721' };
@@ -35,11 +34,7 @@ beforeAll(async () => {
   admin = await accounts.create({ name: 'Admin Hà Giang', role: 'admin', area: { province: '02' } });
   otherProvinceAdmin = await accounts.create({ name: 'Admin Hà Nội', role: 'admin', area: { province: '01' } });
   // Lũng Cú: 4 on Messenger, 4 on Zalo, all reachable: 8 > THRESHOLD; on Zalo only: 4 ≤ THRESHOLD.
-  await seedResidents(
-    server.redis,
-    createKeys(server.prefix),
-    Array.from({ length: 8 }, (_, i) => ({ channel: i % 2 ? 'zalo' : 'messenger', area: LUNG_CU, lastWroteAgo: HOUR }) as const),
-  );
+  await seedReachable(server, 8, LUNG_CU);
 }, 60_000);
 
 afterAll(async () => {

@@ -13,7 +13,7 @@ import { createKeys } from '../../src/store/keys.js';
 import { call, stores } from '../api/client.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { FakePlatforms } from './fake-platforms.js';
-import { HOUR, seedResidents, waitUntil, type Seeded } from './seed.js';
+import { seedReachable, waitUntil, type Seeded } from './seed.js';
 
 const HERE = { province: '15', commune: '04345' };
 const N = 1500;
@@ -31,11 +31,7 @@ beforeAll(async () => {
   await fake.start();
   server = await startTestServer({ env: { ...fake.env(), BROADCAST_RATE_MESSENGER: String(RATES.messenger), BROADCAST_RATE_ZALO: String(RATES.zalo), BROADCAST_APPROVAL_THRESHOLD: '100000' } });
   official = await stores(server).accounts.create({ name: 'Chị Hằng', role: 'official', area: HERE });
-  residents = await seedResidents(
-    server.redis,
-    createKeys(server.prefix),
-    Array.from({ length: N }, (_, i) => ({ channel: i % 2 ? 'zalo' : 'messenger', area: HERE, lastWroteAgo: HOUR }) as const),
-  );
+  residents = await seedReachable(server, N, HERE);
 }, 60_000);
 
 afterAll(async () => {

@@ -21,7 +21,7 @@ import { call, stores } from '../api/client.js';
 import { TEST_REDIS_ENV } from '../helpers/redis.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { FakePlatforms } from './fake-platforms.js';
-import { HOUR, seedResidents, waitUntil, type Seeded } from './seed.js';
+import { seedReachable, waitUntil, type Seeded } from './seed.js';
 
 const HERE = { province: '15', commune: '02833' };
 const N = 2000;
@@ -82,11 +82,7 @@ beforeAll(async () => {
     sweepMs: 3_600_000,
   });
   official = await stores(server).accounts.create({ name: 'Chị Mai', role: 'official', area: HERE });
-  residents = await seedResidents(
-    server.redis,
-    createKeys(server.prefix),
-    Array.from({ length: N }, (_, i) => ({ channel: i % 2 ? 'zalo' : 'messenger', area: HERE, lastWroteAgo: HOUR }) as const),
-  );
+  residents = await seedReachable(server, N, HERE);
 }, 60_000);
 
 afterAll(async () => {

@@ -8,7 +8,7 @@ import type { AreaRef } from '../../src/accounts/schema.js';
 import { recordAudience } from '../../src/conversation/audience.js';
 import { newResident, type QuizHistory, type ResidentState } from '../../src/engine/state.js';
 import { createLogger } from '../../src/log.js';
-import type { Keys } from '../../src/store/keys.js';
+import { createKeys, type Keys } from '../../src/store/keys.js';
 import type { ScriptedRedis } from '../../src/store/redis.js';
 import { ResidentStore } from '../../src/store/resident-store.js';
 
@@ -69,6 +69,12 @@ export async function seedResidents(redis: ScriptedRedis, keys: Keys, residents:
 }
 
 /** Bounded polling: never a fixed wait, never a time assertion. */
+/** `n` residents of `area`, half on Messenger and half on Zalo, who wrote an hour ago (inside both windows). */
+export function seedReachable(server: { redis: ScriptedRedis; prefix: string }, n: number, area: AreaRef): Promise<Seeded[]> {
+  const residents = Array.from({ length: n }, (_, i): SeedResident => ({ channel: i % 2 ? 'zalo' : 'messenger', area, lastWroteAgo: HOUR }));
+  return seedResidents(server.redis, createKeys(server.prefix), residents);
+}
+
 export async function waitUntil(what: string, cond: () => boolean | Promise<boolean>, timeoutMs = 60_000, everyMs = 50): Promise<void> {
   const deadline = performance.now() + timeoutMs;
   while (performance.now() < deadline) {

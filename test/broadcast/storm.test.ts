@@ -5,11 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Account } from '../../src/accounts/schema.js';
-import { createKeys } from '../../src/store/keys.js';
 import { call, stores } from '../api/client.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { FakePlatforms, rateLimited } from './fake-platforms.js';
-import { HOUR, seedResidents, waitUntil, type Seeded } from './seed.js';
+import { seedReachable, waitUntil, type Seeded } from './seed.js';
 
 const HERE = { province: '01', commune: '09619' };
 const N = 300;
@@ -25,11 +24,7 @@ beforeAll(async () => {
   fake.policy = ({ channel, n }) => (n < REFUSALS ? rateLimited(channel, 1) : undefined);
   server = await startTestServer({ env: { ...fake.env(), BROADCAST_RATE_MESSENGER: '0', BROADCAST_RATE_ZALO: '0' } });
   official = await stores(server).accounts.create({ name: 'Anh Đức', role: 'official', area: HERE });
-  residents = await seedResidents(
-    server.redis,
-    createKeys(server.prefix),
-    Array.from({ length: N }, (_, i) => ({ channel: i % 2 ? 'zalo' : 'messenger', area: HERE, lastWroteAgo: HOUR }) as const),
-  );
+  residents = await seedReachable(server, N, HERE);
 }, 60_000);
 
 afterAll(async () => {
