@@ -123,7 +123,8 @@ async function main(): Promise<void> {
   const workers: ChildProcess[] = [];
   for (let w = 0; w < WORKERS; w++) {
     workers.push(
-      spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
+      // As `npm run worker` starts it.
+      spawn(process.execPath, ['--max-semi-space-size=64', '--import', 'tsx', 'src/worker.ts'], {
         cwd: PROJECT_ROOT,
         env: { ...process.env, ...env, BROADCAST_WORKERS: 'in-process', REDIS_URL, REDIS_PREFIX: prefix, LOG_LEVEL: 'error' },
         stdio: ['ignore', 'ignore', 'inherit'],

@@ -3,6 +3,7 @@
  * handles webhook inboxes. Everything it needs is passed in, so a test can build two apps side by
  * side on different Redis prefixes (or two "processes" on the same one).
  */
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import express, { type Express } from 'express';
 import type { Channel } from './channels/channel.js';
@@ -12,6 +13,7 @@ import type { Config } from './config.js';
 import { createConversation, type Conversation } from './conversation/conversation.js';
 import { createIntake, type Intake } from './conversation/intake.js';
 import { Processor } from './conversation/processor.js';
+import { AlertLane } from './conversation/alert-lane.js';
 import { loadAreas, type AreaList } from './accounts/areas.js';
 import { AccountStore } from './accounts/store.js';
 import { apiRouter } from './api/router.js';
@@ -58,6 +60,8 @@ export interface App {
   conversation: Conversation;
   intake: Intake;
   processor: Processor;
+  /** Gives broadcast alerts to residents in the middle of nothing, without a turn each. */
+  lane: AlertLane;
   channels: Channel[];
   /** Officials' alerts: store, lifecycle, queues and (BROADCAST_WORKERS=in-process) this process's workers. */
   broadcast: Broadcast;
@@ -80,7 +84,11 @@ export function createApp(deps: AppDeps): App {
   const links = new LinkStore(redis, keys, clock);
   const areas = deps.areas ?? loadAreas(config.AREAS_FILE);
   const reports = new ReportStore(redis, keys, clock);
-  const broadcast = createBroadcast({ config, redis, keys, areas, flows, log, clock, kick: (rid) => processor.kick(rid) });
+  const broadcast = createBroadcast({
+    config, redis, keys, areas, flows, log, clock,
+    kick: (rid) => processor.kick(rid),
+    deliver: (alertId, residentIds, now) => lane.deliver(alertId, residentIds, now),
+  });
   const conversation = metrics.conversation(createConversation({
     areas: areas.communes(),
     store, flows, texts, log, defaultLocale: config.DEFAULT_LOCALE, clock,
@@ -98,14 +106,20 @@ export function createApp(deps: AppDeps): App {
   const kick = (rid: string) => outsideLogContext(() => processor.kick(rid));
   const intake = metrics.intake(createIntake({ redis, keys, log, clock, onDue: kick }));
   const channels = createChannels({ config, intake, conversation, redis, keys, log, mediaUrl, clock });
+  const clients = Object.fromEntries(channels.flatMap((c) => (c.client ? [[c.id, metrics.client(c.client)]] : [])));
   const processor: Processor = new Processor({
-    redis, keys, conversation, log, clock,
-    clients: Object.fromEntries(channels.flatMap((c) => (c.client ? [[c.id, metrics.client(c.client)]] : []))),
+    redis, keys, conversation, log, clock, clients,
     alerts: broadcast.source,
     leaseMs: config.WORKER_LOCK_MS,
     ...(deps.sweepMs ? { sweepMs: deps.sweepMs } : {}),
   });
   processor.start();
+  const lane = new AlertLane({
+    redis, keys, store, flows, log, processor, clients,
+    env: { texts, defaultLocale: config.DEFAULT_LOCALE, newId: randomUUID },
+    alerts: broadcast.source,
+    leaseMs: config.WORKER_LOCK_MS,
+  });
   if (config.BROADCAST_WORKERS === 'in-process') broadcast.startWorkers();
   registerSampledGauges({
     registry: metrics.registry, redis, keys, log, clock,
@@ -136,6 +150,7 @@ export function createApp(deps: AppDeps): App {
     conversation,
     intake,
     processor,
+    lane,
     channels,
     broadcast,
     metrics,

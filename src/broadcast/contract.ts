@@ -31,6 +31,12 @@ export interface AlertSource {
   load(alertId: string): Promise<AlertContent | undefined>;
 }
 
+/**
+ * Give an alert to residents of one channel, reachable now (the alert lane, src/conversation/alert-lane.ts):
+ * resolves with the residents who get it through their inbox instead, already woken.
+ */
+export type AlertDeliver = (alertId: string, residentIds: readonly string[], now: number) => Promise<{ inbox: string[] }>;
+
 /** Counters of an alert (`keys.alertStats`), written by the processor and the conversation. */
 export const ALERT_COUNTERS = ['sent', 'failed', 'unreachable', 'notReachableNow', 'skipped', 'shown', 'opened', 'recognised', 'missed'] as const;
 export type AlertCounter = (typeof ALERT_COUNTERS)[number];

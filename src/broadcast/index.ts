@@ -15,6 +15,7 @@ import type { Logger } from '../log.js';
 import type { Keys } from '../store/keys.js';
 import type { ScriptedRedis } from '../store/redis.js';
 import { AudienceReader } from './audience.js';
+import type { AlertDeliver } from './contract.js';
 import { BroadcastWorkers } from './jobs.js';
 import { BroadcastQueues } from './queues.js';
 import { BroadcastService } from './service.js';
@@ -34,6 +35,8 @@ export interface BroadcastDeps {
   clock?: () => number;
   /** Wake the local processor for a resident (their inbox just got an alert). */
   kick?: (residentId: string) => void;
+  /** The alert lane (src/conversation/alert-lane.ts); without it alerts go through residents' inboxes. */
+  deliver?: AlertDeliver;
 }
 
 export interface Broadcast {
@@ -66,6 +69,7 @@ export function createBroadcast(deps: BroadcastDeps): Broadcast {
     log: deps.log,
     clock,
     ...(deps.kick ? { kick: deps.kick } : {}),
+    ...(deps.deliver ? { deliver: deps.deliver } : {}),
     startSending: (id) => service.startSending(id),
     maybeFinish: (id) => service.maybeFinish(id),
     reconcile: () => service.reconcile(),

@@ -29,7 +29,7 @@ import type { Keys } from '../store/keys.js';
 import { perItem, type ScriptedRedis } from '../store/redis.js';
 import { PUSH_CHANNELS, type Alert, type AlertStatus, type PushChannel } from './alert.js';
 import type { AudienceReader } from './audience.js';
-import { enqueueAlert } from './contract.js';
+import { enqueueAlert, type AlertDeliver } from './contract.js';
 import {
   BroadcastQueues, PLAN_QUEUE, SEND_JOB_OPTIONS, channelRate, pacing, sendJobId, sendQueueName,
   type PlanJobData, type SendJobData,
@@ -64,6 +64,12 @@ export interface JobDeps {
   clock: () => number;
   /** Wake this process's processor for a resident whose inbox just got the alert. */
   kick?: (residentId: string) => void;
+  /**
+   * The alert lane (src/conversation/alert-lane.ts): gives the alert to residents in the middle of
+   * nothing straight away and puts it in the others' inboxes; resolves with those (to wait for).
+   * Without it, every resident gets it through their inbox.
+   */
+  deliver?: AlertDeliver;
   /** Longest wait for a chunk's outboxes (default DRAIN_MAX_MS; 0: do not wait). */
   drainMaxMs?: number;
   /** scheduled → sending (by the system); the alert afterwards. */
@@ -180,17 +186,23 @@ export async function runSend(deps: JobDeps, job: Pick<Job<SendJobData>, 'data' 
     const sorted = await audience.classify(residents.slice(i, i + SEND_CHUNK), now);
     notReachable += sorted.notReachable;
     const reachable = sorted.reachable[channel];
-    const taken = await Promise.all(reachable.map((rid) => enqueueAlert(redis, keys, rid, alertId, now)));
     queued += reachable.length;
-    // The others already had it: handled, or (a retried batch) still waiting in their inbox.
-    const stranded = await stillWaiting(deps, alertId, reachable.filter((_, j) => !taken[j]), now);
-    const woken = [...reachable.filter((_, j) => taken[j]), ...stranded];
-    for (const rid of woken) deps.kick?.(rid);
+    const woken = deps.deliver ? (await deps.deliver(alertId, reachable, now)).inbox : await handOver(deps, alertId, reachable, now);
     await waitForOutboxes(deps, alertId, woken, closing);
   }
   const [, pending, complete] = await store.redis.broadcastBatchDone(keys.alertPlan(alertId), keys.alertStats(alertId), jobId, queued, notReachable, '0');
   if (complete === 1 && pending <= 0) await deps.maybeFinish(alertId);
   return `queued ${queued}`;
+}
+
+/** Without the lane: the alert into each resident's inbox, and the residents woken for it. */
+async function handOver(deps: JobDeps, alertId: string, residents: string[], now: number): Promise<string[]> {
+  const taken = await Promise.all(residents.map((rid) => enqueueAlert(deps.redis, deps.keys, rid, alertId, now)));
+  // The others already had it: handled, or (a retried batch) still waiting in their inbox.
+  const stranded = await stillWaiting(deps, alertId, residents.filter((_, j) => !taken[j]), now);
+  const woken = [...residents.filter((_, j) => taken[j]), ...stranded];
+  for (const rid of woken) deps.kick?.(rid);
+  return woken;
 }
 
 /**

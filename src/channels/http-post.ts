@@ -27,20 +27,44 @@ const MAX_ANSWER_BYTES = 64 * 1024;
 // No cap on parallel connections (as fetch): a request waiting for a free socket would spend its
 // time allowance in the queue, and one timed out after it was written may have been shown (a
 // retry would show it twice). The send queues' rate limits bound the parallelism instead.
+// Idle connections are kept for the next burst (the default keeps 256 and closes the rest, so a
+// broadcast's bursts of sends opened and closed hundreds of connections each time).
 const agents = {
-  'http:': new http.Agent({ keepAlive: true }),
-  'https:': new https.Agent({ keepAlive: true }),
+  'http:': new http.Agent({ keepAlive: true, maxFreeSockets: 1024 }),
+  'https:': new https.Agent({ keepAlive: true, maxFreeSockets: 1024 }),
 };
 
+interface Target {
+  protocol: 'http:' | 'https:';
+  hostname: string;
+  port: string;
+  path: string;
+}
+
+/** Parsed endpoints: a client posts to the same few URLs again and again. */
+const targets = new Map<string, Target>();
+
+function targetOf(url: string): Target {
+  let target = targets.get(url);
+  if (!target) {
+    const u = new URL(url);
+    if (targets.size >= 32) targets.clear();
+    // IPv6 literals come bracketed from URL; node:http wants them bare.
+    target = { protocol: u.protocol === 'https:' ? 'https:' : 'http:', hostname: u.hostname.replace(/^\[|\]$/g, ''), port: u.port, path: `${u.pathname}${u.search}` };
+    targets.set(url, target);
+  }
+  return target;
+}
+
 export function postJson(url: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<PostAnswer> {
-  const target = new URL(url);
+  const target = targetOf(url);
   const transport = target.protocol === 'https:' ? https : http;
   return new Promise<PostAnswer>((resolve, reject) => {
     const req = transport.request(
-      target,
       {
+        ...target,
         method: 'POST',
-        agent: agents[target.protocol === 'https:' ? 'https:' : 'http:'],
+        agent: agents[target.protocol],
         headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
       },
       (res) => {

@@ -11,13 +11,14 @@ import { randomUUID } from 'node:crypto';
 import { ChannelId, InboundActivity, residentIdOf, toInput } from '../channels/activity.js';
 import { messagingWindow } from '../channels/window.js';
 import type { AlertSource } from '../broadcast/contract.js';
-import type { ChannelClient, PlatformMessage, SendOutcome } from '../channels/channel.js';
+import type { ChannelClient, SendOutcome } from '../channels/channel.js';
 import type { Reply } from '../engine/types.js';
 import { errorFields, type Logger } from '../log.js';
 import type { Keys } from '../store/keys.js';
 import type { ScriptedRedis } from '../store/redis.js';
 import type { Conversation } from './conversation.js';
 import { enqueueOwnEvent } from './intake.js';
+import { backoff, outboxEntries, queued, safeJson, type OutboxEntry, type Queued } from './outbox.js';
 
 export interface ProcessorDeps {
   redis: ScriptedRedis;
@@ -36,21 +37,6 @@ export interface ProcessorDeps {
   alerts?: AlertSource;
 }
 
-interface OutboxEntry {
-  id: string;
-  channel: ChannelId;
-  userId: string;
-  message: PlatformMessage;
-  attempts: number;
-  /** Set for an official's alert: not sent once it is cancelled; its delivery is counted on its last message. */
-  alertId?: string;
-  /** We wrote first (an alert, a review follow-up), not an answer to the resident. */
-  proactive?: boolean;
-  countsAlert?: boolean;
-}
-
-const BACKOFF_BASE_MS = 500;
-const BACKOFF_MAX_MS = 5 * 60_000;
 
 export class Processor {
   private readonly running = new Map<string, Promise<void>>();
@@ -143,13 +129,16 @@ export class Processor {
    * Hold the resident, then take their inbox in order: each turn is committed with its platform
    * messages, which are sent straight away. About five Redis calls per event: claim (lease, next
    * event with the resident's state, outbox and contact in one script), commit the turn,
-   * acknowledge each message sent, then leave `due` and let go (one script) when nothing is left.
+   * acknowledge each message sent but the last, then leave `due` and let go (one script, which also
+   * acknowledges the last) when nothing is left.
    */
   private async run(residentId: string): Promise<void> {
     const { redis, keys } = this.deps;
     const k = keys.resident(residentId);
     const token = randomUUID();
     let held = false;
+    /** The last message sent, whose acknowledgement goes with the next call (letting go, or before claiming again). */
+    let unacked: string | undefined;
     try {
       let claim = await redis.claimResident(k.lease, k.inbox, k.inboxData, k.outbox, k.contact, k.state, token, this.leaseMs);
       for (;;) {
@@ -160,22 +149,25 @@ export class Processor {
         if (eventId) {
           const committed = await this.handleEvent(residentId, eventId, eventJson, { rev, doc });
           // Nothing was waiting before this turn, so the outbox holds exactly what it committed.
-          if (outboxLength === 0 && committed.length > 0) await this.sendEntries(residentId, committed, contact);
-          else if (outboxLength > 0 || committed.length > 0) await this.sendOutbox(residentId);
+          if (outboxLength === 0 && committed.length > 0) unacked = await this.sendEntries(residentId, committed, contact);
+          else if (outboxLength > 0 || committed.length > 0) unacked = await this.sendOutbox(residentId);
           // The usual case (an alert, one message): that was the only event, so go straight to letting
           // go; the finishing script still sees an event that arrived meanwhile.
           if (inboxSize > 1 || outboxLength > 0) {
+            if (unacked) await redis.outboxSent(k.outbox, k.contact, unacked);
+            unacked = undefined;
             claim = await redis.claimResident(k.lease, k.inbox, k.inboxData, k.outbox, k.contact, k.state, token, this.leaseMs);
             continue;
           }
-        } else if (outboxLength > 0) await this.sendOutbox(residentId);
+        } else if (outboxLength > 0) unacked = await this.sendOutbox(residentId);
         // Leave `due` first, then look again: an event taken in meanwhile is either seen by the script or re-marks us due.
         // On one Redis the two go out together (one connection runs them in order); a Cluster may
         // run them on two nodes in any order, so there the first is awaited.
         const leaving = redis.zrem(keys.due, residentId);
         leaving.catch(() => undefined); // awaited below; this only keeps a failure from counting as unhandled meanwhile
         if (redis.isCluster) await leaving;
-        const [left, waitUntil] = await redis.finishResident(k.lease, k.inbox, k.outbox, k.contact, token);
+        const [left, waitUntil] = await redis.finishResident(k.lease, k.inbox, k.outbox, k.contact, token, unacked ?? '');
+        unacked = undefined;
         await leaving;
         if (left === 1) {
           claim = await redis.claimResident(k.lease, k.inbox, k.inboxData, k.outbox, k.contact, k.state, token, this.leaseMs);
@@ -188,6 +180,25 @@ export class Processor {
     } finally {
       if (held) await redis.releaseLease(k.lease, token).catch(() => undefined);
     }
+  }
+
+  /**
+   * Send what the alert lane just put into this resident's outbox while holding them with `token`
+   * (src/conversation/alert-lane.ts), then let go as after a turn. A message that arrived meanwhile,
+   * or a platform's "try later", is left to this processor through `due`. Throws only when Redis
+   * fails, with the entries still in the outbox: the caller's batch is retried and finds them there.
+   * With `tally`, the alert's delivery is counted there (the caller adds many at once) instead of in Redis.
+   */
+  async sendHeld(residentId: string, token: string, entries: readonly Queued[], tally?: AlertTally): Promise<void> {
+    const { redis, keys } = this.deps;
+    const k = keys.resident(residentId);
+    const unacked = await this.sendEntries(residentId, entries, { status: '', sendAfter: 0 }, tally);
+    const [left, waitUntil] = await redis.finishResident(k.lease, k.inbox, k.outbox, k.contact, token, unacked ?? '');
+    if (left !== 1 && left !== 2) return; // released, or no longer ours
+    // Still held: a message came in meanwhile (handle it now), or the outbox waits out a backoff.
+    await redis.zadd(keys.due, left === 2 ? Math.max(Number(waitUntil || 0), this.clock()) : this.clock(), residentId);
+    await redis.releaseLease(k.lease, token);
+    if (left === 1) this.kick(residentId);
   }
 
   /** Run the turn for one inbox event; the outbox entries it committed (none for a duplicate), parsed and as stored. */
@@ -231,57 +242,50 @@ export class Processor {
   }
 
   private toOutbox(client: ChannelClient, userId: string, replies: Reply[], alertId?: string, proactive = false): Queued[] {
-    return replies
-      .flatMap((r) => client.render(r))
-      .map((message, i, all) => {
-        const entry: OutboxEntry = {
-          id: randomUUID(), channel: client.channel, userId, message, attempts: 0,
-          ...(proactive ? { proactive } : {}),
-          // One alert is several platform messages (picture, text): count it once, on its last message.
-          ...(alertId ? { alertId, ...(i === all.length - 1 ? { countsAlert: true } : {}) } : {}),
-        };
-        return { raw: JSON.stringify(entry), entry };
-      });
+    return outboxEntries(client.channel, userId, replies.flatMap((r) => client.render(r)), alertId, proactive);
   }
 
   /** Alerts in an outbox about to be dropped (the resident became unreachable). */
-  private async countAlertsIn(entries: readonly Queued[], counter: 'unreachable'): Promise<void> {
+  private async countAlertsIn(entries: readonly Queued[], counter: 'unreachable', tally?: AlertTally): Promise<void> {
     for (const { entry } of entries) {
-      if (entry) await this.countAlert(entry, counter);
+      if (entry) await this.countAlert(entry, counter, tally);
     }
   }
 
   /** Count an alert's delivery outcome (on its last message, or on whatever ends its outbox). */
-  private async countAlert(entry: OutboxEntry, counter: 'sent' | 'failed' | 'unreachable'): Promise<void> {
-    if (entry.alertId && entry.countsAlert) await this.deps.redis.hincrby(this.deps.keys.alertStats(entry.alertId), counter, 1);
+  private async countAlert(entry: OutboxEntry, counter: AlertOutcome, tally?: AlertTally): Promise<void> {
+    if (!entry.alertId || !entry.countsAlert) return;
+    if (tally) tally(entry.alertId, counter);
+    else await this.deps.redis.hincrby(this.deps.keys.alertStats(entry.alertId), counter, 1);
   }
 
   /** Send what the outbox holds now, in order (after a crash, a backoff, or a turn queued behind older messages). */
-  private async sendOutbox(residentId: string): Promise<void> {
+  private async sendOutbox(residentId: string): Promise<string | undefined> {
     const k = this.deps.keys.resident(residentId);
     const [[, entries], [, contact]] = (await this.deps.redis
       .pipeline()
       .lrange(k.outbox, 0, -1)
       .hmget(k.contact, 'status', 'sendAfter')
       .exec()) as [[null, string[]], [null, (string | null)[]]];
-    await this.sendEntries(residentId, entries.map(queued), { status: contact[0] ?? '', sendAfter: Number(contact[1] ?? 0) });
+    return this.sendEntries(residentId, entries.map(queued), { status: contact[0] ?? '', sendAfter: Number(contact[1] ?? 0) });
   }
 
   /**
    * Send `entries`, which are the outbox from its head, in order, until they are all sent, a send
    * must wait, or the resident cannot be reached. Each is removed from the outbox only once the
-   * platform accepted it (or refused it for good).
+   * platform accepted it (or refused it for good). When the last one was sent, its acknowledgement
+   * is left to the caller's next call and it is returned (as stored): one round trip fewer.
    */
-  private async sendEntries(residentId: string, entries: readonly Queued[], contact: Contact): Promise<void> {
+  private async sendEntries(residentId: string, entries: readonly Queued[], contact: Contact, tally?: AlertTally): Promise<string | undefined> {
     const { redis, keys, clients, log } = this.deps;
     const k = keys.resident(residentId);
     if (contact.status === 'unreachable') {
-      await this.countAlertsIn(entries, 'unreachable');
+      await this.countAlertsIn(entries, 'unreachable', tally);
       await redis.del(k.outbox);
-      return;
+      return undefined;
     }
-    if (contact.sendAfter > this.clock()) return;
-    for (const { raw, entry } of entries) {
+    if (contact.sendAfter > this.clock()) return undefined;
+    for (const [i, { raw, entry }] of entries.entries()) {
       const client = entry ? clients[entry.channel] : undefined;
       if (!entry || !client) {
         log.error('outbox message cannot be sent (no such channel configured); dropped', { channel: entry?.channel });
@@ -290,7 +294,7 @@ export class Processor {
       }
       if (entry.alertId && (await this.deps.alerts?.load(entry.alertId))?.cancelled) {
         await redis.outboxAck(k.outbox, raw);
-        if (entry.countsAlert) await redis.hincrby(keys.alertStats(entry.alertId), 'skipped', 1);
+        await this.countAlert(entry, 'skipped', tally);
         continue;
       }
       const outcome = await client.send(entry.userId, entry.message, entry.proactive ? { proactive: true } : {}).catch(
@@ -298,14 +302,18 @@ export class Processor {
       );
       switch (outcome.type) {
         case 'sent':
+          if (i === entries.length - 1) {
+            await this.countAlert(entry, 'sent', tally);
+            return raw;
+          }
           // 0: the head was not this entry any more; someone else is at this outbox, so stop and look again later.
-          if ((await redis.outboxSent(k.outbox, k.contact, raw)) === 0) return;
-          await this.countAlert(entry, 'sent');
+          if ((await redis.outboxSent(k.outbox, k.contact, raw)) === 0) return undefined;
+          await this.countAlert(entry, 'sent', tally);
           continue;
         case 'failed':
           log.error('platform refused a message; dropped', { channel: entry.channel, reason: outcome.reason });
           await redis.outboxAck(k.outbox, raw);
-          await this.countAlert(entry, 'failed');
+          await this.countAlert(entry, 'failed', tally);
           continue;
         case 'unreachable': {
           log.info('resident unreachable; outbox cleared', { channel: entry.channel, reason: outcome.reason });
@@ -315,15 +323,15 @@ export class Processor {
             .hset(k.contact, 'status', 'unreachable', 'statusReason', outcome.reason)
             .del(k.outbox)
             .exec()) as [[null, string[]]];
-          await this.countAlertsIn(left.map(queued), 'unreachable');
-          return;
+          await this.countAlertsIn(left.map(queued), 'unreachable', tally);
+          return undefined;
         }
         case 'retry': {
           const attempts = entry.attempts + 1;
           if (attempts >= this.maxAttempts) {
             log.error('message dropped after retries', { channel: entry.channel, attempts, reason: outcome.reason });
             await redis.outboxAck(k.outbox, raw);
-            await this.countAlert(entry, 'failed');
+            await this.countAlert(entry, 'failed', tally);
             continue;
           }
           const delay = outcome.afterMs ?? backoff(attempts);
@@ -333,38 +341,22 @@ export class Processor {
             .lset(k.outbox, 0, JSON.stringify({ ...entry, attempts }))
             .hset(k.contact, 'sendAfter', this.clock() + delay)
             .exec();
-          return;
+          return undefined;
         }
       }
     }
+    return undefined;
   }
 }
+
+/** How an alert's delivery to one resident ended (a counter of `keys.alertStats`). */
+export type AlertOutcome = 'sent' | 'failed' | 'unreachable' | 'skipped';
+/** Counts alert outcomes in the caller's hands instead of one HINCRBY each. */
+export type AlertTally = (alertId: string, counter: AlertOutcome) => void;
 
 interface Contact {
   /** `unreachable` when the platform said so (blocked, unfollowed); '' otherwise. */
   status: string;
   /** Not before this time (ms): a backoff after a 429 or 5xx. */
   sendAfter: number;
-}
-
-/** Exponential backoff with full jitter: 0.5 s, 1 s, 2 s … up to 5 min, each randomised. */
-export function backoff(attempt: number, random: () => number = Math.random): number {
-  const cap = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1));
-  return Math.round(cap / 2 + random() * (cap / 2));
-}
-
-/** An outbox entry as stored (the acknowledgement compares it) and as read. */
-interface Queued {
-  raw: string;
-  entry: OutboxEntry | undefined;
-}
-
-const queued = (raw: string): Queued => ({ raw, entry: safeJson(raw) as OutboxEntry | undefined });
-
-function safeJson(raw: string): unknown {
-  try {
-    return JSON.parse(raw);
-  } catch {
-    return undefined;
-  }
 }

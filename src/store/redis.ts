@@ -15,6 +15,7 @@ const SCRIPTS = {
   addReport: { file: 'add-report-27.lua', keys: 27 },
   claimResident: { file: 'claim-resident-6.lua', keys: 6 },
   commitTurn: { file: 'commit-turn-6.lua', keys: 6 },
+  deliverAlert: { file: 'deliver-alert-7.lua', keys: 7 },
   enqueueEvent: { file: 'enqueue-event-4.lua', keys: 4 },
   finishResident: { file: 'finish-resident-4.lua', keys: 4 },
   outboxAck: { file: 'outbox-ack-1.lua', keys: 1 },
@@ -30,6 +31,12 @@ export interface RedisScripts {
     rev: number, doc: string, messageId: string, replies: string, now: number, windowMs: number, ttlSeconds: number,
     outbox: string,
   ): Promise<[number, number | string]>;
+  /** 1 taken and held, 0 had it, 2 busy (nothing written), 3 had it and it is still waiting (see the script). */
+  deliverAlert(
+    stateKey: string, seenKey: string, inboxKey: string, inboxDataKey: string, outboxKey: string, leaseKey: string, contactKey: string,
+    eventId: string, rev: number, doc: string, now: number, windowMs: number, ttlSeconds: number, token: string, leaseMs: number,
+    ...entries: string[]
+  ): Promise<0 | 1 | 2 | 3>;
   enqueueEvent(
     inboxKey: string, inboxDataKey: string, seenKey: string, contactKey: string,
     eventId: string, timestamp: number, activity: string, countsAsInbound: '0' | '1',
@@ -39,7 +46,7 @@ export interface RedisScripts {
   claimResident(
     leaseKey: string, inboxKey: string, inboxDataKey: string, outboxKey: string, contactKey: string, stateKey: string, token: string, leaseMs: number,
   ): Promise<[0] | [1, string, string, number, string, string, number, string, string]>;
-  finishResident(leaseKey: string, inboxKey: string, outboxKey: string, contactKey: string, token: string): Promise<[number, string]>;
+  finishResident(leaseKey: string, inboxKey: string, outboxKey: string, contactKey: string, token: string, lastSent: string): Promise<[number, string]>;
   releaseLease(leaseKey: string, token: string): Promise<number>;
   renewLease(leaseKey: string, token: string, ttlMs: number): Promise<number>;
   /** A resident's report into its province's groups (src/reports/store.ts builds the 27 keys and 18 arguments). */

@@ -59,7 +59,7 @@ export class FakePlatforms {
   onDelivery: ((d: Delivery) => void) | undefined;
   private held: { respond: () => void; closed: () => boolean }[] = [];
   private holding = false;
-  private readonly server = createServer((req, res) => void this.handle(req, res));
+  private readonly server = createServer((req, res) => this.handle(req, res));
 
   constructor(private readonly keep = true) {}
 
@@ -112,10 +112,14 @@ export class FakePlatforms {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    // Events rather than `for await`: the async iterator cost the benchmark's fake a third of its CPU.
     const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => this.answerRequest(req, res, Buffer.concat(chunks).toString('utf8')));
+  }
+
+  private answerRequest(req: IncomingMessage, res: ServerResponse, raw: string): void {
     const path = (req.url ?? '').split('?')[0];
     if (path === '/zalo-oauth/v4/oa/access_token') {
       return this.answer(res, { status: 200, body: { access_token: `zalo-access-${Date.now()}`, refresh_token: `zalo-refresh-${Date.now()}`, expires_in: '90000' } });

@@ -1,0 +1,180 @@
+/**
+ * The alert lane: how a broadcast gives an official's alert to many residents at once without a
+ * conversation turn each.
+ *
+ * What a resident sees of an alert depends only on their language and on whether a lesson is open
+ * (its "continue" button), so the engine renders it once per such variant (`step`, as a turn would)
+ * and every resident of that variant gets those platform messages. Per resident there is one Lua
+ * call (deliver-alert-7.lua): if they are in the middle of nothing and their state is still the
+ * revision read, it writes the state with `lastAlert`, marks the alert's event id handled, puts the
+ * messages into their outbox and holds them; the processor then sends the outbox and lets go,
+ * exactly as after a turn. So a crash leaves the alert in the outbox, where the batch's retry (the
+ * script answers "still waiting") or the processor finds it, and the event id keeps it to once.
+ *
+ * Everyone else gets the alert through their inbox, in order with their own messages, as before:
+ * residents busy now, a state the lane does not recognise, alerts turned off, or a cancelled alert.
+ */
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { ChannelId } from '../channels/activity.js';
+import type { ChannelClient, PlatformMessage } from '../channels/channel.js';
+import { enqueueAlert, type AlertSource } from '../broadcast/contract.js';
+import { step } from '../engine/step.js';
+import type { ResidentState } from '../engine/state.js';
+import type { EngineEvent, Env, Input } from '../engine/types.js';
+import type { FlowSet } from '../engine/flowset.js';
+import { LOCALES } from '../flows/schema.js';
+import { errorFields, type Logger } from '../log.js';
+import type { Keys } from '../store/keys.js';
+import { perItem, type ScriptedRedis } from '../store/redis.js';
+import { SEEN_WINDOW_MS, STATE_TTL_SECONDS, type ResidentStore } from '../store/resident-store.js';
+import { withAlert } from './audience.js';
+import { outboxEntries, safeJson } from './outbox.js';
+import type { AlertTally, Processor } from './processor.js';
+
+export interface AlertLaneDeps {
+  redis: ScriptedRedis;
+  keys: Keys;
+  store: ResidentStore;
+  flows: FlowSet;
+  /** What the engine needs to render (texts, default language); `now` is set per delivery. */
+  env: Omit<Env, 'now'>;
+  alerts: AlertSource;
+  clients: Partial<Record<ChannelId, ChannelClient>>;
+  processor: Pick<Processor, 'sendHeld' | 'kick'>;
+  log: Logger;
+  /** How long the lane holds a resident while it sends (the processor's lease). */
+  leaseMs: number;
+}
+
+export interface LaneResult {
+  /** Residents the lane gave the alert to (sent, or left in their outbox for a retry). */
+  direct: number;
+  /** Residents who get it through their inbox instead, already woken: wait for these. */
+  inbox: string[];
+}
+
+/** The few fields of a stored state the lane reads; anything else about the state is the engine's. */
+const LaneView = z.object({
+  anonId: z.string(),
+  locale: z.enum(LOCALES),
+  alerts: z.boolean().optional(),
+  current: z.unknown().optional(),
+});
+
+/** The alert as one variant of residents gets it. */
+interface Variant {
+  messages: PlatformMessage[];
+  lastAlert: NonNullable<ResidentState['lastAlert']>;
+  events: EngineEvent[];
+}
+
+/** Rendered variants kept at most (a few per alert and channel). */
+const VARIANTS_KEPT = 64;
+
+export class AlertLane {
+  private readonly variants = new Map<string, Variant | null>();
+
+  constructor(private readonly deps: AlertLaneDeps) {}
+
+  /**
+   * Give alert `alertId` to these residents of one channel (all reachable now, by the caller's check).
+   * Resolves once the lane's sends are done or handed to the processor; throws if Redis failed,
+   * so that the caller's batch is retried (nobody gets it twice: see the file's comment).
+   */
+  async deliver(alertId: string, residentIds: readonly string[], now: number): Promise<LaneResult> {
+    const { redis, keys, store, log } = this.deps;
+    const inbox: string[] = [];
+    const viaInbox = async (ids: string[]) => {
+      const taken = await Promise.all(ids.map((rid) => enqueueAlert(redis, keys, rid, alertId, now)));
+      ids.forEach((rid, i) => {
+        if (!taken[i]) return; // handled before: the lane's script saw to it, or it is waiting (see below)
+        inbox.push(rid);
+        this.deps.processor.kick(rid);
+      });
+    };
+    if (residentIds.length === 0) return { direct: 0, inbox };
+    const input = await withAlert({ type: 'alert', alertId }, this.deps.alerts);
+    if (input.type !== 'alert' || !input.content) {
+      await viaInbox([...residentIds]); // cancelled or gone: the turn counts it as skipped
+      return { direct: 0, inbox };
+    }
+    const stored = await perItem(redis, residentIds, (p, rid) => p.hmget(keys.resident(rid).state, 'rev', 'doc'));
+    const token = randomUUID();
+    const eventId = `alert:${alertId}`; // as enqueueAlert names it
+    const others: string[] = [];
+    const takes: { rid: string; taking: Promise<number>; entries: ReturnType<typeof outboxEntries>; events: EngineEvent[]; anonId: string }[] = [];
+    residentIds.forEach((rid, i) => {
+      const [rev, doc] = stored[i] as [string | null, string | null];
+      const raw = doc ? (safeJson(doc) as Record<string, unknown> | undefined) : undefined;
+      const view = LaneView.safeParse(raw);
+      if (!raw || !view.success || view.data.alerts === false) return void others.push(rid);
+      const channel = rid.slice(0, rid.indexOf(':')) as ChannelId;
+      const variant = this.variant(alertId, channel, view.data.locale, view.data.current != null, input, rev, doc!, now);
+      if (!variant) return void others.push(rid);
+      const k = keys.resident(rid);
+      const entries = outboxEntries(channel, rid.slice(channel.length + 1), variant.messages, alertId, true);
+      const next = JSON.stringify({ ...raw, lastAlert: { ...variant.lastAlert, at: now } });
+      const taking = redis.deliverAlert(
+        k.state, k.seen, k.inbox, k.inboxData, k.outbox, k.lease, k.contact,
+        eventId, Number(rev ?? 0), next, now, SEEN_WINDOW_MS, STATE_TTL_SECONDS, token, this.deps.leaseMs, ...entries.map((e) => e.raw),
+      );
+      takes.push({ rid, taking, entries, events: variant.events, anonId: view.data.anonId });
+    });
+    const outcomes = await Promise.allSettled(takes.map((t) => t.taking));
+    const sends: Promise<void>[] = [];
+    // The chunk's outcomes, written as one HINCRBY per counter instead of one per resident.
+    const counts: Record<string, number> = {};
+    const tally: AlertTally = (_alertId, counter) => void (counts[counter] = (counts[counter] ?? 0) + 1);
+    const waiting: string[] = [];
+    let failure: unknown;
+    let direct = 0;
+    outcomes.forEach((o, i) => {
+      const t = takes[i]!;
+      if (o.status === 'rejected') return void (failure ??= o.reason);
+      if (o.value === 2) others.push(t.rid);
+      else if (o.value === 3) waiting.push(t.rid);
+      else if (o.value === 1) {
+        direct++;
+        sends.push(this.deps.processor.sendHeld(t.rid, token, t.entries, tally));
+        store.recordEvents(t.anonId, t.events, now).catch((err: unknown) => log.warn('analytics events not recorded', errorFields(err)));
+      }
+    });
+    // Had it, but it has not gone out yet (a worker stopped half-way): have the processor send it.
+    // `NX` keeps an earlier or backoff time.
+    if (waiting.length) {
+      await redis.zadd(keys.due, 'NX', ...waiting.flatMap((rid) => [now, rid]));
+      for (const rid of waiting) {
+        inbox.push(rid);
+        this.deps.processor.kick(rid);
+      }
+    }
+    if (others.length) await viaInbox(others);
+    for (const s of await Promise.allSettled(sends)) if (s.status === 'rejected') failure ??= s.reason;
+    if (direct > 0) counts.shown = direct;
+    await Promise.all(Object.entries(counts).map(([counter, n]) => redis.hincrby(keys.alertStats(alertId), counter, n))).catch(
+      (err: unknown) => log.warn('alert counters not recorded', errorFields(err)),
+    );
+    if (failure !== undefined) throw failure;
+    return { direct, inbox };
+  }
+
+  /** The alert rendered for one variant, by the engine from this resident's state (null: the engine shows nothing). */
+  private variant(
+    alertId: string, channel: ChannelId, locale: string, inLesson: boolean, input: Input, rev: string | null, doc: string, now: number,
+  ): Variant | null {
+    const key = `${alertId}|${channel}|${locale}|${inLesson ? 1 : 0}`;
+    const known = this.variants.get(key);
+    if (known !== undefined) return known;
+    const client = this.deps.clients[channel];
+    const state = this.deps.store.fromStored(rev, doc).state;
+    // A state the engine cannot read is this resident's problem, not the variant's: do not keep it.
+    if (!client || !state) return null;
+    const result = step(this.deps.flows, state, input, { ...this.deps.env, now });
+    const lastAlert = result.state?.lastAlert;
+    const variant = result.replies.length && lastAlert ? { messages: result.replies.flatMap((r) => client.render(r)), lastAlert, events: result.events } : null;
+    if (this.variants.size >= VARIANTS_KEPT) this.variants.clear();
+    this.variants.set(key, variant);
+    return variant;
+  }
+}
