@@ -128,14 +128,18 @@ export function createApp(deps: AppDeps): App {
 
   const app = express();
   app.disable('x-powered-by');
+  // No ETag on dynamic answers: hashing every webhook's "EVENT_RECEIVED" and API JSON cost CPU on the
+  // hot path, and no client makes conditional requests (static files keep their own ETags).
+  app.disable('etag');
   app.set('trust proxy', true);
   app.use(requestId());
   app.use(drain.middleware());
+  // The webhooks first: they are most of the traffic, and each router before them costs every request.
+  for (const channel of channels) app.use(channel.router);
   app.use(healthRoutes(redis, flows, channels, drain));
   app.use(metricsRoute(config.METRICS_TOKEN, (deps.metricsSource ?? fromRegistry)(metrics.registry)));
   app.use('/api/v1', apiRouter({ accounts, links, areas, flows, redis, keys, residents: store, config, broadcast: broadcast.service, reports }));
   app.use(alertImageRoutes(broadcast.store));
-  for (const channel of channels) app.use(channel.router);
   app.use(webChannel({ conversation, mediaUrl }));
   app.use('/media', express.static(join(deps.flowsDir, 'media'), { maxAge: '1d', fallthrough: false }));
   app.use(coachingPages({ config, flows, links, log }));

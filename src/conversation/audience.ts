@@ -35,12 +35,13 @@ function memberships(keys: Keys, residentId: string, state: ResidentState | null
 export async function recordAudience(b: Bookkeeping, residentId: string, before: ResidentState | null, after: ResidentState | null): Promise<void> {
   const was = memberships(b.keys, residentId, before);
   const is = memberships(b.keys, residentId, after);
-  const pipeline = b.redis.pipeline();
   const added = [...is].filter((key) => !was.has(key));
   const removed = [...was].filter((key) => !is.has(key));
+  if (added.length + removed.length === 0) return; // most turns: no pipeline to build
+  const pipeline = b.redis.pipeline();
   for (const key of added) pipeline.sadd(key, residentId);
   for (const key of removed) pipeline.srem(key, residentId);
-  if (added.length + removed.length > 0) await pipeline.exec();
+  await pipeline.exec();
 }
 
 export async function recordAlertEvents(b: Bookkeeping, events: readonly EngineEvent[]): Promise<void> {

@@ -129,16 +129,16 @@ export class Processor {
    * Hold the resident, then take their inbox in order: each turn is committed with its platform
    * messages, which are sent straight away. About five Redis calls per event: claim (lease, next
    * event with the resident's state, outbox and contact in one script), commit the turn,
-   * acknowledge each message sent but the last, then leave `due` and let go (one script, which also
-   * acknowledges the last) when nothing is left.
+   * then leave `due` and let go (one script, which also acknowledges the messages sent) when nothing
+   * is left.
    */
   private async run(residentId: string): Promise<void> {
     const { redis, keys } = this.deps;
     const k = keys.resident(residentId);
     const token = randomUUID();
     let held = false;
-    /** The last message sent, whose acknowledgement goes with the next call (letting go, or before claiming again). */
-    let unacked: string | undefined;
+    /** Messages sent and not yet acknowledged: that goes with the next call (letting go, or before claiming again). */
+    let unacked: string[] = [];
     try {
       let claim = await redis.claimResident(k.lease, k.inbox, k.inboxData, k.outbox, k.contact, k.state, token, this.leaseMs);
       for (;;) {
@@ -154,8 +154,8 @@ export class Processor {
           // The usual case (an alert, one message): that was the only event, so go straight to letting
           // go; the finishing script still sees an event that arrived meanwhile.
           if (inboxSize > 1 || outboxLength > 0) {
-            if (unacked) await redis.outboxSent(k.outbox, k.contact, unacked);
-            unacked = undefined;
+            if (unacked.length) await redis.outboxSent(k.outbox, k.contact, ...unacked);
+            unacked = [];
             claim = await redis.claimResident(k.lease, k.inbox, k.inboxData, k.outbox, k.contact, k.state, token, this.leaseMs);
             continue;
           }
@@ -166,8 +166,8 @@ export class Processor {
         const leaving = redis.zrem(keys.due, residentId);
         leaving.catch(() => undefined); // awaited below; this only keeps a failure from counting as unhandled meanwhile
         if (redis.isCluster) await leaving;
-        const [left, waitUntil] = await redis.finishResident(k.lease, k.inbox, k.outbox, k.contact, token, unacked ?? '');
-        unacked = undefined;
+        const [left, waitUntil] = await redis.finishResident(k.lease, k.inbox, k.outbox, k.contact, token, ...unacked);
+        unacked = [];
         await leaving;
         if (left === 1) {
           claim = await redis.claimResident(k.lease, k.inbox, k.inboxData, k.outbox, k.contact, k.state, token, this.leaseMs);
@@ -193,7 +193,7 @@ export class Processor {
     const { redis, keys } = this.deps;
     const k = keys.resident(residentId);
     const unacked = await this.sendEntries(residentId, entries, { status: '', sendAfter: 0 }, tally);
-    const [left, waitUntil] = await redis.finishResident(k.lease, k.inbox, k.outbox, k.contact, token, unacked ?? '');
+    const [left, waitUntil] = await redis.finishResident(k.lease, k.inbox, k.outbox, k.contact, token, ...unacked);
     if (left !== 1 && left !== 2) return; // released, or no longer ours
     // Still held: a message came in meanwhile (handle it now), or the outbox waits out a backoff.
     await redis.zadd(keys.due, left === 2 ? Math.max(Number(waitUntil || 0), this.clock()) : this.clock(), residentId);
@@ -260,7 +260,7 @@ export class Processor {
   }
 
   /** Send what the outbox holds now, in order (after a crash, a backoff, or a turn queued behind older messages). */
-  private async sendOutbox(residentId: string): Promise<string | undefined> {
+  private async sendOutbox(residentId: string): Promise<string[]> {
     const k = this.deps.keys.resident(residentId);
     const [[, entries], [, contact]] = (await this.deps.redis
       .pipeline()
@@ -273,26 +273,39 @@ export class Processor {
   /**
    * Send `entries`, which are the outbox from its head, in order, until they are all sent, a send
    * must wait, or the resident cannot be reached. Each is removed from the outbox only once the
-   * platform accepted it (or refused it for good). When the last one was sent, its acknowledgement
-   * is left to the caller's next call and it is returned (as stored): one round trip fewer.
+   * platform accepted it (or refused it for good). Messages accepted are acknowledged together by the
+   * caller's next call and returned (as stored) for it: no round trip per message. A crash before
+   * that sends them again (at least once, never lost; the platforms take no idempotency key).
    */
-  private async sendEntries(residentId: string, entries: readonly Queued[], contact: Contact, tally?: AlertTally): Promise<string | undefined> {
+  private async sendEntries(residentId: string, entries: readonly Queued[], contact: Contact, tally?: AlertTally): Promise<string[]> {
     const { redis, keys, clients, log } = this.deps;
     const k = keys.resident(residentId);
     if (contact.status === 'unreachable') {
       await this.countAlertsIn(entries, 'unreachable', tally);
       await redis.del(k.outbox);
-      return undefined;
+      return [];
     }
-    if (contact.sendAfter > this.clock()) return undefined;
-    for (const [i, { raw, entry }] of entries.entries()) {
+    if (contact.sendAfter > this.clock()) return [];
+    // Accepted by the platform, not yet taken out of the outbox: that is done with the caller's next
+    // call, or here before anything that changes the outbox's head.
+    const sent: string[] = [];
+    const acknowledge = async (): Promise<boolean> => {
+      if (sent.length === 0) return true;
+      const removed = await redis.outboxSent(k.outbox, k.contact, ...sent);
+      const all = removed === sent.length;
+      sent.length = 0;
+      return all; // false: someone else is at this outbox (our lease lapsed), so stop and look again later
+    };
+    for (const { raw, entry } of entries) {
       const client = entry ? clients[entry.channel] : undefined;
       if (!entry || !client) {
+        if (!(await acknowledge())) return [];
         log.error('outbox message cannot be sent (no such channel configured); dropped', { channel: entry?.channel });
         await redis.outboxAck(k.outbox, raw);
         continue;
       }
       if (entry.alertId && (await this.deps.alerts?.load(entry.alertId))?.cancelled) {
+        if (!(await acknowledge())) return [];
         await redis.outboxAck(k.outbox, raw);
         await this.countAlert(entry, 'skipped', tally);
         continue;
@@ -300,14 +313,10 @@ export class Processor {
       const outcome = await client.send(entry.userId, entry.message, entry.proactive ? { proactive: true } : {}).catch(
         (err: unknown): SendOutcome => ({ type: 'retry', reason: `send threw ${errorFields(err).error}` }),
       );
+      if (outcome.type !== 'sent' && !(await acknowledge())) return [];
       switch (outcome.type) {
         case 'sent':
-          if (i === entries.length - 1) {
-            await this.countAlert(entry, 'sent', tally);
-            return raw;
-          }
-          // 0: the head was not this entry any more; someone else is at this outbox, so stop and look again later.
-          if ((await redis.outboxSent(k.outbox, k.contact, raw)) === 0) return undefined;
+          sent.push(raw);
           await this.countAlert(entry, 'sent', tally);
           continue;
         case 'failed':
@@ -324,7 +333,7 @@ export class Processor {
             .del(k.outbox)
             .exec()) as [[null, string[]]];
           await this.countAlertsIn(left.map(queued), 'unreachable', tally);
-          return undefined;
+          return [];
         }
         case 'retry': {
           const attempts = entry.attempts + 1;
@@ -341,11 +350,11 @@ export class Processor {
             .lset(k.outbox, 0, JSON.stringify({ ...entry, attempts }))
             .hset(k.contact, 'sendAfter', this.clock() + delay)
             .exec();
-          return undefined;
+          return [];
         }
       }
     }
-    return undefined;
+    return sent;
   }
 }
 

@@ -42,11 +42,11 @@ export interface RedisScripts {
     eventId: string, timestamp: number, activity: string, countsAsInbound: '0' | '1',
   ): Promise<number>;
   outboxAck(outboxKey: string, entry: string): Promise<number>;
-  outboxSent(outboxKey: string, contactKey: string, entry: string): Promise<number>;
+  outboxSent(outboxKey: string, contactKey: string, ...entries: string[]): Promise<number>;
   claimResident(
     leaseKey: string, inboxKey: string, inboxDataKey: string, outboxKey: string, contactKey: string, stateKey: string, token: string, leaseMs: number,
   ): Promise<[0] | [1, string, string, number, string, string, number, string, string]>;
-  finishResident(leaseKey: string, inboxKey: string, outboxKey: string, contactKey: string, token: string, lastSent: string): Promise<[number, string]>;
+  finishResident(leaseKey: string, inboxKey: string, outboxKey: string, contactKey: string, token: string, ...sent: string[]): Promise<[number, string]>;
   releaseLease(leaseKey: string, token: string): Promise<number>;
   renewLease(leaseKey: string, token: string, ttlMs: number): Promise<number>;
   /** A resident's report into its province's groups (src/reports/store.ts builds the 27 keys and 18 arguments). */

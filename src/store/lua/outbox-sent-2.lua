@@ -1,17 +1,21 @@
 --[[
-  A message was accepted by its platform: remove it from the head of the outbox (only if it is
-  still the one sent) and end any backoff, in one call.
+  Messages were accepted by their platform: remove them from the head of the outbox, in order, each
+  only if it is still the one at the head (so one acknowledged already is not removed twice), and
+  end any backoff, in one call.
 
   KEYS[1] outbox list
   KEYS[2] contact hash (sendAfter)
 
-  ARGV[1] the exact entry that was sent
+  ARGV[1…] the exact entries sent, oldest first
 
-  Returns 1 removed, 0 the head was something else (already acknowledged)
+  Returns how many were removed (fewer than given: the head was something else, someone else is at
+  this outbox)
 ]]
-if redis.call('LINDEX', KEYS[1], 0) == ARGV[1] then
+local removed = 0
+for i = 1, #ARGV do
+  if redis.call('LINDEX', KEYS[1], 0) ~= ARGV[i] then break end
   redis.call('LPOP', KEYS[1])
-  redis.call('HDEL', KEYS[2], 'sendAfter')
-  return 1
+  removed = removed + 1
 end
-return 0
+if removed > 0 then redis.call('HDEL', KEYS[2], 'sendAfter') end
+return removed
