@@ -90,6 +90,18 @@ describe('zalo tokens: seeding and restarts', () => {
     expect(oauth.requests).toHaveLength(1);
   });
 
+  it('a burst of sends reads the pair once a second, not per send; a token refused meanwhile is read again, not refreshed', async () => {
+    const { tokens } = manager();
+    expect(await tokens.accessToken()).toBe(SEED.accessToken);
+    // Another process stored a newer pair: within the second this one still sends with what it read…
+    await redis.set(createKeys(prefix).zaloToken, JSON.stringify({ ...(await stored())!, accessToken: 'zalo-access-other' }));
+    expect(await tokens.accessToken()).toBe(SEED.accessToken);
+    // …and when the API refuses that token, it reads Redis again and takes the newer pair, with no OAuth call.
+    expect(await tokens.refreshAfterRejection(SEED.accessToken)).toBe('zalo-access-other');
+    expect(await tokens.accessToken()).toBe('zalo-access-other');
+    expect(oauth.requests).toHaveLength(0);
+  });
+
   it('without a stored pair or both env values there is no token, and readiness says so', async () => {
     const none = manager({ seed: null });
     expect(await none.tokens.accessToken()).toBeUndefined();

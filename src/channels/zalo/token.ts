@@ -12,6 +12,7 @@
  * Tokens are never logged; logs carry states, reasons (status and error codes) and lifetimes.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import type { Logger } from '../../log.js';
@@ -28,6 +29,8 @@ export const ACCESS_TOKEN_TTL_MS = 25 * HOUR;
 export const REFRESH_TOKEN_TTL_MS = 90 * DAY;
 export const REFRESH_EARLY_MS = 10 * MINUTE;
 export const WARN_BEFORE_MS = 14 * DAY;
+/** How long a process reuses the pair it read for sending (real time). */
+const SEND_CACHE_MS = 1000;
 
 export const StoredPair = z.object({
   accessToken: z.string().min(1),
@@ -234,10 +237,26 @@ export function createZaloTokens(opts: ZaloTokenOptions): ZaloTokens {
     return read();
   }
 
+  /**
+   * The pair for a send: read from Redis at most once a second per process (a broadcast sends
+   * thousands of messages a second, each asked Redis for the same pair). A pair refreshed by another
+   * process meanwhile is picked up within that second, or at once when the API refuses the old token
+   * (`refreshAfterRejection` reads Redis again).
+   */
+  let forSending: { pair: StoredPair | undefined; at: number } | undefined;
+  async function readForSending(): Promise<StoredPair | undefined> {
+    const now = performance.now();
+    if (forSending && now - forSending.at < SEND_CACHE_MS) return forSending.pair;
+    const pair = await read();
+    forSending = { pair, at: now };
+    return pair;
+  }
+
   /** One refresh at a time in this process; callers share its result. */
   function refresh(refused?: string): Promise<StoredPair | undefined> {
     inflight ??= refreshShared(refused).finally(() => {
       inflight = undefined;
+      forSending = undefined;
     });
     return inflight;
   }
@@ -257,7 +276,7 @@ export function createZaloTokens(opts: ZaloTokenOptions): ZaloTokens {
   return {
     async accessToken() {
       await ensureSeeded();
-      let pair = await read();
+      let pair = await readForSending();
       if (pair && due(pair)) pair = (await refresh()) ?? pair;
       if (!pair || pair.accessExpiresAt <= clock()) return undefined;
       return pair.accessToken;
