@@ -3,8 +3,8 @@
  * conversation turn each.
  *
  * What a resident sees of an alert depends only on their language and on whether a lesson is open
- * (its "continue" button), so the engine renders it once per such variant (`step`, as a turn would)
- * and every resident of that variant gets those platform messages. Per resident there is one Lua
+ * (its "continue" button): the engine says so (`alertVariant`), renders it once per such variant
+ * (`step`, as a turn would), and every resident of that variant gets those platform messages. Per resident there is one Lua
  * call (deliver-alert-7.lua): if they are in the middle of nothing and their state is still the
  * revision read, it writes the state with `lastAlert`, marks the alert's event id handled, puts the
  * messages into their outbox and holds them; the processor then sends the outbox and lets go,
@@ -19,6 +19,7 @@ import { z } from 'zod';
 import type { ChannelId } from '../channels/activity.js';
 import type { ChannelClient, PlatformMessage } from '../channels/channel.js';
 import { enqueueAlert, type AlertSource } from '../broadcast/contract.js';
+import { alertVariant } from '../engine/alerts.js';
 import { step } from '../engine/step.js';
 import type { ResidentState } from '../engine/state.js';
 import type { EngineEvent, Env, Input } from '../engine/types.js';
@@ -110,7 +111,7 @@ export class AlertLane {
       const view = LaneView.safeParse(raw);
       if (!raw || !view.success || view.data.alerts === false) return void others.push(rid);
       const channel = rid.slice(0, rid.indexOf(':')) as ChannelId;
-      const variant = this.variant(alertId, channel, view.data.locale, view.data.current != null, input, rev, doc!, now);
+      const variant = this.variant(alertId, channel, alertVariant(view.data), input, rev, doc!, now);
       if (!variant) return void others.push(rid);
       const k = keys.resident(rid);
       const entries = outboxEntries(channel, rid.slice(channel.length + 1), variant.messages, alertId, true);
@@ -160,10 +161,8 @@ export class AlertLane {
   }
 
   /** The alert rendered for one variant, by the engine from this resident's state (null: the engine shows nothing). */
-  private variant(
-    alertId: string, channel: ChannelId, locale: string, inLesson: boolean, input: Input, rev: string | null, doc: string, now: number,
-  ): Variant | null {
-    const key = `${alertId}|${channel}|${locale}|${inLesson ? 1 : 0}`;
+  private variant(alertId: string, channel: ChannelId, shape: string, input: Input, rev: string | null, doc: string, now: number): Variant | null {
+    const key = `${alertId}|${channel}|${shape}`;
     const known = this.variants.get(key);
     if (known !== undefined) return known;
     const client = this.deps.clients[channel];

@@ -15,6 +15,16 @@ export const ALERT_FOLLOW_UP_MS = 7 * 24 * 60 * 60 * 1000;
 
 type AlertInput = Extract<Input, { type: 'alert' }>;
 
+/**
+ * All that `showAlert` reads of a resident's state, as a key: residents with the same key get the
+ * same messages for the same alert, so a broadcast renders each key once (src/conversation/alert-lane.ts).
+ * Whatever else of the state `showAlert` comes to depend on must be added here.
+ */
+export function alertVariant(state: { locale: string; current?: unknown; alerts?: boolean | undefined }): string {
+  if (state.alerts === false) return 'off'; // shown nothing, whatever else
+  return `${state.locale}|${state.current != null ? 'lesson' : '-'}`;
+}
+
 export function showAlert(flows: FlowSet, prior: ResidentState | null, input: AlertInput, env: Env): StepResult {
   const content = input.content;
   if (!prior || !content || prior.alerts === false) return { replies: [], state: prior, events: [] };
