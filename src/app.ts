@@ -104,7 +104,10 @@ export function createApp(deps: AppDeps): App {
 
   // The processor's work outlives the webhook request that woke it: its logs carry no request id.
   const kick = (rid: string) => outsideLogContext(() => processor.kick(rid));
-  const intake = metrics.intake(createIntake({ redis, keys, log, clock, onDue: kick }));
+  const intake = metrics.intake(createIntake({
+    redis, keys, log, clock, onDue: kick,
+    hold: { leaseMs: config.WORKER_LOCK_MS, onHeld: (rid, held) => outsideLogContext(() => processor.kick(rid, held)) },
+  }));
   const channels = createChannels({ config, intake, conversation, redis, keys, log, mediaUrl, clock });
   const clients = Object.fromEntries(channels.flatMap((c) => (c.client ? [[c.id, metrics.client(c.client)]] : [])));
   const processor: Processor = new Processor({

@@ -1,7 +1,9 @@
 /**
  * Taking webhook events in: each event goes into its resident's inbox in Redis (durably, once),
- * the resident is marked due, and only then does the webhook answer 200. Processing follows.
+ * the resident is marked due, and only then does the webhook answer 200. Processing follows, for a
+ * resident nobody was holding with the claim already made by the same call (take-in-7.lua).
  */
+import { randomUUID } from 'node:crypto';
 import { residentIdOf, type InboundActivity } from '../channels/activity.js';
 import type { Logger } from '../log.js';
 import type { Keys } from '../store/keys.js';
@@ -23,7 +25,22 @@ export interface IntakeDeps {
   clock?: () => number;
   /** Called for each resident with new work, after it is durable (the processor's `kick`). */
   onDue?: (residentId: string) => void;
+  /**
+   * Hold each resident in the same call that takes their event in, when nobody holds them, and hand
+   * the claim to the processor (its `kick` with what it would have read): the turn starts without a
+   * round trip of its own. Without it, residents are only marked due and woken.
+   */
+  hold?: { leaseMs: number; onHeld: (residentId: string, held: Held) => void };
 }
+
+/** A resident held by the intake for the processor: the lease's token and what the claim reads. */
+export interface Held {
+  token: string;
+  claim: Claim;
+}
+
+/** What the processor's claim script answers when it holds the resident (claim-resident-6.lua). */
+export type Claim = [1, string, string, number, string, string, number, string, string];
 
 /**
  * Put an event we start ourselves (an alert, a review follow-up) into a resident's inbox, so it is
@@ -58,14 +75,18 @@ export function createIntake(deps: IntakeDeps): Intake {
       const unfollow = (a: InboundActivity) => a.type === 'event' && a.name === 'unfollow';
       const due = new Set(residents.filter((_, i) => !unfollow(activities[i]!)));
       const r = deps.redis;
+      // The first event of each resident also tries to hold them (one token per resident).
+      const tokens = new Map<string, string>();
       // One command per event, in its resident's slot; auto-pipelining puts them (and every other
       // command of this moment) into one write per Redis node.
       const inbox: Promise<unknown>[] = activities.map((a, i) => {
-        const k = deps.keys.resident(residents[i]!);
+        const rid = residents[i]!;
+        const k = deps.keys.resident(rid);
         // An unfollow has nothing to answer: remember they cannot be messaged until they write again.
-        return unfollow(a)
-          ? r.hset(k.contact, 'status', 'unreachable', 'statusReason', 'unfollowed')
-          : r.enqueueEvent(k.inbox, k.inboxData, k.seen, k.contact, a.id, a.timestamp, JSON.stringify(a), '1');
+        if (unfollow(a)) return r.hset(k.contact, 'status', 'unreachable', 'statusReason', 'unfollowed');
+        let token = '';
+        if (deps.hold && !tokens.has(rid)) tokens.set(rid, (token = randomUUID()));
+        return r.takeIn(k.inbox, k.inboxData, k.seen, k.contact, k.lease, k.outbox, k.state, a.id, a.timestamp, JSON.stringify(a), '1', token, deps.hold?.leaseMs ?? 0);
       });
       // `due` is global (another Cluster slot), so it is written after the inbox. A crash in between
       // means no 200 was sent; the platform redelivers, and the redelivery (a duplicate) marks it due.
@@ -76,12 +97,19 @@ export function createIntake(deps: IntakeDeps): Intake {
       const [results] = await Promise.all([Promise.all(inbox), marking]);
       let taken = 0;
       let duplicates = 0;
+      const held = new Map<string, Held>();
       results.forEach((value, i) => {
         if (unfollow(activities[i]!)) return;
-        if (value === 1) taken++;
-        else duplicates++;
+        const answer = value as Awaited<ReturnType<ScriptedRedis['takeIn']>>;
+        if (answer[0] === 0) return void duplicates++;
+        taken++;
+        if (answer[0] === 2) held.set(residents[i]!, { token: tokens.get(residents[i]!)!, claim: [1, ...answer.slice(1)] as Claim });
       });
-      for (const rid of due) deps.onDue?.(rid);
+      for (const rid of due) {
+        const h = held.get(rid);
+        if (h) deps.hold!.onHeld(rid, h);
+        else deps.onDue?.(rid);
+      }
       return { taken, duplicates };
     },
   };

@@ -17,7 +17,7 @@ import { errorFields, type Logger } from '../log.js';
 import type { Keys } from '../store/keys.js';
 import type { ScriptedRedis } from '../store/redis.js';
 import type { Conversation } from './conversation.js';
-import { enqueueOwnEvent } from './intake.js';
+import { enqueueOwnEvent, type Held } from './intake.js';
 import { backoff, outboxEntries, queued, safeJson, type OutboxEntry, type Queued } from './outbox.js';
 
 export interface ProcessorDeps {
@@ -53,14 +53,20 @@ export class Processor {
     this.maxAttempts = deps.maxAttempts ?? 8;
   }
 
-  /** Handle this resident now if no one else is; never throws. */
-  kick(residentId: string): void {
-    if (this.stopped) return;
-    if (this.running.has(residentId)) {
-      this.again.add(residentId);
+  /**
+   * Handle this resident now if no one else is; never throws. `held`: the intake already holds them
+   * for us (take-in-7.lua) and read what the claim would have.
+   */
+  kick(residentId: string, held?: Held): void {
+    if (this.stopped || this.running.has(residentId)) {
+      // Not now: let go of what the intake held, so whoever handles them next (the run in progress
+      // here, or any process's sweep: they are due) can take them. One connection, so this goes
+      // out before the next claim.
+      if (held) this.deps.redis.releaseLease(this.deps.keys.resident(residentId).lease, held.token).catch(() => undefined);
+      if (!this.stopped) this.again.add(residentId);
       return;
     }
-    const run = this.run(residentId)
+    const run = this.run(residentId, held)
       .catch((err: unknown) => this.deps.log.error('resident processing failed; will retry on the next sweep', errorFields(err)))
       .finally(() => {
         this.running.delete(residentId);
@@ -129,18 +135,18 @@ export class Processor {
    * Hold the resident, then take their inbox in order: each turn is committed with its platform
    * messages, which are sent straight away. About five Redis calls per event: claim (lease, next
    * event with the resident's state, outbox and contact in one script), commit the turn,
-   * then leave `due` and let go (one script, which also acknowledges the messages sent) when nothing
-   * is left.
+   * then leave `due` and let go (one script, which also takes the last message sent out of the
+   * outbox) when nothing is left.
    */
-  private async run(residentId: string): Promise<void> {
+  private async run(residentId: string, given?: Held): Promise<void> {
     const { redis, keys } = this.deps;
     const k = keys.resident(residentId);
-    const token = randomUUID();
+    const token = given?.token ?? randomUUID();
     let held = false;
-    /** Messages sent and not yet acknowledged: that goes with the next call (letting go, or before claiming again). */
+    /** The last message sent, not yet taken out of the outbox: that goes with the next call (letting go, or before claiming again). */
     let unacked: string[] = [];
     try {
-      let claim = await redis.claimResident(k.lease, k.inbox, k.inboxData, k.outbox, k.contact, k.state, token, this.leaseMs);
+      let claim = given?.claim ?? (await redis.claimResident(k.lease, k.inbox, k.inboxData, k.outbox, k.contact, k.state, token, this.leaseMs));
       for (;;) {
         if (claim[0] !== 1) return; // someone else has them (or took over after our lease lapsed)
         held = true;
@@ -286,17 +292,15 @@ export class Processor {
       return [];
     }
     if (contact.sendAfter > this.clock()) return [];
-    // Accepted by the platform, not yet taken out of the outbox: that is done with the caller's next
-    // call, or here before anything that changes the outbox's head.
-    const sent: string[] = [];
+    // Each message accepted is taken out of the outbox by a call not waited for: it goes out while
+    // the next message is posted. They are waited for before anything that changes the outbox's head,
+    // and at the end; the last message's goes with the caller's next call instead.
+    const acks: Promise<number>[] = [];
     const acknowledge = async (): Promise<boolean> => {
-      if (sent.length === 0) return true;
-      const removed = await redis.outboxSent(k.outbox, k.contact, ...sent);
-      const all = removed === sent.length;
-      sent.length = 0;
-      return all; // false: someone else is at this outbox (our lease lapsed), so stop and look again later
+      const removed = await Promise.all(acks.splice(0));
+      return removed.every((n) => n === 1); // false: someone else is at this outbox (our lease lapsed), so stop and look again later
     };
-    for (const { raw, entry } of entries) {
+    for (const [i, { raw, entry }] of entries.entries()) {
       const client = entry ? clients[entry.channel] : undefined;
       if (!entry || !client) {
         if (!(await acknowledge())) return [];
@@ -315,10 +319,14 @@ export class Processor {
       );
       if (outcome.type !== 'sent' && !(await acknowledge())) return [];
       switch (outcome.type) {
-        case 'sent':
-          sent.push(raw);
+        case 'sent': {
           await this.countAlert(entry, 'sent', tally);
+          if (i === entries.length - 1) return (await acknowledge()) ? [raw] : [];
+          const ack = redis.outboxSent(k.outbox, k.contact, raw);
+          ack.catch(() => undefined); // its failure is met when it is waited for
+          acks.push(ack);
           continue;
+        }
         case 'failed':
           log.error('platform refused a message; dropped', { channel: entry.channel, reason: outcome.reason });
           await redis.outboxAck(k.outbox, raw);
@@ -354,7 +362,8 @@ export class Processor {
         }
       }
     }
-    return sent;
+    await acknowledge();
+    return [];
   }
 }
 

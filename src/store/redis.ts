@@ -22,6 +22,7 @@ const SCRIPTS = {
   outboxSent: { file: 'outbox-sent-2.lua', keys: 2 },
   releaseLease: { file: 'release-lease-1.lua', keys: 1 },
   renewLease: { file: 'renew-lease-1.lua', keys: 1 },
+  takeIn: { file: 'take-in-7.lua', keys: 7 },
 } as const;
 
 /** The Lua scripts, as typed commands. Each script's file opens with its KEYS / ARGV / returns. */
@@ -46,6 +47,11 @@ export interface RedisScripts {
   claimResident(
     leaseKey: string, inboxKey: string, inboxDataKey: string, outboxKey: string, contactKey: string, stateKey: string, token: string, leaseMs: number,
   ): Promise<[0] | [1, string, string, number, string, string, number, string, string]>;
+  /** A webhook event in, and the resident held when asked and free (see take-in-7.lua); `[2, …]` continues as a claim's `[1, …]`. */
+  takeIn(
+    inboxKey: string, inboxDataKey: string, seenKey: string, contactKey: string, leaseKey: string, outboxKey: string, stateKey: string,
+    eventId: string, timestamp: number, activity: string, countsAsInbound: '0' | '1', token: string, leaseMs: number,
+  ): Promise<[0] | [1] | [2, string, string, number, string, string, number, string, string]>;
   finishResident(leaseKey: string, inboxKey: string, outboxKey: string, contactKey: string, token: string, ...sent: string[]): Promise<[number, string]>;
   releaseLease(leaseKey: string, token: string): Promise<number>;
   renewLease(leaseKey: string, token: string, ttlMs: number): Promise<number>;

@@ -33,6 +33,18 @@ nock('http://graph.recovery.test')
     return { recipient_id: b.recipient.id, message_id: `m_${sent.length}` };
   });
 
+// A slow Meta: every answer takes a moment, so a turn is still sending when the next message comes.
+nock('http://graph.slow.test')
+  .persist()
+  .post('/v25.0/me/messages')
+  .query(true)
+  .delay(150)
+  .reply(200, (_uri, body) => {
+    const b = body as { recipient: { id: string }; message?: { text?: string; attachment?: unknown } };
+    sent.push({ psid: b.recipient.id, text: b.message?.text ?? (b.message?.attachment ? '[picture]' : '[action]') });
+    return { recipient_id: b.recipient.id, message_id: `m_${sent.length}` };
+  });
+
 let redis: ScriptedRedis;
 beforeAll(async () => {
   redis = await testRedis();
@@ -104,5 +116,27 @@ describe('a process stopping with replies committed but not sent', () => {
     await redis.zadd(keys.due, Date.now(), `messenger:${psid}`);
     await until(async () => (await redis.zscore(keys.due, `messenger:${psid}`)) === null, 'the resident was picked up again');
     expect(to(psid)).toHaveLength(count);
+  });
+
+  it('a message taken in while this process is still busy with the resident: the intake lets go, and it is answered after', async () => {
+    // A prefix of its own: no other test server here may take the resident over while the lease is gone.
+    const own = uniquePrefix('recovery-busy');
+    const c = await startTestServer({ prefix: own, flowsDir: 'test/fixtures/flows', env: env('http://graph.slow.test/v25.0'), sweepMs: 50 });
+    const psid = newPsid();
+    const k = createKeys(own).resident(`messenger:${psid}`);
+    await deliver(c, psid, 'menu');
+    await until(() => to(psid).length > 0, 'the first turn is sending');
+    // Its lease lapses meanwhile (a long stall): the next message's intake finds nobody holding them
+    // and holds them itself, while this process's run for them has not ended.
+    await redis.del(k.lease);
+    await deliver(c, psid, '1');
+    await until(async () => (await redis.zcard(k.inbox)) === 0 && (await redis.llen(k.outbox)) === 0 && (await redis.exists(k.lease)) === 0, 'both turns handled, nobody holding them');
+    await c.app.processor.idle();
+    expect(await redis.zcard(k.seen)).toBe(2);
+    // Each turn's texts once: nothing sent twice.
+    const texts = to(psid).map((x) => x.text).filter((t) => t !== '[action]' && t !== '[picture]');
+    expect(texts.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(texts).size).toBe(texts.length);
+    await c.close();
   });
 });

@@ -1,6 +1,7 @@
 /**
- * The outbox's scripts on a real Redis: acknowledging several sent messages at once (outbox-sent-2,
- * and finish-resident-4 on letting go), and the alert lane's deliver-alert-7 in each of its cases.
+ * A resident's scripts on a real Redis: taking a webhook event in and holding the resident in the
+ * same call (take-in-7), acknowledging several sent messages at once (outbox-sent-2, and
+ * finish-resident-4 on letting go), and the alert lane's deliver-alert-7 in each of its cases.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createKeys, type ResidentKeys } from '../../src/store/keys.js';
@@ -8,7 +9,7 @@ import type { ScriptedRedis } from '../../src/store/redis.js';
 import { dropPrefix, testRedis, uniquePrefix } from '../helpers/redis.js';
 
 let redis: ScriptedRedis;
-const prefix = uniquePrefix('outbox');
+const prefix = uniquePrefix('resident-lua');
 let k: ResidentKeys;
 let n = 0;
 
@@ -114,5 +115,32 @@ describe('deliver-alert-7.lua', () => {
     await redis.hset(k.inboxData, EVENT, '{}');
     expect(await deliver(0)).toBe(3);
     expect(await redis.llen(k.outbox)).toBe(0);
+  });
+});
+
+describe('take-in-7.lua', () => {
+  const take = (id: string, token: string, ts = 1000) =>
+    redis.takeIn(k.inbox, k.inboxData, k.seen, k.contact, k.lease, k.outbox, k.state, id, ts, `{"id":"${id}"}`, '1', token, 5000);
+
+  it('takes the event in and, nobody holding the resident, holds them and reads what a claim reads', async () => {
+    await redis.hset(k.state, 'rev', 3, 'doc', '{"s":1}');
+    await redis.rpush(k.outbox, 'waiting');
+    expect(await take('m1', 'tok')).toEqual([2, 'm1', '{"id":"m1"}', 1, '', '', 1, '3', '{"s":1}']);
+    expect(await redis.get(k.lease)).toBe('tok');
+    expect(Number(await redis.pttl(k.lease))).toBeGreaterThan(0);
+    expect(await redis.hget(k.contact, 'lastInbound')).toBe('1000');
+    // Held already (by us or anyone): taken in, not held again; the oldest event stays first.
+    expect(await take('m2', 'other', 2000)).toEqual([1]);
+    expect(await redis.get(k.lease)).toBe('tok');
+    expect(await redis.zrange(k.inbox, 0, -1)).toEqual(['m1', 'm2']);
+  });
+
+  it('a redelivery changes nothing and holds nobody; without a token it only takes in', async () => {
+    expect(await take('m1', '')).toEqual([1]);
+    expect(await take('m1', 'tok')).toEqual([0]);
+    expect(await redis.exists(k.lease)).toBe(0);
+    await redis.zadd(k.seen, 1, 'old');
+    expect(await take('old', 'tok')).toEqual([0]);
+    expect(await redis.zrange(k.inbox, 0, -1)).toEqual(['m1']);
   });
 });
