@@ -45,6 +45,7 @@ describe('judgeLink', () => {
     ['an allowlisted domain', 'dichvucong.gov.vn', 'dichvucong'],
     ['a subdomain of an allowlisted domain', 'https://cskh.evn.com.vn/tra-cuu', 'evn'],
     ['any .gov.vn address', 'https://sotuphap.abc.gov.vn', 'government'],
+    ['the cyber security centre\'s own site, which holds its brand word', 'https://canhbao.khonggianmang.vn', 'cybersecurity'],
     ['with www.', 'www.vietcombank.com.vn', 'vietcombank'],
     ['uppercase', 'VIETCOMBANK.COM.VN', 'vietcombank'],
   ])('calls %s official', (_name, text, brand) => {
