@@ -9,7 +9,7 @@ import type { AreaRef } from '../accounts/schema.js';
 import { enqueueOwnEvent } from '../conversation/intake.js';
 import type { LocalText } from '../flows/schema.js';
 import type { Keys } from '../store/keys.js';
-import type { ScriptedRedis } from '../store/redis.js';
+import { perItem, type ScriptedRedis } from '../store/redis.js';
 
 /** The part of an alert a resident sees. */
 export interface AlertContent {
@@ -60,4 +60,36 @@ export function areaPath(area: AreaRef): string {
  */
 export function enqueueAlert(redis: ScriptedRedis, keys: Keys, residentId: string, alertId: string, now: number): Promise<boolean> {
   return enqueueOwnEvent(redis, keys, residentId, { name: 'alert', id: `alert:${alertId}`, ref: alertId }, now);
+}
+
+/**
+ * Residents whose alert still waits for them (in their inbox or outbox) though nobody may be looking:
+ * a worker stopped between taking it in and marking them due. Marked due again (`ZADD NX` keeps an
+ * earlier or backoff time) and woken; returned, to wait for.
+ */
+export async function wakeWaiting(
+  redis: ScriptedRedis, keys: Keys, residentIds: readonly string[], now: number, kick?: (residentId: string) => void,
+): Promise<string[]> {
+  if (residentIds.length === 0) return [];
+  await redis.zadd(keys.due, 'NX', ...residentIds.flatMap((rid) => [now, rid]));
+  for (const rid of residentIds) kick?.(rid);
+  return [...residentIds];
+}
+
+/**
+ * The alert into each resident's inbox, as a turn of theirs will show it; the residents woken for
+ * it (wait for these): those who got it now, and those a retried batch finds it still waiting for
+ * in their inbox (see `wakeWaiting`). The others had it already.
+ */
+export async function handOverToInboxes(
+  redis: ScriptedRedis, keys: Keys, alertId: string, residentIds: readonly string[], now: number, kick?: (residentId: string) => void,
+): Promise<string[]> {
+  const taken = await Promise.all(residentIds.map((rid) => enqueueAlert(redis, keys, rid, alertId, now)));
+  const fresh = residentIds.filter((_, i) => taken[i]);
+  for (const rid of fresh) kick?.(rid);
+  const had = residentIds.filter((_, i) => !taken[i]);
+  if (had.length === 0) return fresh;
+  const eventId = `alert:${alertId}`; // as enqueueAlert names it
+  const inInbox = await perItem(redis, had, (p, rid) => p.hexists(keys.resident(rid).inboxData, eventId));
+  return [...fresh, ...(await wakeWaiting(redis, keys, had.filter((_, i) => inInbox[i] === 1), now, kick))];
 }

@@ -11,12 +11,13 @@
  * lost its job to another (a stall) is refused at its next step.
  *
  * **send** (one job per batch, per channel, rate-limited by its queue): checks the window again (time
- * has passed since planning), puts the alert into each resident's inbox (`enqueueAlert`: the inbox
- * refuses an event id it has seen, so a retried or duplicated batch delivers nobody twice), wakes the
- * local processor for them, and waits until their inboxes are handled and outboxes attempted, a chunk
- * of SEND_CHUNK residents at a time: so the queue's rate limit paces real platform sends, a process
- * never has more residents in flight than its jobs' chunks, and "done" means what it says. The batch
- * is counted once, by a Lua script keyed on its job id.
+ * has passed since planning) and gives the alert to its residents, a chunk of SEND_CHUNK at a time:
+ * through the alert lane (`deliver`: sent before it resolves) to residents in the middle of nothing,
+ * through their inboxes (`handOverToInboxes`) to the others, and then waits until those inboxes are
+ * handled and outboxes attempted. Either way the alert's event id is recorded once per resident, so a
+ * retried or duplicated batch delivers nobody twice; the queue's rate limit paces real platform sends,
+ * a process never has more residents in flight than its jobs' chunks, and "done" means what it says.
+ * The batch is counted once, by a Lua script keyed on its job id.
  *
  * Cancel: both jobs look at the alert's status before each page / each chunk of residents and stop.
  */
@@ -26,10 +27,10 @@ import { Worker, type Job } from 'bullmq';
 import type { Config } from '../config.js';
 import { errorFields, type Logger } from '../log.js';
 import type { Keys } from '../store/keys.js';
-import { perItem, type ScriptedRedis } from '../store/redis.js';
+import type { ScriptedRedis } from '../store/redis.js';
 import { PUSH_CHANNELS, type Alert, type AlertStatus, type PushChannel } from './alert.js';
 import type { AudienceReader } from './audience.js';
-import { enqueueAlert, type AlertDeliver } from './contract.js';
+import { handOverToInboxes, type AlertDeliver } from './contract.js';
 import {
   BroadcastQueues, PLAN_QUEUE, SEND_JOB_OPTIONS, channelRate, pacing, sendJobId, sendQueueName,
   type PlanJobData, type SendJobData,
@@ -187,37 +188,14 @@ export async function runSend(deps: JobDeps, job: Pick<Job<SendJobData>, 'data' 
     notReachable += sorted.notReachable;
     const reachable = sorted.reachable[channel];
     queued += reachable.length;
-    const woken = deps.deliver ? (await deps.deliver(alertId, reachable, now)).inbox : await handOver(deps, alertId, reachable, now);
+    const woken = deps.deliver
+      ? (await deps.deliver(alertId, reachable, now)).inbox
+      : await handOverToInboxes(redis, keys, alertId, reachable, now, deps.kick);
     await waitForOutboxes(deps, alertId, woken, closing);
   }
   const [, pending, complete] = await store.redis.broadcastBatchDone(keys.alertPlan(alertId), keys.alertStats(alertId), jobId, queued, notReachable, '0');
   if (complete === 1 && pending <= 0) await deps.maybeFinish(alertId);
   return `queued ${queued}`;
-}
-
-/** Without the lane: the alert into each resident's inbox, and the residents woken for it. */
-async function handOver(deps: JobDeps, alertId: string, residents: string[], now: number): Promise<string[]> {
-  const taken = await Promise.all(residents.map((rid) => enqueueAlert(deps.redis, deps.keys, rid, alertId, now)));
-  // The others already had it: handled, or (a retried batch) still waiting in their inbox.
-  const stranded = await stillWaiting(deps, alertId, residents.filter((_, j) => !taken[j]), now);
-  const woken = [...residents.filter((_, j) => taken[j]), ...stranded];
-  for (const rid of woken) deps.kick?.(rid);
-  return woken;
-}
-
-/**
- * Residents whose inbox still holds this alert, marked due again. `enqueueAlert` takes the event in
- * and then marks the resident due in a second command (the due set is outside the resident's Redis
- * Cluster slot); a worker that died between the two left the event where no processor looks. The
- * batch's retry repairs that: `ZADD NX` keeps an existing (earlier or backoff) due time.
- */
-async function stillWaiting(deps: JobDeps, alertId: string, residents: string[], now: number): Promise<string[]> {
-  if (residents.length === 0) return [];
-  const eventId = `alert:${alertId}`; // as enqueueAlert names it (contract.ts)
-  const results = await perItem(deps.redis, residents, (p, rid) => p.hexists(deps.keys.resident(rid).inboxData, eventId));
-  const waiting = residents.filter((_, i) => results[i] === 1);
-  if (waiting.length) await deps.redis.zadd(deps.keys.due, 'NX', ...waiting.flatMap((rid) => [now, rid]));
-  return waiting;
 }
 
 /**

@@ -18,7 +18,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { ChannelId } from '../channels/activity.js';
 import type { ChannelClient, PlatformMessage } from '../channels/channel.js';
-import { enqueueAlert, type AlertSource } from '../broadcast/contract.js';
+import { handOverToInboxes, wakeWaiting, type AlertSource } from '../broadcast/contract.js';
 import { alertVariant } from '../engine/alerts.js';
 import { step } from '../engine/step.js';
 import type { ResidentState } from '../engine/state.js';
@@ -85,21 +85,12 @@ export class AlertLane {
    */
   async deliver(alertId: string, residentIds: readonly string[], now: number): Promise<LaneResult> {
     const { redis, keys, store, log } = this.deps;
-    const inbox: string[] = [];
-    const viaInbox = async (ids: string[]) => {
-      const taken = await Promise.all(ids.map((rid) => enqueueAlert(redis, keys, rid, alertId, now)));
-      ids.forEach((rid, i) => {
-        if (!taken[i]) return; // handled before: the lane's script saw to it, or it is waiting (see below)
-        inbox.push(rid);
-        this.deps.processor.kick(rid);
-      });
-    };
-    if (residentIds.length === 0) return { direct: 0, inbox };
+    const kick = (rid: string) => this.deps.processor.kick(rid);
+    const viaInbox = (ids: readonly string[]) => handOverToInboxes(redis, keys, alertId, ids, now, kick);
+    if (residentIds.length === 0) return { direct: 0, inbox: [] };
     const input = await withAlert({ type: 'alert', alertId }, this.deps.alerts);
-    if (input.type !== 'alert' || !input.content) {
-      await viaInbox([...residentIds]); // cancelled or gone: the turn counts it as skipped
-      return { direct: 0, inbox };
-    }
+    // Cancelled or gone: the turn counts it as skipped.
+    if (input.type !== 'alert' || !input.content) return { direct: 0, inbox: await viaInbox(residentIds) };
     const stored = await perItem(redis, residentIds, (p, rid) => p.hmget(keys.resident(rid).state, 'rev', 'doc'));
     const token = randomUUID();
     const eventId = `alert:${alertId}`; // as enqueueAlert names it
@@ -142,15 +133,7 @@ export class AlertLane {
       }
     });
     // Had it, but it has not gone out yet (a worker stopped half-way): have the processor send it.
-    // `NX` keeps an earlier or backoff time.
-    if (waiting.length) {
-      await redis.zadd(keys.due, 'NX', ...waiting.flatMap((rid) => [now, rid]));
-      for (const rid of waiting) {
-        inbox.push(rid);
-        this.deps.processor.kick(rid);
-      }
-    }
-    if (others.length) await viaInbox(others);
+    const inbox = [...(await wakeWaiting(redis, keys, waiting, now, kick)), ...(others.length ? await viaInbox(others) : [])];
     for (const s of await Promise.allSettled(sends)) if (s.status === 'rejected') failure ??= s.reason;
     if (direct > 0) counts.shown = direct;
     await Promise.all(Object.entries(counts).map(([counter, n]) => redis.hincrby(keys.alertStats(alertId), counter, n))).catch(

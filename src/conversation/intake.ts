@@ -61,7 +61,8 @@ export async function enqueueOwnEvent(
     ...(event.ref ? { ref: event.ref } : {}),
   };
   const k = keys.resident(residentId);
-  const taken = await redis.enqueueEvent(k.inbox, k.inboxData, k.seen, k.contact, activity.id, now, JSON.stringify(activity), '0');
+  // The webhook's take-in script, asked not to hold them: the processor is woken by the caller.
+  const [taken] = await redis.takeIn(k.inbox, k.inboxData, k.seen, k.contact, k.lease, k.outbox, k.state, activity.id, now, JSON.stringify(activity), '0', '', 0);
   if (taken === 1) await redis.zadd(keys.due, now, residentId);
   return taken === 1;
 }

@@ -16,7 +16,6 @@ const SCRIPTS = {
   claimResident: { file: 'claim-resident-6.lua', keys: 6 },
   commitTurn: { file: 'commit-turn-6.lua', keys: 6 },
   deliverAlert: { file: 'deliver-alert-7.lua', keys: 7 },
-  enqueueEvent: { file: 'enqueue-event-4.lua', keys: 4 },
   finishResident: { file: 'finish-resident-4.lua', keys: 4 },
   outboxAck: { file: 'outbox-ack-1.lua', keys: 1 },
   outboxSent: { file: 'outbox-sent-2.lua', keys: 2 },
@@ -38,10 +37,6 @@ export interface RedisScripts {
     eventId: string, rev: number, doc: string, now: number, windowMs: number, ttlSeconds: number, token: string, leaseMs: number,
     ...entries: string[]
   ): Promise<0 | 1 | 2 | 3>;
-  enqueueEvent(
-    inboxKey: string, inboxDataKey: string, seenKey: string, contactKey: string,
-    eventId: string, timestamp: number, activity: string, countsAsInbound: '0' | '1',
-  ): Promise<number>;
   outboxAck(outboxKey: string, entry: string): Promise<number>;
   outboxSent(outboxKey: string, contactKey: string, ...entries: string[]): Promise<number>;
   claimResident(

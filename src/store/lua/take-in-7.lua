@@ -1,7 +1,8 @@
 --[[
-  A webhook event into its resident's inbox (as enqueue-event-4.lua does), and, when the caller asks
-  and nobody holds the resident, the resident held and what the processor's claim reads
-  (claim-resident-6.lua), in the same call: the turn starts without another round trip.
+  An event into its resident's inbox, once (a webhook's, or one we start: an alert, a review
+  follow-up), and, when the caller asks and nobody holds the resident, the resident held and what
+  the processor's claim reads (claim-resident-6.lua), in the same call: the turn starts without
+  another round trip.
 
   KEYS[1] inbox sorted set (event id -> platform timestamp)
   KEYS[2] inbox data hash (event id -> activity JSON)
