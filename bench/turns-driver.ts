@@ -60,19 +60,14 @@ interface Resident {
   next: string;
 }
 
-interface Level {
+/** A level while it runs: its counters are the result's, counted as they happen. */
+interface Level extends Pick<LevelResult, 'lost' | 'duplicated' | 'refused' | 'refusedWhy' | 'redelivered' | 'notStarted'> {
   recording: boolean;
   running: boolean;
   first: number[];
   last: number[];
   ack: number[];
   messages: number;
-  lost: number;
-  duplicated: number;
-  refused: number;
-  refusedWhy: Record<string, number>;
-  redelivered: number;
-  notStarted: number;
   onIdle: (r: Resident) => void;
 }
 
