@@ -115,9 +115,8 @@ export class AlertLane {
     });
     const outcomes = await Promise.allSettled(takes.map((t) => t.taking));
     const sends: Promise<void>[] = [];
-    // The chunk's outcomes, written as one HINCRBY per counter instead of one per resident.
-    const counts: Record<string, number> = {};
-    const tally: AlertTally = (_alertId, counter) => void (counts[counter] = (counts[counter] ?? 0) + 1);
+    const counts = new OutcomeCounts(redis, keys.alertStats(alertId), log);
+    const tally: AlertTally = (_alertId, counter) => counts.add(counter);
     const waiting: string[] = [];
     let failure: unknown;
     let direct = 0;
@@ -133,14 +132,15 @@ export class AlertLane {
       }
     });
     // Had it, but it has not gone out yet (a worker stopped half-way): have the processor send it.
-    const inbox = [...(await wakeWaiting(redis, keys, waiting, now, kick)), ...(others.length ? await viaInbox(others) : [])];
-    for (const s of await Promise.allSettled(sends)) if (s.status === 'rejected') failure ??= s.reason;
-    if (direct > 0) counts.shown = direct;
-    await Promise.all(Object.entries(counts).map(([counter, n]) => redis.hincrby(keys.alertStats(alertId), counter, n))).catch(
-      (err: unknown) => log.warn('alert counters not recorded', errorFields(err)),
-    );
-    if (failure !== undefined) throw failure;
-    return { direct, inbox };
+    if (direct > 0) counts.add('shown', direct);
+    try {
+      const inbox = [...(await wakeWaiting(redis, keys, waiting, now, kick)), ...(others.length ? await viaInbox(others) : [])];
+      for (const s of await Promise.allSettled(sends)) if (s.status === 'rejected') failure ??= s.reason;
+      if (failure !== undefined) throw failure;
+      return { direct, inbox };
+    } finally {
+      await counts.flush();
+    }
   }
 
   /** The alert rendered for one variant, by the engine from this resident's state (null: the engine shows nothing). */
@@ -158,5 +158,46 @@ export class AlertLane {
     if (this.variants.size >= VARIANTS_KEPT) this.variants.clear();
     this.variants.set(key, variant);
     return variant;
+  }
+}
+
+/**
+ * A chunk's alert outcomes, added up for a moment and written as one HINCRBY per counter instead of
+ * one per resident. Written every few milliseconds rather than once at the chunk's end, so that a
+ * send the platform holds up does not keep the others uncounted: the official's progress bar moves,
+ * and a worker that dies then has counted what went out before.
+ */
+class OutcomeCounts {
+  private pending = new Map<string, number>();
+  private timer: NodeJS.Timeout | undefined;
+  private readonly writes = new Set<Promise<void>>();
+
+  constructor(
+    private readonly redis: ScriptedRedis,
+    private readonly key: string,
+    private readonly log: Logger,
+    private readonly everyMs = 20,
+  ) {}
+
+  add(counter: string, n = 1): void {
+    this.pending.set(counter, (this.pending.get(counter) ?? 0) + n);
+    this.timer ??= setTimeout(() => void this.flush(), this.everyMs);
+  }
+
+  /** Write what is pending; resolves once every write so far is done. Never rejects: the counters are best-effort. */
+  async flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.pending.size > 0) {
+      const counts = [...this.pending];
+      this.pending = new Map();
+      const write = Promise.all(counts.map(([counter, n]) => this.redis.hincrby(this.key, counter, n))).then(
+        () => undefined,
+        (err: unknown) => this.log.warn('alert counters not recorded', errorFields(err)),
+      );
+      this.writes.add(write);
+      void write.finally(() => this.writes.delete(write));
+    }
+    await Promise.all(this.writes);
   }
 }

@@ -59,6 +59,8 @@ export class FakePlatforms {
   onDelivery: ((d: Delivery) => void) | undefined;
   private held: { respond: () => void; closed: () => boolean }[] = [];
   private holding = false;
+  /** Which requests `hold()` keeps back (all when unset). */
+  private holdWhich: ((req: FakeRequest) => boolean) | undefined;
   private readonly server = createServer((req, res) => this.handle(req, res));
 
   constructor(private readonly keep = true) {}
@@ -81,8 +83,10 @@ export class FakePlatforms {
     };
   }
 
-  hold(): void {
+  /** Keep answers back: to every request, or only to those `which` picks. */
+  hold(which?: (req: FakeRequest) => boolean): void {
     this.holding = true;
+    this.holdWhich = which;
   }
 
   get heldCount(): number {
@@ -96,6 +100,7 @@ export class FakePlatforms {
 
   release(): void {
     this.holding = false;
+    this.holdWhich = undefined;
     const held = this.held;
     this.held = [];
     for (const h of held) h.respond();
@@ -160,7 +165,7 @@ export class FakePlatforms {
         ? { status: 200, body: { recipient_id: user, message_id: `m_${count}` } }
         : { status: 200, body: { error: 0, message: 'Success', data: { message_id: `z_${count}`, user_id: user } } });
     };
-    if (this.holding) this.held.push({ respond, closed: () => closed || req.socket.destroyed });
+    if (this.holding && (this.holdWhich?.({ channel, user, n }) ?? true)) this.held.push({ respond, closed: () => closed || req.socket.destroyed });
     else respond();
   }
 

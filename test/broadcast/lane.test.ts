@@ -111,6 +111,25 @@ describe('the alert lane', () => {
     expect((await stats()).sent - before.sent).toBe(4);
   });
 
+  it('counts what went out while a send is still held up by the platform (the progress bar moves; a worker dying then loses no count)', async () => {
+    const [slow, ...quick] = await reachable(3);
+    const before = await stats();
+    fake.hold(({ user }) => user === slow!.user);
+    const delivering = server.app.lane.deliver(alert.id, [slow!.id, ...quick.map((r) => r.id)], Date.now());
+    try {
+      await waitUntil('the quick ones delivered', () => quick.every((r) => deliveredTo(r).length === 1), 10_000);
+      await waitUntil('and counted, the slow one still held', async () => (await stats()).sent - before.sent === 2, 5_000);
+      expect(fake.heldCount).toBe(1);
+      expect(deliveredTo(slow!)).toHaveLength(0);
+    } finally {
+      fake.release();
+    }
+    expect(await delivering).toEqual({ direct: 3, inbox: [] });
+    const after = await stats();
+    expect(after.sent - before.sent).toBe(3);
+    expect(after.shown - before.shown).toBe(3);
+  });
+
   it('leaves a busy resident to their inbox, where the alert waits its turn', async () => {
     const [busy] = await reachable(1);
     const k = keys.resident(busy!.id);
