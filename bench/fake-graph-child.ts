@@ -1,7 +1,8 @@
 /**
  * The turn benchmark's Messenger Send API, in a process of its own (started with `fork`) so that its
  * work counts neither towards the server's CPU nor the driver's. Answers every `POST …/me/messages`
- * 200 at once, as Graph does (`{ recipient_id, message_id }`), and tells the driver over IPC, batched
+ * 200 at once, as Graph does (`{ recipient_id, message_id }`, and `attachment_id` for a picture sent
+ * with `is_reusable`), and tells the driver over IPC, batched
  * per event-loop turn, when each message arrived (see `Arrival` in turns-shared.ts).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -29,6 +30,8 @@ let messageId = 0;
 /** Each PSID's previous message body, to recognise the same message sent twice in a row. */
 const previous = new Map<string, string>();
 let batch: Arrival[] = [];
+const savedIds = new Map<string, string>();
+const savedId = (url: string) => savedIds.get(url) ?? (savedIds.set(url, String(1_000_000_000_000 + savedIds.size)), savedIds.get(url)!);
 
 function flush(): void {
   const arrivals = batch;
@@ -54,8 +57,11 @@ function handle(req: IncomingMessage, res: ServerResponse, raw: string): void {
   if (!parsed?.success) return answer(res, 400, { error: { code: 100, message: 'bad body' } });
   requests++;
   const psid = parsed.data.recipient.id;
-  answer(res, 200, { recipient_id: psid, message_id: `m_${++messageId}` });
   const m = parsed.data.message;
+  // A picture sent by URL with is_reusable is saved, as Meta does: one id per URL.
+  const url = m?.attachment?.payload.is_reusable === true ? m.attachment.payload.url : undefined;
+  const saved = typeof url === 'string' ? { attachment_id: savedId(url) } : {};
+  answer(res, 200, { recipient_id: psid, message_id: `m_${++messageId}`, ...saved });
   const payloads = (m?.quick_replies ?? m?.attachment?.payload.buttons ?? []).map((c) => c.payload);
   const duplicate = previous.get(psid) === raw;
   previous.set(psid, raw);

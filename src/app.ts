@@ -108,7 +108,7 @@ export function createApp(deps: AppDeps): App {
     redis, keys, log, clock, onDue: kick,
     hold: { leaseMs: config.WORKER_LOCK_MS, onHeld: (rid, held) => outsideLogContext(() => processor.kick(rid, held)) },
   }));
-  const channels = createChannels({ config, intake, conversation, redis, keys, log, mediaUrl, clock });
+  const channels = createChannels({ config, intake, conversation, redis, keys, log, mediaUrl, mediaDir: join(deps.flowsDir, 'media'), clock });
   const clients = Object.fromEntries(channels.flatMap((c) => (c.client ? [[c.id, metrics.client(c.client)]] : [])));
   const processor: Processor = new Processor({
     redis, keys, conversation, log, clock, clients,

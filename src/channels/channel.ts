@@ -49,6 +49,8 @@ export interface ChannelDeps {
   log: Logger;
   /** Absolute public URL of a lesson picture (`media/x.png`); platforms fetch images themselves. */
   mediaUrl: (path: string) => string;
+  /** Absolute path of the folder served as `media/` (its files decide when saved pictures are stale). */
+  mediaDir: string;
   clock: () => number;
 }
 

@@ -92,6 +92,8 @@ export interface Keys {
   zaloToken: string;
   /** String: the process refreshing the Zalo token pair now (`SET NX PX`), with an expiry. */
   zaloTokenLock: string;
+  /** Hash: pictures Messenger saved for the Page (URL → `<attachment id> <saved at ms>`), per generation of the pictures folder. */
+  messengerPictures(generation: string): string;
   /**
    * Residents' reports of suspicious messages, per province (`unknown`: residents who gave no
    * commune). Every key of one province shares the `{reports:<province>}` tag, so the add-report
@@ -189,6 +191,7 @@ export function createKeys(prefix: string): Keys {
     bullPrefix: `${prefix}{bull}`,
     zaloToken: `${prefix}zalo:token`,
     zaloTokenLock: `${prefix}zalo:token-lock`,
+    messengerPictures: (generation) => `${prefix}messenger:pictures:${generation}`,
     reports: (province) => createReportKeys(prefix, province),
   };
 }

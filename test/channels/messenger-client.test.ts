@@ -2,22 +2,11 @@
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TOKEN_INVALID, createMessengerClient, parseRetryAfter } from '../../src/channels/messenger/client.js';
-import type { Logger, LogFields } from '../../src/log.js';
+import { memoryLog } from '../helpers/memory-log.js';
 
 const GRAPH = 'http://graph.test';
 const TOKEN = 'EAAtest-token';
 
-interface Line {
-  level: string;
-  msg: string;
-  fields?: LogFields;
-}
-
-function memoryLog(): Logger & { lines: Line[] } {
-  const lines: Line[] = [];
-  const at = (level: string) => (msg: string, fields?: LogFields) => void lines.push({ level, msg, ...(fields ? { fields } : {}) });
-  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-}
 
 function client(extra: { timeoutMs?: number } = {}) {
   const log = memoryLog();

@@ -10,6 +10,7 @@ import type { Logger } from '../../log.js';
 import type { ChannelClient, PlatformMessage, SendOptions, SendOutcome } from '../channel.js';
 import { postJson, type PostAnswer } from '../http-post.js';
 import { renderMessenger } from './render.js';
+import type { SavedPictures } from './saved-pictures.js';
 
 export interface MessengerClientOptions {
   /** `MESSENGER_GRAPH_URL`, e.g. `https://graph.facebook.com/v25.0` (no trailing slash). */
@@ -18,6 +19,8 @@ export interface MessengerClientOptions {
   log: Logger;
   /** Absolute public URL of a lesson picture; Messenger fetches images itself. */
   mediaUrl: (path: string) => string;
+  /** Pictures Meta saved for this Page, sent by id instead of URL (none: always by URL). */
+  savedPictures?: SavedPictures;
   /** Per request (default 10 s). */
   timeoutMs?: number;
   clock?: () => number;
@@ -46,58 +49,106 @@ export function createMessengerClient(opts: MessengerClientOptions): MessengerCl
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const endpoint = `${opts.graphUrl.replace(/\/+$/, '')}/me/messages`;
   let tokenErrorLogged = false;
+  const saved = opts.savedPictures;
 
   return {
     channel: 'messenger',
 
     render(reply: Reply): PlatformMessage[] {
       const messages: PlatformMessage[] = renderMessenger(reply, opts.mediaUrl);
-      // A picture takes Messenger a moment to fetch and show: say "typing…" first so the resident waits.
-      if (reply.image && !messages.some((m) => 'sender_action' in m)) return [{ sender_action: 'typing_on' }, ...messages];
+      // A picture takes Messenger a moment to fetch and show: say "typing…" first so the resident
+      // waits. Not for a picture Meta has saved: that one shows at once.
+      const fetched = messages.some((m) => {
+        const url = pictureUrl(m);
+        return url !== undefined && !saved?.idFor(url);
+      });
+      if (fetched) return [{ sender_action: 'typing_on' }, ...messages];
       return messages;
     },
 
     async send(userId: string, message: PlatformMessage, options: SendOptions = {}): Promise<SendOutcome> {
-      // A sender action must be sent alone, without `message` or `messaging_type`. Inside the 24 h
-      // window, an answer to the resident is a RESPONSE; an alert or a follow-up we start is an UPDATE.
-      const body =
-        typeof message.sender_action === 'string'
-          ? { recipient: { id: userId }, sender_action: message.sender_action }
-          : { recipient: { id: userId }, messaging_type: options.proactive ? 'UPDATE' : 'RESPONSE', message };
-      const url = `${endpoint}?access_token=${encodeURIComponent(opts.pageAccessToken)}`;
-      let res: PostAnswer;
-      try {
-        res = await postJson(url, JSON.stringify(body), {}, timeoutMs);
-      } catch (err) {
-        // Network error, DNS, reset, or our timeout: the message may or may not have gone out; Meta
-        // gives no idempotency key, so a retry may (rarely) show it twice — better than never.
-        const name = err instanceof Error ? err.name : typeof err;
-        return { type: 'retry', reason: name === 'TimeoutError' ? 'timeout' : `network error ${name}` };
+      const picture = pictureUrl(message);
+      const savedId = picture && saved?.idFor(picture);
+      if (picture && savedId) {
+        const { outcome } = await post(userId, withSavedPicture(message, savedId), options);
+        // Refused for good (the id expired early, or belongs to another Page): send it by URL instead.
+        if (outcome.type !== 'failed' || outcome.reason === TOKEN_INVALID) return outcome;
+        log.info('saved Messenger picture refused; sent by URL again', { reason: outcome.reason });
+        saved!.forget(picture, savedId);
       }
-
-      if (res.status >= 200 && res.status < 300) {
-        if (tokenErrorLogged) log.info('messenger page token works again');
-        tokenErrorLogged = false;
-        return { type: 'sent' };
-      }
-
-      const error = graphError(res.text);
-      const outcome = classify(res.status, error, res.retryAfter, clock());
-      if (outcome.type === 'failed' && outcome.reason === TOKEN_INVALID) {
-        if (!tokenErrorLogged) log.error('messenger page token refused (error 190): check MESSENGER_PAGE_ACCESS_TOKEN');
-        tokenErrorLogged = true;
-      } else {
-        log.debug('messenger send not accepted', {
-          status: res.status,
-          code: error.code,
-          subcode: error.error_subcode,
-          fbtrace_id: error.fbtrace_id,
-          outcome: outcome.type,
-        });
+      const { outcome, answer } = await post(userId, message, options);
+      if (picture && saved && outcome.type === 'sent') {
+        const id = attachmentId(answer);
+        if (id) saved.remember(picture, id);
       }
       return outcome;
     },
   };
+
+  async function post(userId: string, message: PlatformMessage, options: SendOptions): Promise<{ outcome: SendOutcome; answer?: string }> {
+    // A sender action must be sent alone, without `message` or `messaging_type`. Inside the 24 h
+    // window, an answer to the resident is a RESPONSE; an alert or a follow-up we start is an UPDATE.
+    const body =
+      typeof message.sender_action === 'string'
+        ? { recipient: { id: userId }, sender_action: message.sender_action }
+        : { recipient: { id: userId }, messaging_type: options.proactive ? 'UPDATE' : 'RESPONSE', message };
+    const url = `${endpoint}?access_token=${encodeURIComponent(opts.pageAccessToken)}`;
+    let res: PostAnswer;
+    try {
+      res = await postJson(url, JSON.stringify(body), {}, timeoutMs);
+    } catch (err) {
+      // Network error, DNS, reset, or our timeout: the message may or may not have gone out; Meta
+      // gives no idempotency key, so a retry may (rarely) show it twice — better than never.
+      const name = err instanceof Error ? err.name : typeof err;
+      return { outcome: { type: 'retry', reason: name === 'TimeoutError' ? 'timeout' : `network error ${name}` } };
+    }
+
+    if (res.status >= 200 && res.status < 300) {
+      if (tokenErrorLogged) log.info('messenger page token works again');
+      tokenErrorLogged = false;
+      return { outcome: { type: 'sent' }, answer: res.text };
+    }
+
+    const error = graphError(res.text);
+    const outcome = classify(res.status, error, res.retryAfter, clock());
+    if (outcome.type === 'failed' && outcome.reason === TOKEN_INVALID) {
+      if (!tokenErrorLogged) log.error('messenger page token refused (error 190): check MESSENGER_PAGE_ACCESS_TOKEN');
+      tokenErrorLogged = true;
+    } else {
+      log.debug('messenger send not accepted', {
+        status: res.status,
+        code: error.code,
+        subcode: error.error_subcode,
+        fbtrace_id: error.fbtrace_id,
+        outcome: outcome.type,
+      });
+    }
+    return { outcome };
+  }
+}
+
+/** The URL of a picture sent by URL (what Meta can save), or undefined for any other message. */
+function pictureUrl(message: PlatformMessage): string | undefined {
+  const attachment = message.attachment as { type?: unknown; payload?: { url?: unknown; is_reusable?: unknown } } | undefined;
+  return attachment?.type === 'image' && attachment.payload?.is_reusable === true && typeof attachment.payload.url === 'string'
+    ? attachment.payload.url
+    : undefined;
+}
+
+/** The same picture message, carrying the saved id instead of the URL. */
+function withSavedPicture(message: PlatformMessage, attachmentId: string): PlatformMessage {
+  return { ...message, attachment: { type: 'image', payload: { attachment_id: attachmentId } } };
+}
+
+/** `attachment_id` of a Send API answer to a picture sent with `is_reusable` (Meta's "Saving assets"). */
+function attachmentId(answer: string | undefined): string | undefined {
+  if (!answer || !answer.includes('attachment_id')) return undefined;
+  try {
+    const id = (JSON.parse(answer) as { attachment_id?: unknown }).attachment_id;
+    return typeof id === 'string' && /^[\w.-]{1,100}$/.test(id) ? id : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -6,6 +6,7 @@
 import type { Channel, ChannelDeps } from '../channel.js';
 import { createMessengerClient } from './client.js';
 import { messengerRoutes } from './routes.js';
+import { picturesGeneration, SavedPictures } from './saved-pictures.js';
 
 export { GET_STARTED } from './webhook.js';
 
@@ -16,13 +17,21 @@ export function messengerChannel(deps: ChannelDeps): Channel | undefined {
   if (!verifyToken) {
     deps.log.warn('MESSENGER_VERIFY_TOKEN is not set: the webhook verification handshake will answer 403');
   }
+  const savedPictures = new SavedPictures({
+    redis: deps.redis,
+    key: deps.keys.messengerPictures(picturesGeneration(deps.mediaDir)),
+    log: deps.log,
+    clock: deps.clock,
+  });
+  savedPictures.start();
   const client = createMessengerClient({
     graphUrl: deps.config.MESSENGER_GRAPH_URL,
     pageAccessToken,
     log: deps.log,
     mediaUrl: deps.mediaUrl,
+    savedPictures,
     clock: deps.clock,
   });
   const router = messengerRoutes({ appSecret, verifyToken, intake: deps.intake, log: deps.log });
-  return { id: 'messenger', router, client };
+  return { id: 'messenger', router, client, close: async () => savedPictures.stop() };
 }
