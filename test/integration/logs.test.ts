@@ -107,6 +107,9 @@ describe('logs', () => {
     // Not a short plain token (it could carry text into the logs): replaced.
     const unsafe = await fetch(`${server.url}/healthz`, { headers: { 'x-request-id': `call me ${PHONE}` } });
     expect(unsafe.headers.get('x-request-id')).toMatch(/^[A-Za-z0-9_-]{8,64}$/);
+    // Made here: a different one for every request.
+    const made = await Promise.all([1, 2, 3].map(() => fetch(`${server.url}/healthz`).then((r) => r.headers.get('x-request-id'))));
+    expect(new Set([...made, unsafe.headers.get('x-request-id')]).size).toBe(4);
 
     // A resident whose message the platform refuses: the processor logs that, after the webhook's answer.
     const psid = `${randomInt(1e7, 1e8)}${randomInt(1e7, 1e8)}`;
