@@ -3,8 +3,10 @@
  * conversation turn each.
  *
  * What a resident sees of an alert depends only on their language and on whether a lesson is open
- * (its "continue" button): the engine says so (`alertVariant`), renders it once per such variant
- * (`step`, as a turn would), and every resident of that variant gets those platform messages. Per resident there is one Lua
+ * (its "continue" button): the engine says so (`alertVariant`) and runs it once per such variant
+ * (`step`, as a turn would); the channel renders that once per delivered chunk (so a picture Meta has
+ * saved meanwhile goes without "typing…"), and every resident of the variant gets those platform
+ * messages. Per resident there is one Lua
  * call (deliver-alert-7.lua): if they are in the middle of nothing and their state is still the
  * revision read, it writes the state with `lastAlert`, marks the alert's event id handled, puts the
  * messages into their outbox and holds them; the processor then sends the outbox and lets go,
@@ -22,7 +24,7 @@ import { handOverToInboxes, wakeWaiting, type AlertSource } from '../broadcast/c
 import { alertVariant } from '../engine/alerts.js';
 import { step } from '../engine/step.js';
 import type { ResidentState } from '../engine/state.js';
-import type { EngineEvent, Env, Input } from '../engine/types.js';
+import type { EngineEvent, Env, Input, Reply } from '../engine/types.js';
 import type { FlowSet } from '../engine/flowset.js';
 import { LOCALES } from '../flows/schema.js';
 import { errorFields, type Logger } from '../log.js';
@@ -65,7 +67,8 @@ const LaneView = z.object({
 
 /** The alert as one variant of residents gets it. */
 interface Variant {
-  messages: PlatformMessage[];
+  /** What the engine said, rendered for the channel per delivery (the channel's rendering may change, e.g. once Meta saved the picture). */
+  replies: Reply[];
   lastAlert: NonNullable<ResidentState['lastAlert']>;
   events: EngineEvent[];
 }
@@ -93,6 +96,10 @@ export class AlertLane {
     if (input.type !== 'alert' || !input.content) return { direct: 0, inbox: await viaInbox(residentIds) };
     const stored = await perItem(redis, residentIds, (p, rid) => p.hmget(keys.resident(rid).state, 'rev', 'doc'));
     const token = randomUUID();
+    /** Each variant's platform messages for this delivery: rendered once, not once per resident. */
+    const rendered = new Map<Variant, PlatformMessage[]>();
+    const messagesOf = (variant: Variant, client: ChannelClient) =>
+      rendered.get(variant) ?? rendered.set(variant, variant.replies.flatMap((r) => client.render(r))).get(variant)!;
     const eventId = `alert:${alertId}`; // as enqueueAlert names it
     const others: string[] = [];
     const takes: { rid: string; taking: Promise<number>; entries: ReturnType<typeof outboxEntries>; events: EngineEvent[]; anonId: string }[] = [];
@@ -105,7 +112,7 @@ export class AlertLane {
       const variant = this.variant(alertId, channel, alertVariant(view.data), input, rev, doc!, now);
       if (!variant) return void others.push(rid);
       const k = keys.resident(rid);
-      const entries = outboxEntries(channel, rid.slice(channel.length + 1), variant.messages, alertId, true);
+      const entries = outboxEntries(channel, rid.slice(channel.length + 1), messagesOf(variant, this.deps.clients[channel]!), alertId, true);
       const next = JSON.stringify({ ...raw, lastAlert: { ...variant.lastAlert, at: now } });
       const taking = redis.deliverAlert(
         k.state, k.seen, k.inbox, k.inboxData, k.outbox, k.lease, k.contact,
@@ -154,7 +161,7 @@ export class AlertLane {
     if (!client || !state) return null;
     const result = step(this.deps.flows, state, input, { ...this.deps.env, now });
     const lastAlert = result.state?.lastAlert;
-    const variant = result.replies.length && lastAlert ? { messages: result.replies.flatMap((r) => client.render(r)), lastAlert, events: result.events } : null;
+    const variant = result.replies.length && lastAlert ? { replies: result.replies, lastAlert, events: result.events } : null;
     if (this.variants.size >= VARIANTS_KEPT) this.variants.clear();
     this.variants.set(key, variant);
     return variant;

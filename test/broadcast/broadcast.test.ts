@@ -114,9 +114,15 @@ describe('a broadcast to 10,000 residents over Messenger and Zalo', () => {
     const wrong = residents.filter((r) => (got.get(r.id) ?? 0) !== (r.expected ? 1 : 0));
     expect(wrong.map((r) => `${r.id} got ${got.get(r.id) ?? 0}`).slice(0, 10)).toEqual([]);
     expect([...got.values()].reduce((a, b) => a + b, 0)).toBe(expected.length);
-    // The picture went along, from the alert's public address.
-    const images = fake.delivered.filter((d) => JSON.stringify(d.message).includes(`/alerts/${id}/image`));
-    expect(images.length).toBe(expected.length);
+    // The picture went along: from the alert's public address, or on Messenger, once Meta saved it
+    // from there, by the id Meta gave it (sent by address only until the first answer came back).
+    const savedId = [...fake.pictureIds].find(([url]) => url.endsWith(`/alerts/${id}/image`))?.[1];
+    expect(savedId).toBeDefined();
+    const byAddress = fake.delivered.filter((d) => JSON.stringify(d.message).includes(`/alerts/${id}/image`));
+    const byId = fake.delivered.filter((d) => JSON.stringify(d.message) === JSON.stringify({ attachment: { type: 'image', payload: { attachment_id: savedId } } }));
+    expect(byAddress.length + byId.length).toBe(expected.length);
+    expect(byId.every((d) => d.channel === 'messenger')).toBe(true);
+    expect(byId.length).toBeGreaterThan(byAddress.filter((d) => d.channel === 'messenger').length);
     // English speakers got the English text.
     const english = expected.find((r) => r.locale === 'en')!;
     expect(fake.textsTo(english.channel, english.user).join('\n')).toContain('fake police video calls');

@@ -3,6 +3,7 @@
  * the bot's own processes — this one and any worker child process — reach them over real HTTP
  * (nock only intercepts inside the process that loaded it; shared/platforms.md §4).
  *
+ * A Messenger picture sent by URL with `is_reusable` is saved and its id returned, as Meta does.
  * A message counts as delivered when the fake *answers* it 200/OK. `hold()` keeps answers back;
  * a request whose connection is gone by `release()` (its process was killed) is dropped unanswered,
  * as a platform that never got it, so it is not counted.
@@ -59,6 +60,8 @@ export class FakePlatforms {
   onDelivery: ((d: Delivery) => void) | undefined;
   private held: { respond: () => void; closed: () => boolean }[] = [];
   private holding = false;
+  /** Pictures "saved" for the Page: URL → attachment id. */
+  readonly pictureIds = new Map<string, string>();
   /** Which requests `hold()` keeps back (all when unset). */
   private holdWhich: ((req: FakeRequest) => boolean) | undefined;
   private readonly server = createServer((req, res) => this.handle(req, res));
@@ -162,11 +165,19 @@ export class FakePlatforms {
       this.onDelivery?.(delivery);
       const count = this.okCount.messenger + this.okCount.zalo;
       return this.answer(res, channel === 'messenger'
-        ? { status: 200, body: { recipient_id: user, message_id: `m_${count}` } }
+        ? { status: 200, body: { recipient_id: user, message_id: `m_${count}`, ...this.savedPicture(delivery) } }
         : { status: 200, body: { error: 0, message: 'Success', data: { message_id: `z_${count}`, user_id: user } } });
     };
     if (this.holding && (this.holdWhich?.({ channel, user, n }) ?? true)) this.held.push({ respond, closed: () => closed || req.socket.destroyed });
     else respond();
+  }
+
+  /** Meta saves a picture sent by URL with `is_reusable` and answers with its id (one per URL). */
+  private savedPicture(d: Delivery): { attachment_id?: string } {
+    const payload = (d.message.attachment as { payload?: { url?: unknown; is_reusable?: unknown } } | undefined)?.payload;
+    if (payload?.is_reusable !== true || typeof payload.url !== 'string') return {};
+    if (!this.pictureIds.has(payload.url)) this.pictureIds.set(payload.url, String(900_000_000_000 + this.pictureIds.size));
+    return { attachment_id: this.pictureIds.get(payload.url)! };
   }
 
   private answer(res: ServerResponse, a: Answer): void {

@@ -3,6 +3,7 @@
  * without a conversation turn each, and get exactly what a turn would have sent them; everyone else
  * gets it through their inbox. Real Redis, the real app; the platforms are a local fake server.
  */
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Alert } from '../../src/broadcast/alert.js';
 import { enqueueAlert } from '../../src/broadcast/contract.js';
@@ -128,6 +129,35 @@ describe('the alert lane', () => {
     const after = await stats();
     expect(after.sent - before.sent).toBe(3);
     expect(after.shown - before.shown).toBe(3);
+  });
+
+  it('an alert with a picture: Meta saves it from the first residents, later chunks send its id and no "typing…"', async () => {
+    const store = server.app.broadcast.store;
+    const now = Date.now();
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+    const pictured = await store.create(
+      {
+        id: store.newId(), rev: 1, createdBy: 'abcdefghij', createdByName: 'Test', fromName: 'UBND Xã An Bình',
+        text: { vi: `${marker} Cảnh báo: ảnh giả danh ngân hàng.` }, image: { type: 'image/png', bytes: png.length, sha256: createHash('sha256').update(png).digest('hex') },
+        scamType: 'bank', audience: { area: HERE }, status: 'sending', approvals: [], createdAt: now, updatedAt: now,
+      },
+      { by: 'abcdefghij', byName: 'Test', action: 'created' },
+      { op: 'set', type: 'image/png', data: png },
+    );
+    const [a, b, c] = await reachable(3, { channel: 'messenger' });
+    // New residents: all they were sent is this alert.
+    const sent = (r: Seeded) => fake.delivered.filter((d) => d.channel === 'messenger' && d.user === r.user);
+    expect(await server.app.lane.deliver(pictured.id, [a!.id, b!.id], Date.now())).toEqual({ direct: 2, inbox: [] });
+    for (const r of [a!, b!]) {
+      expect(sent(r).map((d) => d.senderAction ?? Object.keys(d.message)[0])).toEqual(['typing_on', 'attachment', 'text']);
+      expect(JSON.stringify(sent(r)[1]!.message)).toContain(`/alerts/${pictured.id}/image`);
+    }
+    const id = [...fake.pictureIds].find(([url]) => url.includes(pictured.id))?.[1];
+    expect(id).toBeDefined();
+
+    expect(await server.app.lane.deliver(pictured.id, [c!.id], Date.now())).toEqual({ direct: 1, inbox: [] });
+    expect(sent(c!).map((d) => d.senderAction ?? Object.keys(d.message)[0])).toEqual(['attachment', 'text']);
+    expect(sent(c!)[0]!.message).toEqual({ attachment: { type: 'image', payload: { attachment_id: id } } });
   });
 
   it('leaves a busy resident to their inbox, where the alert waits its turn', async () => {
