@@ -29,7 +29,7 @@ import { errorHandler, sendError } from './http/errors.js';
 import { healthRoutes } from './http/health.js';
 import { Drain } from './http/drain.js';
 import { requestId } from './http/request-id.js';
-import { outsideLogContext, type Logger } from './log.js';
+import { errorFields, outsideLogContext, type Logger } from './log.js';
 import { createMetrics, type AppMetrics } from './metrics/metrics.js';
 import { registerSampledGauges } from './metrics/sampled.js';
 import { fromRegistry, metricsRoute, type MetricsSource } from './metrics/serve.js';
@@ -166,6 +166,7 @@ export function createApp(deps: AppDeps): App {
       await broadcast.close();
       await processor.stop();
       for (const c of channels) await c.close?.();
+      await store.flushEvents().catch((err: unknown) => log.warn('analytics events not recorded', errorFields(err)));
     },
   };
 }

@@ -41,6 +41,7 @@ let residents: (Seeded & { expected: boolean })[];
 const marker = `CB-${Date.now().toString(36)}`;
 
 beforeAll(async () => {
+  fake.savePictures = true; // as Meta does: later pictures go by id
   await fake.start();
   server = await startTestServer({ env: { ...fake.env(), BROADCAST_RATE_MESSENGER: '0', BROADCAST_RATE_ZALO: '0' } });
   const { accounts } = stores(server);

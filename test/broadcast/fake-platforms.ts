@@ -3,7 +3,8 @@
  * the bot's own processes — this one and any worker child process — reach them over real HTTP
  * (nock only intercepts inside the process that loaded it; shared/platforms.md §4).
  *
- * A Messenger picture sent by URL with `is_reusable` is saved and its id returned, as Meta does.
+ * With `savePictures`, a Messenger picture sent by URL with `is_reusable` is saved and its id
+ * returned, as Meta does.
  * A message counts as delivered when the fake *answers* it 200/OK. `hold()` keeps answers back;
  * a request whose connection is gone by `release()` (its process was killed) is dropped unanswered,
  * as a platform that never got it, so it is not counted.
@@ -60,7 +61,9 @@ export class FakePlatforms {
   onDelivery: ((d: Delivery) => void) | undefined;
   private held: { respond: () => void; closed: () => boolean }[] = [];
   private holding = false;
-  /** Pictures "saved" for the Page: URL → attachment id. */
+  /** Save Messenger pictures sent with `is_reusable` and answer with their id, as Meta does (off: answer without one). */
+  savePictures = false;
+  /** Pictures saved for the Page: URL → attachment id. */
   readonly pictureIds = new Map<string, string>();
   /** Which requests `hold()` keeps back (all when unset). */
   private holdWhich: ((req: FakeRequest) => boolean) | undefined;
@@ -175,7 +178,7 @@ export class FakePlatforms {
   /** Meta saves a picture sent by URL with `is_reusable` and answers with its id (one per URL). */
   private savedPicture(d: Delivery): { attachment_id?: string } {
     const payload = (d.message.attachment as { payload?: { url?: unknown; is_reusable?: unknown } } | undefined)?.payload;
-    if (payload?.is_reusable !== true || typeof payload.url !== 'string') return {};
+    if (!this.savePictures || payload?.is_reusable !== true || typeof payload.url !== 'string') return {};
     if (!this.pictureIds.has(payload.url)) this.pictureIds.set(payload.url, String(900_000_000_000 + this.pictureIds.size));
     return { attachment_id: this.pictureIds.get(payload.url)! };
   }

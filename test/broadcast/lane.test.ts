@@ -41,6 +41,7 @@ async function reachable(n: number, extra: Partial<Seeded> = {}): Promise<Seeded
 }
 
 beforeAll(async () => {
+  fake.savePictures = true; // as Meta does: later pictures go by id
   await fake.start();
   // No workers: the test hands the alert to the lane itself.
   server = await startTestServer({ env: { ...fake.env(), BROADCAST_WORKERS: 'off' } });

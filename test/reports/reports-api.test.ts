@@ -4,7 +4,7 @@
  * the official API; who may see what; a draft alert from a group; an official's sent alert
  * recognised in a resident's check.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AccountStore } from '../../src/accounts/store.js';
 import type { Alert } from '../../src/broadcast/alert.js';
 import { AlertStore } from '../../src/broadcast/store.js';
@@ -107,9 +107,13 @@ describe('check → report → consent → the official sees the group', () => {
     expect(detail.json.group.provinceCount).toBe(2);
 
     // The analytics stream knows a report was made, never what it said.
-    const events = (await server.redis.xrange(createKeys(server.prefix).events, '-', '+')).map(([, f]) => f[f.indexOf('e') + 1]!);
-    const made = events.filter((e) => e.includes('"report_made"'));
-    expect(made).toHaveLength(2);
+    // (Written a few milliseconds after the turn, together with other turns' events.)
+    const made = await vi.waitFor(async () => {
+      const events = (await server.redis.xrange(createKeys(server.prefix).events, '-', '+')).map(([, f]) => f[f.indexOf('e') + 1]!);
+      const found = events.filter((e) => e.includes('"report_made"'));
+      expect(found).toHaveLength(2);
+      return found;
+    });
     for (const e of made) expect(e).not.toMatch(/\[SĐT\]|vcb-secure|tạm kho/);
   });
 
