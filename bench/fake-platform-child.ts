@@ -7,6 +7,7 @@
 import { FakePlatforms } from '../test/broadcast/fake-platforms.js';
 
 const fake = await new FakePlatforms(false).start();
+fake.savePictures = true; // as Meta does: after the first answers, Messenger pictures go by id, without "typing…"
 const seen = new Map<string, number>();
 let marker = '';
 let first = 0;
