@@ -237,9 +237,13 @@ export class ReportStore {
     const now = this.clock();
     const k = this.keys.reports(scope.province);
     if ((await this.redis.zscore(k.area(scope.path), id)) === null) return undefined;
-    const [summary] = await this.summaries(k, scope, [id], now);
+    // In this area: the rest is read at once.
+    const [[summary], entries, stored] = await Promise.all([
+      this.summaries(k, scope, [id], now),
+      this.redis.xrevrange(k.log, '+', '-', 'COUNT', RECENT_SCAN),
+      this.redis.hget(k.groups, id),
+    ]);
     if (!summary) return undefined;
-    const entries = await this.redis.xrevrange(k.log, '+', '-', 'COUNT', RECENT_SCAN);
     const recent: GroupDetail['recent'] = [];
     for (const [, fields] of entries) {
       const f: Record<string, string> = {};
@@ -248,7 +252,7 @@ export class ReportStore {
       recent.push({ at: Number(f.at), text: f.t ?? '' });
       if (recent.length >= RECENT_MAX) break;
     }
-    const group = StoredGroup.safeParse(parseJson(await this.redis.hget(k.groups, id)));
+    const group = StoredGroup.safeParse(parseJson(stored));
     return { ...summary, recent, provinceCount: group.success ? group.data.count : summary.counts.total };
   }
 
