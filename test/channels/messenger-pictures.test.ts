@@ -138,6 +138,14 @@ describe('pictures Meta saved', () => {
     expect(await sendAll(p.client)).toHaveLength(3);
     expect(bodies[1]!.message).toEqual({ attachment: { type: 'image', payload: { url: PICTURE, is_reusable: true } } });
     expect(p.saved.idFor(PICTURE)).toBe('1857777774821032');
+
+    // Reading the saved ids drops the expired ones from Redis (an old alert's picture is never sent again).
+    const key = createKeys(prefix).messengerPictures('gen1');
+    await redis.hset(key, 'https://bot.example.test/alerts/old/image', `333 ${now - SAVED_PICTURE_MAX_AGE_MS}`, 'https://bot.example.test/bad', 'not-a-pair');
+    await new Promise((r) => setTimeout(r, 20)); // the new id's save is not waited for by the send
+    await p.saved.load();
+    expect(Object.keys(await redis.hgetall(key))).toEqual([PICTURE]);
+    expect(p.saved.idFor('https://bot.example.test/alerts/old/image')).toBeUndefined();
   });
 
   it('a "try later" or an unreachable resident on a saved id is not a reason to drop the id', async () => {

@@ -56,11 +56,15 @@ export class SavedPictures {
   async load(): Promise<void> {
     try {
       const all = await this.opts.redis.hgetall(this.opts.key);
+      const stale: string[] = [];
       for (const [url, value] of Object.entries(all)) {
         const [id, at] = value.split(' ');
         const savedAt = Number(at);
-        if (id && Number.isFinite(savedAt) && savedAt > (this.saved.get(url)?.at ?? -1)) this.saved.set(url, { id, at: savedAt });
+        if (!id || !Number.isFinite(savedAt) || this.opts.clock() - savedAt >= this.maxAgeMs) stale.push(url);
+        else if (savedAt > (this.saved.get(url)?.at ?? -1)) this.saved.set(url, { id, at: savedAt });
       }
+      // Expired ids (alerts' pictures are never sent again): keep the hash to what is still used.
+      if (stale.length) await this.opts.redis.hdel(this.opts.key, ...stale);
     } catch (err) {
       this.opts.log.warn('saved Messenger pictures not read; pictures go by URL', errorFields(err));
     }
