@@ -13,11 +13,15 @@
 import { checkMessage } from '../checker/check.js';
 import type { ActiveAlert, Verdict } from '../checker/types.js';
 import { hasMaskOrDigits, maskText } from '../reports/mask.js';
+import { dayOf } from '../reports/time.js';
 import { localize } from './text.js';
 import { payload } from './payloads.js';
 import type { PendingReport } from './state.js';
 import type { Turn } from './turn.js';
 import type { Choice } from './types.js';
+
+/** Reports one resident may send officials a day (Vietnam time); more is likely a mistake or abuse. */
+export const REPORTS_PER_DAY = 20;
 
 /** Longer than this, or with a link, a message outside a lesson looks forwarded. */
 const FORWARDED_LENGTH = 80;
@@ -173,6 +177,15 @@ export function answerReport(turn: Turn, yes: boolean): void {
     turn.showMenu(turn.t('report.not_sent'));
     return;
   }
+  // The limit officials' report store also holds (src/reports/store.ts): said here, so that a report
+  // over it is not thanked as sent.
+  const day = dayOf(turn.env.now);
+  const sent = turn.state.reportsToday?.day === day ? turn.state.reportsToday.n : 0;
+  if (sent >= REPORTS_PER_DAY) {
+    turn.showMenu(turn.t('report.limited', { count: REPORTS_PER_DAY }));
+    return;
+  }
+  turn.state.reportsToday = { day, n: sent + 1 };
   turn.emit({ type: 'report_made', report: pending });
   turn.showMenu(turn.t('report.sent'));
 }

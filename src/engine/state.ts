@@ -106,6 +106,8 @@ export const ResidentState = z.object({
   pendingCheck: z.string().max(2000).optional(),
   /** A checked message waiting for "yes, report it to officials" (cleared on the answer, or any other turn). */
   pendingReport: PendingReport.optional(),
+  /** Reports sent on one local day (Vietnam time, `YYYYMMDD`), for the daily limit. */
+  reportsToday: z.object({ day: z.string(), n: z.number().int().min(0) }).optional(),
   /** Asked for their commune once already (after their first finished lesson). */
   areaAsked: z.boolean().default(false),
   /** The last alert shown, so a practice opened from it counts towards it. */

@@ -25,6 +25,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { AreaRef } from '../accounts/schema.js';
 import { areaPath, areaPaths } from '../broadcast/contract.js';
+import { REPORTS_PER_DAY } from '../engine/check.js';
 import type { Keys, ReportKeys } from '../store/keys.js';
 import type { ScriptedRedis } from '../store/redis.js';
 import { bandBuckets, encodeSignature, shingleText, signature } from './minhash.js';
@@ -106,7 +107,7 @@ export interface GroupDetail extends GroupSummary {
 }
 
 export interface ReportStoreOptions {
-  /** Reports one resident may make per local day (default 20). */
+  /** Reports one resident may make per local day (default REPORTS_PER_DAY, which the conversation also tells residents). */
   dailyLimit?: number;
   /** Least estimated similarity for a report to join a group (default 0.5). */
   threshold?: number;
@@ -185,7 +186,7 @@ export class ReportStore {
     private readonly clock: () => number = Date.now,
     options: ReportStoreOptions = {},
   ) {
-    this.dailyLimit = options.dailyLimit ?? 20;
+    this.dailyLimit = options.dailyLimit ?? REPORTS_PER_DAY;
     this.threshold = options.threshold ?? 0.5;
   }
 

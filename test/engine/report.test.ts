@@ -1,7 +1,7 @@
 /** Reporting a checked message to officials, in the engine: the button, consent once per report, the event, forgetting. */
 import { describe, expect, it } from 'vitest';
 import type { ActiveAlert } from '../../src/checker/types.js';
-import { alertDate } from '../../src/engine/check.js';
+import { REPORTS_PER_DAY, alertDate } from '../../src/engine/check.js';
 import { parsePayload, payload } from '../../src/engine/payloads.js';
 import { loadLessonsOrThrow } from '../../src/flows/load.js';
 import { resolveFlowsDir } from '../../src/paths.js';
@@ -51,6 +51,34 @@ describe('reporting a checked message', () => {
     r.tap(payload.report('yes'));
     expect(r.said).toContain('Không còn tin nào để báo');
     expect(r.last.events).toEqual([]);
+  });
+
+  it('the daily limit: the report over it is not thanked as sent, and the next day reports go again', () => {
+    const r = checked();
+    const report = () => {
+      r.send('kiểm tra tin nhắn');
+      r.send(SCAM);
+      r.tap('c:report');
+      r.tap(payload.report('yes'));
+    };
+    r.tap('c:report');
+    r.tap(payload.report('yes'));
+    for (let i = 1; i < REPORTS_PER_DAY; i++) report();
+    expect(r.state!.reportsToday).toEqual({ day: '20261125', n: REPORTS_PER_DAY });
+    expect(r.said).toContain('Mình đã gửi tin này cho cán bộ');
+
+    report();
+    expect(r.last.events).toEqual([]);
+    expect(r.said).toContain(`Hôm nay bạn đã gửi ${REPORTS_PER_DAY} tin cho cán bộ`);
+    expect(r.said).not.toContain('Mình đã gửi tin này');
+    expect(r.state!.pendingReport).toBeUndefined();
+    expect(r.state!.screen).toBe('menu');
+
+    // Midnight in Vietnam (17:00 UTC): a new day.
+    r.now = Date.UTC(2026, 10, 25, 17, 0, 0) - 60_000;
+    report();
+    expect(r.last.events.map((e) => e.type)).toEqual(['report_made']);
+    expect(r.state!.reportsToday).toEqual({ day: '20261126', n: 1 });
   });
 
   it('a typed "không" on the consent question sends nothing', () => {
