@@ -6,7 +6,7 @@ const pad = (s: string, n: number) => s.padStart(n);
 
 export function runLine(r: LevelResult): string {
   return (
-    `${r.server.padEnd(5)} ${r.level.padEnd(14)} ${pad(Math.round(r.turnsPerS).toLocaleString('en'), 6)} turns/s  ` +
+    `${r.server.padEnd(6)} ${r.level.padEnd(14)} ${pad(Math.round(r.turnsPerS).toLocaleString('en'), 6)} turns/s  ` +
     `last reply p50/p95/p99 ${ms(r.last.p50)}/${ms(r.last.p95)}/${ms(r.last.p99)} ms  first ${ms(r.first.p50)}/${ms(r.first.p99)}  ` +
     `200 in ${ms(r.ack.p50)}/${ms(r.ack.p99)}  ${r.messagesPerTurn.toFixed(1)} msg/turn  CPU ${r.cpuMsPerTurn.toFixed(3)} ms/turn  ${r.syscallsPerTurn.toFixed(1)} syscalls/turn  ` +
     `RSS ${r.peakRssMb} MB  harness ${r.harnessCores.toFixed(2)} cores  lost ${r.lost}  dup ${r.duplicated}${r.refused ? `  refused ${r.refused} (${Object.entries(r.refusedWhy).map(([k, n]) => `${k}: ${n}`).join(', ')})` : ''}${r.redelivered ? `  redelivered ${r.redelivered}` : ''}${r.notStarted ? `  not started ${r.notStarted}` : ''}`
@@ -32,9 +32,11 @@ export function table(results: LevelResult[]): string {
     const floor = find('floor', level);
     if (!bot || !floor) continue;
     const cpu = bot.cpuMsPerTurn / floor.cpuMsPerTurn;
+    const plus = find('floor+', level);
     lines.push(
       `${level}: CPU/turn bot ÷ floor ${cpu.toFixed(1)}× (target ≤ 2×: ${verdict(cpu <= 2)}), turns/s bot ÷ floor ` +
-        `${(bot.turnsPerS / floor.turnsPerS).toFixed(2)}, syscalls/turn ${bot.syscallsPerTurn.toFixed(1)} vs ${floor.syscallsPerTurn.toFixed(1)}`,
+        `${(bot.turnsPerS / floor.turnsPerS).toFixed(2)}, syscalls/turn ${bot.syscallsPerTurn.toFixed(1)} vs ${floor.syscallsPerTurn.toFixed(1)}` +
+        (plus ? `; against floor+ (the same messages and outbox): CPU/turn ${(bot.cpuMsPerTurn / plus.cpuMsPerTurn).toFixed(1)}×, turns/s ${(bot.turnsPerS / plus.turnsPerS).toFixed(2)}` : ''),
     );
   }
   const at200 = [find('bot', '200 in flight'), find('floor', '200 in flight')] as const;

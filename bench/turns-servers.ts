@@ -49,7 +49,7 @@ export async function startGraph(): Promise<Graph> {
 }
 
 export interface Server {
-  name: 'bot' | 'floor';
+  name: 'bot' | 'floor' | 'floor+';
   url: string;
   pid: number;
   stop(): Promise<void>;
@@ -107,10 +107,11 @@ export async function startBot(o: BotOptions): Promise<Server> {
   return { name: 'bot', url, pid: child.pid!, stop: () => stopChild(child) };
 }
 
-export async function startFloor(graphUrl: string, prefix: string, redisUrl: string): Promise<Server> {
+/** The floor; `sameWork`: the `floor+` row, the floor doing a bot turn's messages and outbox too. */
+export async function startFloor(graphUrl: string, prefix: string, redisUrl: string, sameWork = false): Promise<Server> {
   const child = fork(`${PROJECT_ROOT}/bench/floor-server.ts`, [], {
     execArgv: TSX,
-    env: { PATH: process.env.PATH ?? '', ...messengerEnv(graphUrl, prefix, redisUrl) },
+    env: { PATH: process.env.PATH ?? '', ...messengerEnv(graphUrl, prefix, redisUrl), ...(sameWork ? { FLOOR_SAME_WORK: '1' } : {}) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const port = await new Promise<number>((resolve, reject) => {
@@ -118,7 +119,7 @@ export async function startFloor(graphUrl: string, prefix: string, redisUrl: str
     child.once('message', (m) => resolve(FromFloor.parse(m).ready.port));
   });
   child.removeAllListeners('exit');
-  return { name: 'floor', url: `http://127.0.0.1:${port}`, pid: child.pid!, stop: () => stopChild(child) };
+  return { name: sameWork ? 'floor+' : 'floor', url: `http://127.0.0.1:${port}`, pid: child.pid!, stop: () => stopChild(child) };
 }
 
 async function waitUntilUp(url: string, child: ChildProcess): Promise<void> {

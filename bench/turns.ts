@@ -1,22 +1,24 @@
 /**
- * `npm run bench [-- --seconds 10] [-- --warmup 2] [-- --levels 50,200,1000,500/s] [-- --only bot|floor]
+ * `npm run bench [-- --seconds 10] [-- --warmup 2] [-- --levels 50,200,1000,500/s] [-- --only bot|floor|floor+]
  * [-- --prod] [-- --profile <dir>]`: how fast a Messenger turn is, end to end, against a floor. Prints
  * figures; asserts nothing (tests never time things).
  *
  * Starts, each in a child process: a fake Graph API (bench/fake-graph-child.ts), the bot (the real
  * `src/main.ts`, or with `--prod` the built `dist/src/main.js`) with Messenger pointed at the fake,
- * and the floor (bench/floor-server.ts: signature, one Redis round trip, one POST). This process
+ * the floor (bench/floor-server.ts: signature, one Redis round trip, one POST) and `floor+` (the same
+ * file doing also what a bot turn does beyond that: its 2.6 messages, kept in an outbox, the resident
+ * held meanwhile; no framework, no engine). This process
  * plays the residents (bench/turns-driver.ts): correctly signed webhooks, each resident's next
  * message only after the reply to the previous one arrived at the fake API. For every level and
  * server it measures webhook sent → first / last reply at the fake API, turns/s, lost and duplicated
  * replies, the server's CPU time, read/write system calls per turn and peak RSS (from /proc). Levels:
  * N residents in flight (closed loop), or `R/s`, a turn started every 1/R s regardless (open loop, for
- * latency); bot and floor take turns level by level so that a noisy neighbour hurts both alike.
+ * latency); the servers take turns level by level so that a noisy neighbour hurts them alike.
  *
  * `--profile <dir>` writes the bot's V8 CPU profile there (open it in Chrome DevTools or speedscope).
  * `BENCH_BOT_NODE_ARGS` adds Node flags to the bot (e.g. `--max-semi-space-size=64`); `BENCH_BOT_MAIN`
  * runs another build of it (a compiled `main.js` elsewhere). Each server has a Redis prefix of its
- * own; both are deleted afterwards (also on Ctrl+C). Needs Redis on REDIS_URL (default 127.0.0.1:6379).
+ * own; all are deleted afterwards (also on Ctrl+C). Needs Redis on REDIS_URL (default 127.0.0.1:6379).
  */
 import { randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
@@ -51,12 +53,12 @@ function levels(spec: string): LevelSpec[] {
 }
 
 async function main(): Promise<void> {
-  if (ONLY && ONLY !== 'bot' && ONLY !== 'floor') throw new Error('--only takes bot or floor');
+  if (ONLY && ONLY !== 'bot' && ONLY !== 'floor' && ONLY !== 'floor+') throw new Error('--only takes bot, floor or floor+');
   if (!(SECONDS > 0) || !(WARMUP >= 0)) throw new Error('--seconds must be positive and --warmup not negative');
   const specs = levels(arg('levels') ?? '50,200,1000,500/s');
   const redis = await connectRedis(REDIS_URL);
   const run = randomUUID().slice(0, 8);
-  const prefixes = { bot: `bench:turns:${run}:`, floor: `bench:floor:${run}:` };
+  const prefixes = { bot: `bench:turns:${run}:`, floor: `bench:floor:${run}:`, floorPlus: `bench:floor-plus:${run}:` };
   log(`${cpus().length} cores (${cpus()[0]?.model ?? '?'}), Node ${process.version}, Redis ${/redis_version:(\S+)/.exec(await redis.info('server'))?.[1] ?? '?'}`);
   log(`engine alone: ${engineMicrosPerTurn(20_000).toFixed(1)} µs per turn (the same lesson walk, no I/O)`);
 
@@ -75,8 +77,9 @@ async function main(): Promise<void> {
   // Ctrl+C: the servers stop and the keys go, as at the end of a run.
   process.once('SIGINT', () => void cleanUp().finally(() => process.exit(130)));
   try {
-    if (ONLY !== 'floor') servers.push(await startBot({ graphUrl: graph.url, prefix: prefixes.bot, redisUrl: REDIS_URL, prod: PROD, profileDir: PROFILE }));
-    if (ONLY !== 'bot') servers.push(await startFloor(graph.url, prefixes.floor, REDIS_URL));
+    if (!ONLY || ONLY === 'bot') servers.push(await startBot({ graphUrl: graph.url, prefix: prefixes.bot, redisUrl: REDIS_URL, prod: PROD, profileDir: PROFILE }));
+    if (!ONLY || ONLY === 'floor') servers.push(await startFloor(graph.url, prefixes.floor, REDIS_URL));
+    if (!ONLY || ONLY === 'floor+') servers.push(await startFloor(graph.url, prefixes.floorPlus, REDIS_URL, true));
     log(`${servers.map((s) => s.name).join(' and ')} up (bot: ${process.env.BENCH_BOT_MAIN ?? (PROD ? 'dist/src/main.js' : 'src/main.ts through tsx')}); ${WARMUP} s warm-up and ${SECONDS} s measured per level\n`);
     const results: LevelResult[] = [];
     for (const spec of specs) {
