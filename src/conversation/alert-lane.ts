@@ -33,7 +33,7 @@ import { perItem, type ScriptedRedis } from '../store/redis.js';
 import { SEEN_WINDOW_MS, STATE_TTL_SECONDS, type ResidentStore } from '../store/resident-store.js';
 import { withAlert } from './audience.js';
 import { outboxEntries, safeJson } from './outbox.js';
-import type { AlertTally, Processor } from './processor.js';
+import type { Processor } from './processor.js';
 
 export interface AlertLaneDeps {
   redis: ScriptedRedis;
@@ -44,7 +44,7 @@ export interface AlertLaneDeps {
   env: Omit<Env, 'now'>;
   alerts: AlertSource;
   clients: Partial<Record<ChannelId, ChannelClient>>;
-  processor: Pick<Processor, 'sendHeld' | 'kick'>;
+  processor: Pick<Processor, 'sendHeld' | 'kick' | 'counters'>;
   log: Logger;
   /** How long the lane holds a resident while it sends (the processor's lease). */
   leaseMs: number;
@@ -122,8 +122,7 @@ export class AlertLane {
     });
     const outcomes = await Promise.allSettled(takes.map((t) => t.taking));
     const sends: Promise<void>[] = [];
-    const counts = new OutcomeCounts(redis, keys.alertStats(alertId), log);
-    const tally: AlertTally = (_alertId, counter) => counts.add(counter);
+    const { counters } = this.deps.processor;
     const waiting: string[] = [];
     let failure: unknown;
     let direct = 0;
@@ -134,19 +133,20 @@ export class AlertLane {
       else if (o.value === 3) waiting.push(t.rid);
       else if (o.value === 1) {
         direct++;
-        sends.push(this.deps.processor.sendHeld(t.rid, token, t.entries, tally));
+        sends.push(this.deps.processor.sendHeld(t.rid, token, t.entries));
         store.recordEvents(t.anonId, t.events, now).catch((err: unknown) => log.warn('analytics events not recorded', errorFields(err)));
       }
     });
-    // Had it, but it has not gone out yet (a worker stopped half-way): have the processor send it.
-    if (direct > 0) counts.add('shown', direct);
+    if (direct > 0) counters.add(alertId, 'shown', direct);
     try {
+      // Had it, but it has not gone out yet (a worker stopped half-way): have the processor send it.
       const inbox = [...(await wakeWaiting(redis, keys, waiting, now, kick)), ...(others.length ? await viaInbox(others) : [])];
       for (const s of await Promise.allSettled(sends)) if (s.status === 'rejected') failure ??= s.reason;
       if (failure !== undefined) throw failure;
       return { direct, inbox };
     } finally {
-      await counts.flush();
+      // The chunk's counts are written before the batch is: its progress is what the official sees next.
+      await counters.flush();
     }
   }
 
@@ -165,46 +165,5 @@ export class AlertLane {
     if (this.variants.size >= VARIANTS_KEPT) this.variants.clear();
     this.variants.set(key, variant);
     return variant;
-  }
-}
-
-/**
- * A chunk's alert outcomes, added up for a moment and written as one HINCRBY per counter instead of
- * one per resident. Written every few milliseconds rather than once at the chunk's end, so that a
- * send the platform holds up does not keep the others uncounted: the official's progress bar moves,
- * and a worker that dies then has counted what went out before.
- */
-class OutcomeCounts {
-  private pending = new Map<string, number>();
-  private timer: NodeJS.Timeout | undefined;
-  private readonly writes = new Set<Promise<void>>();
-
-  constructor(
-    private readonly redis: ScriptedRedis,
-    private readonly key: string,
-    private readonly log: Logger,
-    private readonly everyMs = 20,
-  ) {}
-
-  add(counter: string, n = 1): void {
-    this.pending.set(counter, (this.pending.get(counter) ?? 0) + n);
-    this.timer ??= setTimeout(() => void this.flush(), this.everyMs);
-  }
-
-  /** Write what is pending; resolves once every write so far is done. Never rejects: the counters are best-effort. */
-  async flush(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    if (this.pending.size > 0) {
-      const counts = [...this.pending];
-      this.pending = new Map();
-      const write = Promise.all(counts.map(([counter, n]) => this.redis.hincrby(this.key, counter, n))).then(
-        () => undefined,
-        (err: unknown) => this.log.warn('alert counters not recorded', errorFields(err)),
-      );
-      this.writes.add(write);
-      void write.finally(() => this.writes.delete(write));
-    }
-    await Promise.all(this.writes);
   }
 }

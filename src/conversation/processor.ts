@@ -17,6 +17,7 @@ import { errorFields, type Logger } from '../log.js';
 import type { Keys } from '../store/keys.js';
 import type { ScriptedRedis } from '../store/redis.js';
 import type { Conversation } from './conversation.js';
+import { AlertCounters, type AlertOutcome } from './alert-counters.js';
 import { enqueueOwnEvent, type Held } from './intake.js';
 import { backoff, outboxEntries, queued, safeJson, type OutboxEntry, type Queued } from './outbox.js';
 
@@ -35,6 +36,8 @@ export interface ProcessorDeps {
   maxAttempts?: number;
   /** Officials' alerts: a cancelled alert's messages still in an outbox are not sent. */
   alerts?: AlertSource;
+  /** Where alert deliveries are counted (default: this processor's own). */
+  counters?: AlertCounters;
 }
 
 
@@ -46,8 +49,11 @@ export class Processor {
   private readonly clock: () => number;
   private readonly leaseMs: number;
   private readonly maxAttempts: number;
+  /** How alert deliveries ended, written a few milliseconds later together (the alert lane adds to it too). */
+  readonly counters: AlertCounters;
 
   constructor(private readonly deps: ProcessorDeps) {
+    this.counters = deps.counters ?? new AlertCounters(deps.redis, deps.keys, deps.log);
     this.clock = deps.clock ?? Date.now;
     this.leaseMs = deps.leaseMs ?? 30_000;
     this.maxAttempts = deps.maxAttempts ?? 8;
@@ -90,9 +96,10 @@ export class Processor {
     await this.idle();
   }
 
-  /** Resolves when nothing is in progress in this process. */
+  /** Resolves when nothing is in progress in this process (and what it counted is written). */
   async idle(): Promise<void> {
     while (this.running.size) await Promise.allSettled([...this.running.values()]);
+    await this.counters.flush();
   }
 
   async sweep(): Promise<void> {
@@ -193,12 +200,11 @@ export class Processor {
    * (src/conversation/alert-lane.ts), then let go as after a turn. A message that arrived meanwhile,
    * or a platform's "try later", is left to this processor through `due`. Throws only when Redis
    * fails, with the entries still in the outbox: the caller's batch is retried and finds them there.
-   * With `tally`, the alert's delivery is counted there (the caller adds many at once) instead of in Redis.
    */
-  async sendHeld(residentId: string, token: string, entries: readonly Queued[], tally?: AlertTally): Promise<void> {
+  async sendHeld(residentId: string, token: string, entries: readonly Queued[]): Promise<void> {
     const { redis, keys } = this.deps;
     const k = keys.resident(residentId);
-    const unacked = await this.sendEntries(residentId, entries, { status: '', sendAfter: 0 }, tally);
+    const unacked = await this.sendEntries(residentId, entries, { status: '', sendAfter: 0 });
     const [left, waitUntil] = await redis.finishResident(k.lease, k.inbox, k.outbox, k.contact, token, ...unacked);
     if (left !== 1 && left !== 2) return; // released, or no longer ours
     // Still held: a message came in meanwhile (handle it now), or the outbox waits out a backoff.
@@ -243,7 +249,7 @@ export class Processor {
     );
     if (outcome.duplicate) return [];
     // An alert that says nothing (cancelled, alerts turned off) is counted as skipped.
-    if (alertId && outcome.replies.length === 0) await redis.hincrby(keys.alertStats(alertId), 'skipped', 1);
+    if (alertId && outcome.replies.length === 0) this.counters.add(alertId, 'skipped');
     return entries;
   }
 
@@ -252,17 +258,13 @@ export class Processor {
   }
 
   /** Alerts in an outbox about to be dropped (the resident became unreachable). */
-  private async countAlertsIn(entries: readonly Queued[], counter: 'unreachable', tally?: AlertTally): Promise<void> {
-    for (const { entry } of entries) {
-      if (entry) await this.countAlert(entry, counter, tally);
-    }
+  private countAlertsIn(entries: readonly Queued[], counter: 'unreachable'): void {
+    for (const { entry } of entries) if (entry) this.countAlert(entry, counter);
   }
 
   /** Count an alert's delivery outcome (on its last message, or on whatever ends its outbox). */
-  private async countAlert(entry: OutboxEntry, counter: AlertOutcome, tally?: AlertTally): Promise<void> {
-    if (!entry.alertId || !entry.countsAlert) return;
-    if (tally) tally(entry.alertId, counter);
-    else await this.deps.redis.hincrby(this.deps.keys.alertStats(entry.alertId), counter, 1);
+  private countAlert(entry: OutboxEntry, counter: AlertOutcome): void {
+    if (entry.alertId && entry.countsAlert) this.counters.add(entry.alertId, counter);
   }
 
   /** Send what the outbox holds now, in order (after a crash, a backoff, or a turn queued behind older messages). */
@@ -279,15 +281,15 @@ export class Processor {
   /**
    * Send `entries`, which are the outbox from its head, in order, until they are all sent, a send
    * must wait, or the resident cannot be reached. Each is removed from the outbox only once the
-   * platform accepted it (or refused it for good). Messages accepted are acknowledged together by the
-   * caller's next call and returned (as stored) for it: no round trip per message. A crash before
-   * that sends them again (at least once, never lost; the platforms take no idempotency key).
+   * platform accepted it (or refused it for good). Returns the last message accepted (as stored) when
+   * its removal is left to the caller's next call (letting go, or before claiming again); a crash
+   * before that sends it again (at least once, never lost; the platforms take no idempotency key).
    */
-  private async sendEntries(residentId: string, entries: readonly Queued[], contact: Contact, tally?: AlertTally): Promise<string[]> {
+  private async sendEntries(residentId: string, entries: readonly Queued[], contact: Contact): Promise<string[]> {
     const { redis, keys, clients, log } = this.deps;
     const k = keys.resident(residentId);
     if (contact.status === 'unreachable') {
-      await this.countAlertsIn(entries, 'unreachable', tally);
+      this.countAlertsIn(entries, 'unreachable');
       await redis.del(k.outbox);
       return [];
     }
@@ -311,7 +313,7 @@ export class Processor {
       if (entry.alertId && (await this.deps.alerts?.load(entry.alertId))?.cancelled) {
         if (!(await acknowledge())) return [];
         await redis.outboxAck(k.outbox, raw);
-        await this.countAlert(entry, 'skipped', tally);
+        this.countAlert(entry, 'skipped');
         continue;
       }
       const outcome = await client.send(entry.userId, entry.message, entry.proactive ? { proactive: true } : {}).catch(
@@ -320,7 +322,7 @@ export class Processor {
       if (outcome.type !== 'sent' && !(await acknowledge())) return [];
       switch (outcome.type) {
         case 'sent': {
-          await this.countAlert(entry, 'sent', tally);
+          this.countAlert(entry, 'sent');
           if (i === entries.length - 1) return (await acknowledge()) ? [raw] : [];
           const ack = redis.outboxSent(k.outbox, k.contact, raw);
           ack.catch(() => undefined); // its failure is met when it is waited for
@@ -330,7 +332,7 @@ export class Processor {
         case 'failed':
           log.error('platform refused a message; dropped', { channel: entry.channel, reason: outcome.reason });
           await redis.outboxAck(k.outbox, raw);
-          await this.countAlert(entry, 'failed', tally);
+          this.countAlert(entry, 'failed');
           continue;
         case 'unreachable': {
           log.info('resident unreachable; outbox cleared', { channel: entry.channel, reason: outcome.reason });
@@ -340,7 +342,7 @@ export class Processor {
             .hset(k.contact, 'status', 'unreachable', 'statusReason', outcome.reason)
             .del(k.outbox)
             .exec()) as [[null, string[]]];
-          await this.countAlertsIn(left.map(queued), 'unreachable', tally);
+          this.countAlertsIn(left.map(queued), 'unreachable');
           return [];
         }
         case 'retry': {
@@ -348,7 +350,7 @@ export class Processor {
           if (attempts >= this.maxAttempts) {
             log.error('message dropped after retries', { channel: entry.channel, attempts, reason: outcome.reason });
             await redis.outboxAck(k.outbox, raw);
-            await this.countAlert(entry, 'failed', tally);
+            this.countAlert(entry, 'failed');
             continue;
           }
           const delay = outcome.afterMs ?? backoff(attempts);
@@ -366,11 +368,6 @@ export class Processor {
     return [];
   }
 }
-
-/** How an alert's delivery to one resident ended (a counter of `keys.alertStats`). */
-export type AlertOutcome = 'sent' | 'failed' | 'unreachable' | 'skipped';
-/** Counts alert outcomes in the caller's hands instead of one HINCRBY each. */
-export type AlertTally = (alertId: string, counter: AlertOutcome) => void;
 
 interface Contact {
   /** `unreachable` when the platform said so (blocked, unfollowed); '' otherwise. */
