@@ -6,15 +6,13 @@
  * else uncounted: the official's progress bar moves, and a process that dies has counted what went
  * out before. Best-effort, as every counter outside a resident's slot.
  */
+import type { AlertCounter } from '../broadcast/contract.js';
 import { errorFields, type Logger } from '../log.js';
 import type { Keys } from '../store/keys.js';
 import type { ScriptedRedis } from '../store/redis.js';
 
-/** How an alert's delivery to one resident ended, or that it was shown (a counter of `keys.alertStats`). */
-export type AlertOutcome = 'sent' | 'failed' | 'unreachable' | 'skipped' | 'shown';
-
 export class AlertCounters {
-  private pending = new Map<string, Map<AlertOutcome, number>>();
+  private pending = new Map<string, Map<AlertCounter, number>>();
   private timer: NodeJS.Timeout | undefined;
   private readonly writes = new Set<Promise<void>>();
 
@@ -25,8 +23,8 @@ export class AlertCounters {
     private readonly everyMs = 20,
   ) {}
 
-  add(alertId: string, counter: AlertOutcome, n = 1): void {
-    const counts = this.pending.get(alertId) ?? new Map<AlertOutcome, number>();
+  add(alertId: string, counter: AlertCounter, n = 1): void {
+    const counts = this.pending.get(alertId) ?? new Map<AlertCounter, number>();
     this.pending.set(alertId, counts.set(counter, (counts.get(counter) ?? 0) + n));
     if (!this.timer) {
       this.timer = setTimeout(() => void this.flush(), this.everyMs);

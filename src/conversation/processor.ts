@@ -10,14 +10,14 @@
 import { randomUUID } from 'node:crypto';
 import { ChannelId, InboundActivity, residentIdOf, toInput } from '../channels/activity.js';
 import { messagingWindow } from '../channels/window.js';
-import type { AlertSource } from '../broadcast/contract.js';
+import type { AlertCounter, AlertSource } from '../broadcast/contract.js';
 import type { ChannelClient, SendOutcome } from '../channels/channel.js';
 import type { Reply } from '../engine/types.js';
 import { errorFields, type Logger } from '../log.js';
 import type { Keys } from '../store/keys.js';
 import type { ScriptedRedis } from '../store/redis.js';
 import type { Conversation } from './conversation.js';
-import { AlertCounters, type AlertOutcome } from './alert-counters.js';
+import { AlertCounters } from './alert-counters.js';
 import { enqueueOwnEvent, type Held } from './intake.js';
 import { backoff, outboxEntries, queued, safeJson, type OutboxEntry, type Queued } from './outbox.js';
 
@@ -263,7 +263,7 @@ export class Processor {
   }
 
   /** Count an alert's delivery outcome (on its last message, or on whatever ends its outbox). */
-  private countAlert(entry: OutboxEntry, counter: AlertOutcome): void {
+  private countAlert(entry: OutboxEntry, counter: AlertCounter): void {
     if (entry.alertId && entry.countsAlert) this.counters.add(entry.alertId, counter);
   }
 

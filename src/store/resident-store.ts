@@ -119,6 +119,8 @@ class AnalyticsBuffer {
   private pending: (string | number)[][] = [];
   private done: { promise: Promise<void>; resolve: () => void; reject: (err: unknown) => void } | undefined;
   private timer: NodeJS.Timeout | undefined;
+  /** Batches being written now: a flush (shutdown) waits for them too. */
+  private readonly writing = new Set<Promise<void>>();
 
   constructor(
     private readonly redis: ScriptedRedis,
@@ -140,6 +142,7 @@ class AnalyticsBuffer {
     return written;
   }
 
+  /** Write what is waiting; resolves once every batch so far is written or refused (their callers are told). */
   async flush(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
@@ -147,17 +150,19 @@ class AnalyticsBuffer {
     const done = this.done;
     this.pending = [];
     this.done = undefined;
-    if (!done) return;
-    try {
-      const pipeline = this.redis.pipeline();
-      for (const fields of entries) pipeline.xadd(this.key, 'MAXLEN', '~', EVENTS_MAXLEN, '*', ...fields);
-      const results = (await pipeline.exec()) ?? [];
-      const failed = results.find(([err]) => err);
-      if (failed) throw failed[0];
-      done.resolve();
-    } catch (err) {
-      done.reject(err);
+    if (done) {
+      const writing = this.write(entries).then(done.resolve, done.reject);
+      this.writing.add(writing);
+      void writing.finally(() => this.writing.delete(writing));
     }
+    await Promise.all(this.writing);
+  }
+
+  private async write(entries: (string | number)[][]): Promise<void> {
+    const pipeline = this.redis.pipeline();
+    for (const fields of entries) pipeline.xadd(this.key, 'MAXLEN', '~', EVENTS_MAXLEN, '*', ...fields);
+    const failed = ((await pipeline.exec()) ?? []).find(([err]) => err);
+    if (failed) throw failed[0];
   }
 }
 

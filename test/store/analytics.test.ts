@@ -57,6 +57,14 @@ describe('analytics events', () => {
     expect((await entries()).map((x) => x.r)).toEqual(['anon-a']);
     await s.flushEvents(); // nothing waiting: nothing written
     expect(await redis.xlen(keys.events)).toBe(1);
+
+    // A batch already on its way (its moment passed just before shutdown) is waited for too.
+    let written = false;
+    void s.recordEvents('anon-b', [started('check-link')], 1001).then(() => (written = true));
+    void s.flushEvents();
+    await s.flushEvents();
+    expect(written).toBe(true);
+    expect((await entries()).map((x) => x.r)).toEqual(['anon-a', 'anon-b']);
   });
 
   it('Redis gone: every caller in the batch is told (after-commit logs it; the turn is not undone)', async () => {
