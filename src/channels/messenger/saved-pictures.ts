@@ -93,7 +93,7 @@ export class SavedPictures {
   forget(url: string, id: string): void {
     if (this.saved.get(url)?.id !== id) return;
     this.saved.delete(url);
-    // Only if no other process saved a newer one meanwhile (one field; a race only costs one more URL send).
+    // For every process. Should another have saved a newer id meanwhile, that goes too: one more send by URL.
     this.opts.redis.hdel(this.opts.key, url).catch((err: unknown) => this.opts.log.warn('saved Messenger picture not removed', errorFields(err)));
   }
 }
