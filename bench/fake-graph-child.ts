@@ -8,6 +8,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
+import { savedPicture } from '../test/broadcast/fake-platforms.js';
 import { GRAPH_PATH, nowNs, type Arrival, type FromGraph, type ToGraph } from './turns-shared.js';
 
 const SendBody = z.object({
@@ -30,8 +31,8 @@ let messageId = 0;
 /** Each PSID's previous message body, to recognise the same message sent twice in a row. */
 const previous = new Map<string, string>();
 let batch: Arrival[] = [];
-const savedIds = new Map<string, string>();
-const savedId = (url: string) => savedIds.get(url) ?? (savedIds.set(url, String(1_000_000_000_000 + savedIds.size)), savedIds.get(url)!);
+/** Pictures "saved" for the Page, as Meta does: URL → attachment id. */
+const pictureIds = new Map<string, string>();
 
 function flush(): void {
   const arrivals = batch;
@@ -58,10 +59,7 @@ function handle(req: IncomingMessage, res: ServerResponse, raw: string): void {
   requests++;
   const psid = parsed.data.recipient.id;
   const m = parsed.data.message;
-  // A picture sent by URL with is_reusable is saved, as Meta does: one id per URL.
-  const url = m?.attachment?.payload.is_reusable === true ? m.attachment.payload.url : undefined;
-  const saved = typeof url === 'string' ? { attachment_id: savedId(url) } : {};
-  answer(res, 200, { recipient_id: psid, message_id: `m_${++messageId}`, ...saved });
+  answer(res, 200, { recipient_id: psid, message_id: `m_${++messageId}`, ...savedPicture(pictureIds, m) });
   const payloads = (m?.quick_replies ?? m?.attachment?.payload.buttons ?? []).map((c) => c.payload);
   const duplicate = previous.get(psid) === raw;
   previous.set(psid, raw);

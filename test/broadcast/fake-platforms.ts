@@ -168,19 +168,11 @@ export class FakePlatforms {
       this.onDelivery?.(delivery);
       const count = this.okCount.messenger + this.okCount.zalo;
       return this.answer(res, channel === 'messenger'
-        ? { status: 200, body: { recipient_id: user, message_id: `m_${count}`, ...this.savedPicture(delivery) } }
+        ? { status: 200, body: { recipient_id: user, message_id: `m_${count}`, ...(this.savePictures ? savedPicture(this.pictureIds, delivery.message) : {}) } }
         : { status: 200, body: { error: 0, message: 'Success', data: { message_id: `z_${count}`, user_id: user } } });
     };
     if (this.holding && (this.holdWhich?.({ channel, user, n }) ?? true)) this.held.push({ respond, closed: () => closed || req.socket.destroyed });
     else respond();
-  }
-
-  /** Meta saves a picture sent by URL with `is_reusable` and answers with its id (one per URL). */
-  private savedPicture(d: Delivery): { attachment_id?: string } {
-    const payload = (d.message.attachment as { payload?: { url?: unknown; is_reusable?: unknown } } | undefined)?.payload;
-    if (!this.savePictures || payload?.is_reusable !== true || typeof payload.url !== 'string') return {};
-    if (!this.pictureIds.has(payload.url)) this.pictureIds.set(payload.url, String(900_000_000_000 + this.pictureIds.size));
-    return { attachment_id: this.pictureIds.get(payload.url)! };
   }
 
   private answer(res: ServerResponse, a: Answer): void {
@@ -194,4 +186,16 @@ export function rateLimited(channel: Channel, retryAfterS = 1): Answer {
   return channel === 'messenger'
     ? { status: 429, body: { error: { code: 4, message: 'Application request limit reached' } }, headers: { 'retry-after': String(retryAfterS) } }
     : { status: 429, body: { error: -32, message: 'Rate limit exceeded' }, headers: { 'retry-after': String(retryAfterS) } };
+}
+
+/**
+ * What Meta adds to its answer for a message: an `attachment_id` when it is a picture sent by URL
+ * with `is_reusable` (one id per URL, kept in `ids`), nothing otherwise.
+ */
+export function savedPicture(ids: Map<string, string>, message: unknown): { attachment_id?: string } {
+  const payload = (message as { attachment?: { payload?: { url?: unknown; is_reusable?: unknown } } } | undefined)?.attachment?.payload;
+  if (payload?.is_reusable !== true || typeof payload.url !== 'string') return {};
+  let id = ids.get(payload.url);
+  if (!id) ids.set(payload.url, (id = String(900_000_000_000 + ids.size)));
+  return { attachment_id: id };
 }
