@@ -4,7 +4,7 @@
  * /proc says about a server's CPU time and peak memory.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PROJECT_ROOT } from '../src/paths.js';
@@ -99,8 +99,9 @@ export async function startBot(o: BotOptions): Promise<Server> {
       WEB_CONCURRENCY: '1',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
     },
-    // Its log lines are written as in production, to a pipe nobody reads but the OS.
-    stdio: ['ignore', 'ignore', 'inherit'],
+    // Its log lines are written as in production, to nowhere, or to the file BENCH_BOT_STDOUT names
+    // (to read its logs, or what `--trace-gc` in BENCH_BOT_NODE_ARGS prints).
+    stdio: ['ignore', process.env.BENCH_BOT_STDOUT ? openSync(process.env.BENCH_BOT_STDOUT, 'w') : 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
   await waitUntilUp(url, child);

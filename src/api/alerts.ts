@@ -20,6 +20,7 @@ import {
 import { baseUrl } from './links.js';
 import { areaWithin } from './area-param.js';
 import { ApiError, STREAMED, route, streamRoute, type ApiDeps } from './route.js';
+import { iso } from './schemas.js';
 
 const ALERT_ROLES = ['official', 'admin'] as const;
 /** A 1 MB picture as base64 (1.33 MB), with the rest of the alert. */
@@ -45,8 +46,6 @@ export async function refused<T>(action: () => Promise<T>): Promise<T> {
     throw err;
   }
 }
-
-const iso = (ms: number) => new Date(ms).toISOString();
 
 export function alertView(alert: Alert, account: Account, req: Request, deps: ApiDeps): AlertView {
   const mine = alert.createdBy === account.id;

@@ -7,7 +7,7 @@ import type { Request } from 'express';
 import type { LinkWithUses } from '../coaching/link-store.js';
 import type { FlowSet } from '../engine/flowset.js';
 import { ApiError, route, type ApiDeps } from './route.js';
-import { LinkList, LinkParams, LinkView, NewLink } from './schemas.js';
+import { LinkList, LinkParams, LinkView, NewLink, iso } from './schemas.js';
 
 /** PUBLIC_BASE_URL, or the origin the request came to (behind a proxy: its X-Forwarded-Proto/Host). */
 export function baseUrl(req: Request, deps: ApiDeps): string {
@@ -30,8 +30,8 @@ export function linkView(link: LinkWithUses, base: string, deps: ApiDeps): LinkV
     lessonId: link.lessonId,
     lessonTitle: lessonTitle(deps.flows, link.lessonId),
     ...(link.note ? { note: link.note } : {}),
-    createdAt: new Date(link.createdAt).toISOString(),
-    expiresAt: new Date(link.expiresAt).toISOString(),
+    createdAt: iso(link.createdAt),
+    expiresAt: iso(link.expiresAt),
     uses: link.uses,
     revoked: link.revoked,
     landingUrl: `${base}/l/${code}`,

@@ -13,6 +13,7 @@ import { alertView, broadcast, refused } from './alerts.js';
 import { areaWithin } from './area-param.js';
 import { DraftFromGroup, ReportAreaQuery, ReportGroupDetail, ReportGroupList, ReportGroupParams, ReportListQuery, type ReportGroupView } from './report-schemas.js';
 import { ApiError, route, type ApiDeps } from './route.js';
+import { iso } from './schemas.js';
 
 const REPORT_ROLES = ['official', 'admin'] as const;
 const ALERT_TEXT_MAX = 1000;
@@ -22,8 +23,6 @@ function reports(deps: ApiDeps): ReportStore {
   if (!deps.reports) throw new ApiError(503, 'reports_unavailable', 'Reports are not available on this server.');
   return deps.reports;
 }
-
-const iso = (ms: number) => new Date(ms).toISOString();
 
 /** The area looked at: the account's own, a part of it, or the pool of unknown areas (`undefined`). */
 function areaAsked(account: Account, area: string | undefined, deps: ApiDeps): AreaRef | undefined {

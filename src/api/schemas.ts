@@ -20,6 +20,9 @@ export const ErrorBody = z
   })
   .strict();
 
+/** A time in the API's answers (`z.iso.datetime()`): epoch milliseconds as ISO 8601, UTC. */
+export const iso = (ms: number): string => new Date(ms).toISOString();
+
 /** A text in Vietnamese and, where there is one, English. */
 export const Text = z.object({ vi: z.string(), en: z.string().optional() }).strict();
 
