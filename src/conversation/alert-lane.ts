@@ -8,7 +8,7 @@
  * saved meanwhile goes without "typing…"), and every resident of the variant gets those platform
  * messages. Per resident there is one Lua
  * call (deliver-alert-7.lua): if they are in the middle of nothing and their state is still the
- * revision read, it writes the state with `lastAlert`, marks the alert's event id handled, puts the
+ * revision read, it writes the state with `lastAlert` (and `offered`, the buttons a typed number picks), marks the alert's event id handled, puts the
  * messages into their outbox and holds them; the processor then sends the outbox and lets go,
  * exactly as after a turn. So a crash leaves the alert in the outbox, where the batch's retry (the
  * script answers "still waiting") or the processor finds it, and the event id keeps it to once.
@@ -22,7 +22,7 @@ import type { ChannelId } from '../channels/activity.js';
 import type { ChannelClient, PlatformMessage } from '../channels/channel.js';
 import { handOverToInboxes, wakeWaiting, type AlertSource } from '../broadcast/contract.js';
 import { alertVariant } from '../engine/alerts.js';
-import { step } from '../engine/step.js';
+import { offeredAfter, step } from '../engine/step.js';
 import type { ResidentState } from '../engine/state.js';
 import type { EngineEvent, Env, Input, Reply } from '../engine/types.js';
 import type { FlowSet } from '../engine/flowset.js';
@@ -63,6 +63,7 @@ const LaneView = z.object({
   locale: z.enum(LOCALES),
   alerts: z.boolean().optional(),
   current: z.unknown().optional(),
+  screen: z.string().optional(),
 });
 
 /** The alert as one variant of residents gets it. */
@@ -113,7 +114,8 @@ export class AlertLane {
       if (!variant) return void others.push(rid);
       const k = keys.resident(rid);
       const entries = outboxEntries(channel, rid.slice(channel.length + 1), messagesOf(variant, this.deps.clients[channel]!), alertId, true);
-      const next = JSON.stringify({ ...raw, lastAlert: { ...variant.lastAlert, at: now } });
+      // As the turn would: `lastAlert`, and the alert's buttons for a typed number (none mid-lesson).
+      const next = JSON.stringify({ ...raw, lastAlert: { ...variant.lastAlert, at: now }, offered: offeredAfter(view.data.screen, variant.replies) });
       const taking = redis.deliverAlert(
         k.state, k.seen, k.inbox, k.inboxData, k.outbox, k.lease, k.contact,
         eventId, Number(rev ?? 0), next, now, SEEN_WINDOW_MS, STATE_TTL_SECONDS, token, this.deps.leaseMs, ...entries.map((e) => e.raw),

@@ -32,6 +32,19 @@ export function looksForwarded(text: string): boolean {
   return text.length >= FORWARDED_LENGTH || LINKISH.test(text);
 }
 
+/** Fewer words than this is a greeting or an answer, not a message to check. */
+const MIN_WORDS_TO_CHECK = 5;
+
+/**
+ * A typed-looking message worth offering a check: a sentence in which the checker already finds
+ * warning signs ("Con ơi mẹ đổi số mới, chuyển giúp mẹ 5 triệu…" is short and has no link).
+ */
+export function soundsLikeScam(turn: Turn, text: string): boolean {
+  const rules = turn.flows.checker;
+  if (!rules || text.trim().split(/\s+/).length < MIN_WORDS_TO_CHECK) return false;
+  return checkMessage(text.slice(0, MAX_CHECKED), rules, { alerts: turn.env.activeAlerts ?? [] }).risk !== 'low';
+}
+
 export function askForMessage(turn: Turn): void {
   turn.state.screen = 'check';
   turn.say(turn.t('check.ask'), { choices: [{ payload: payload.command('menu'), label: turn.t('buttons.menu') }] });

@@ -6,6 +6,9 @@
 import { z } from 'zod';
 import { LocaleSchema, type Locale } from '../flows/schema.js';
 
+/** The most choices kept in `offered` (a menu has one per lesson, plus a few). */
+export const MAX_OFFERED = 60;
+
 export const Progress = z.object({
   flowId: z.string(),
   flowVersion: z.number().int(),
@@ -108,6 +111,12 @@ export const ResidentState = z.object({
   pendingReport: PendingReport.optional(),
   /** Reports sent on one local day (Vietnam time, `YYYYMMDD`), for the daily limit. */
   reportsToday: z.object({ day: z.string(), n: z.number().int().min(0) }).optional(),
+  /**
+   * The choices of the last reply when it was not a lesson step's, so that a typed number or label
+   * picks one as a tap would: Zalo shows more than 5 choices, and Messenger more than 13, as a
+   * numbered list only, and numbers must mean what that list says.
+   */
+  offered: z.array(z.object({ payload: z.string(), label: z.string() })).max(MAX_OFFERED).optional(),
   /** Asked for their commune once already (after their first finished lesson). */
   areaAsked: z.boolean().default(false),
   /** The last alert shown, so a practice opened from it counts towards it. */

@@ -7,18 +7,18 @@
  */
 import { clonePlain } from './clone.js';
 import { imageFor, type FlowSet } from './flowset.js';
-import { matchCommand, matchOption, saysWord, type Command } from './match.js';
+import { matchCommand, matchOption, numberIn, saysWord, type Command } from './match.js';
 import { normalizeAnswer } from './normalize.js';
 import { parsePayload, payload as makePayload, type Payload } from './payloads.js';
-import { newResident, type ResidentState } from './state.js';
+import { MAX_OFFERED, newResident, type ResidentState } from './state.js';
 import type { StepInput } from './steps/behaviour.js';
 import { behaviourOf } from './steps/registry.js';
 import { showAlert } from './alerts.js';
 import { askArea, onAreaText, setArea } from './area.js';
-import { answerOffer, answerReport, askForMessage, askReport, checkAndSay, looksForwarded, offerCheck } from './check.js';
+import { answerOffer, answerReport, askForMessage, askReport, checkAndSay, looksForwarded, offerCheck, soundsLikeScam } from './check.js';
 import { answerConsent, onReferral, queueLesson, reviewConsent } from './referral.js';
 import { Turn } from './turn.js';
-import type { Env, Input, StepResult } from './types.js';
+import type { Env, Input, Reply, StepResult } from './types.js';
 
 /** After this long away, "tiếp"/"continue" shows the step again instead of skipping past it. */
 export const WELCOME_BACK_AFTER_MS = 6 * 60 * 60 * 1000;
@@ -27,6 +27,30 @@ export const WELCOME_BACK_AFTER_MS = 6 * 60 * 60 * 1000;
 export const REMINDER_QUIET_MS = 30 * 60 * 1000;
 
 export function step(flows: FlowSet, prior: ResidentState | null, input: Input, env: Env): StepResult {
+  const result = stepOnce(flows, prior, input, env);
+  // A changed state is this turn's own copy, never `prior` itself.
+  if (result.state && result.state !== prior) rememberOffered(result.state, result.replies);
+  return result;
+}
+
+function rememberOffered(state: ResidentState, replies: readonly Reply[]): void {
+  const offered = offeredAfter(state.screen, replies);
+  if (offered) state.offered = offered;
+  else delete state.offered;
+}
+
+/**
+ * What a typed number picks from after these replies (`ResidentState.offered`): the last reply's
+ * choices, unless a lesson step's (the step places its own answers). The alert lane, which writes a
+ * broadcast's states without a turn each, keeps it the same way.
+ */
+export function offeredAfter(screen: string | undefined, replies: readonly Reply[]): ResidentState['offered'] {
+  const choices = replies.at(-1)?.choices;
+  if (!choices?.length || screen === 'lesson') return undefined;
+  return choices.slice(0, MAX_OFFERED).map(({ payload, label }) => ({ payload, label }));
+}
+
+function stepOnce(flows: FlowSet, prior: ResidentState | null, input: Input, env: Env): StepResult {
   if (input.type === 'reminder') return remind(flows, prior, env);
   if (input.type === 'alert') return showAlert(flows, prior, input, env);
   const isNew = prior === null;
@@ -71,7 +95,8 @@ interface TurnFacts {
 
 /** Returns true when the resident's data is to be deleted. */
 function dispatch(turn: Turn, input: Exclude<Input, { type: 'reminder' | 'alert' }>, facts: TurnFacts): boolean {
-  const parsed = input.type === 'payload' ? parsePayload(input.payload) : undefined;
+  // A typed number or label from the list just shown counts as a tap on that button.
+  const parsed = input.type === 'payload' ? parsePayload(input.payload) : input.type === 'text' ? pickOffered(turn, input.text) : undefined;
   // A message kept for a report lives only until the consent answer: any other turn forgets it.
   const answersReport = parsed?.type === 'report' || (turn.state.screen === 'report' && input.type === 'text' && saysYesOrNo(turn, input.text) !== undefined);
   if (!answersReport) delete turn.state.pendingReport;
@@ -213,12 +238,21 @@ function onText(turn: Turn, text: string, facts: TurnFacts): boolean {
     answerStep(turn, { type: 'text', text });
     return false;
   }
-  if (facts.isNew) {
-    turn.showMenu();
+  // A message someone received and wonders about (even as the very first thing a resident sends):
+  // forwarded-looking, or a sentence with warning signs in it.
+  if (turn.flows.checker && looksForwarded(text)) {
+    offerCheck(turn, text);
     return false;
   }
+  if (facts.isNew) {
+    if (soundsLikeScam(turn, text)) offerCheck(turn, text);
+    else turn.showMenu();
+    return false;
+  }
+  // "tiếp", "ok", "👍" outside a lesson: go on with the lesson left unfinished (the menu's first button).
+  if (saysNext) return runCommand(turn, 'continue');
   if (turn.pickFromMenu(text)) return false;
-  if (turn.flows.checker && looksForwarded(text)) {
+  if (soundsLikeScam(turn, text)) {
     offerCheck(turn, text);
     return false;
   }
@@ -228,6 +262,24 @@ function onText(turn: Turn, text: string, facts: TurnFacts): boolean {
   turn.showMenu(turn.t('hint.menu'));
   state.menuMisses = misses;
   return false;
+}
+
+/**
+ * What a typed text picks from the last list shown outside a lesson step (`state.offered`; on the
+ * menu of a state kept before there was one, the menu's own): a number, or a label's words. Where
+ * the resident is asked to type free text (a message to check, a commune's name) or a long message
+ * was pasted, only a number, so that words of the text never pass for a label. Deleting data is
+ * only ever confirmed by "yes" or its button.
+ */
+function pickOffered(turn: Turn, text: string): Payload | undefined {
+  const { state } = turn;
+  if (state.screen === 'lesson' || state.screen === 'confirm-delete' || matchCommand(text, turn.env.texts)) return undefined;
+  const offered = state.offered ?? (state.screen === 'menu' ? turn.menuChoices() : undefined);
+  if (!offered?.length) return undefined;
+  const freeText = state.screen === 'check' || state.screen === 'area' || looksForwarded(text);
+  if (freeText && numberIn(text) === undefined) return undefined;
+  const index = matchOption(text, offered.map((c) => ({ label: { [turn.locale]: c.label } })), turn.env.texts);
+  return index === undefined ? undefined : parsePayload(offered[index]!.payload);
 }
 
 /** A typed yes or no (and not a command); undefined for anything else. */

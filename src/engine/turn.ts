@@ -5,8 +5,8 @@
 import type { Locale, Step } from '../flows/schema.js';
 import type { CompiledFlow, FlowSet } from './flowset.js';
 import { stepAfter } from './flowset.js';
-import { matchOption } from './match.js';
-import { payload } from './payloads.js';
+import { matchOption, numberIn } from './match.js';
+import { parsePayload, payload } from './payloads.js';
 import type { Progress, ResidentState } from './state.js';
 import { behaviourOf } from './steps/registry.js';
 import { alertBehind } from './alerts.js';
@@ -99,15 +99,20 @@ export class Turn {
     const due = this.reviewsDue();
     if (due > 0) lines.push(this.t('menu.review_line', { count: due }));
     lines.push(this.t('menu.title'));
-    this.flows.list.forEach((c, i) => {
-      const mark = this.state.completed[c.flow.id] ? this.t('menu.done_mark') : '';
-      lines.push(this.t('menu.item', { n: i + 1, title: localize(c.flow.title, this.locale), mark }));
+    // The list is the buttons, numbered alike: where a channel shows only the list (Zalo with more
+    // than 5 choices), the number typed is the button's (see `offered` in the state).
+    const choices = this.menuChoices();
+    choices.forEach((c, i) => {
+      const lesson = parsePayload(c.payload);
+      const done = lesson?.type === 'lesson' && this.state.completed[lesson.flowId];
+      lines.push(this.t('menu.item', { n: i + 1, title: c.label, mark: done ? this.t('menu.done_mark') : '' }));
     });
-    this.say(lines.join('\n'), { choices: this.menuChoices() });
+    this.say(lines.join('\n'), { choices });
   }
 
-  /** A typed reply on the menu: a lesson's number or title. */
+  /** A lesson's title typed outside a lesson (a number means the list last shown, see `step`). */
   pickFromMenu(text: string): boolean {
+    if (numberIn(text) !== undefined) return false;
     const options = this.flows.list.map((c) => ({ label: c.flow.title }));
     const index = matchOption(text, options, this.env.texts);
     const picked = index === undefined ? undefined : this.flows.list[index];

@@ -96,6 +96,9 @@ describe('the alert lane', () => {
     expect(text(en!)).toContain('Warning: fake police calls');
     expect(JSON.stringify(deliveredTo(inLesson!)[0]!.message)).toContain('c:continue');
     expect(JSON.stringify(deliveredTo(vi!)[0]!.message)).not.toContain('c:continue');
+    // A typed number then picks the alert's button of that number, unless the resident is in a lesson's step.
+    expect((await stateOf(vi!)).offered?.map((c) => c.payload)).toEqual(['t:police', 'c:menu']);
+    expect((await stateOf(inLesson!)).offered).toBeUndefined();
     const after = await stats();
     expect(after.sent - before.sent).toBe(3);
     expect(after.shown - before.shown).toBe(3);

@@ -7,6 +7,9 @@ import { WebMessageRequest, WebPreviewRequest } from '../../src/channels/web/sch
 import { renderZalo, renderZaloWithStyle } from '../../src/channels/zalo/render.js';
 import { ZaloMessage } from '../../src/channels/zalo/types.js';
 import type { Choice, Reply } from '../../src/engine/types.js';
+import { loadLessonsOrThrow } from '../../src/flows/load.js';
+import { resolveFlowsDir } from '../../src/paths.js';
+import { Resident } from '../engine/harness.js';
 
 const url = (path: string) => `https://hocso.example/${path}`;
 const choice = (payload: string, label: string): Choice => ({ payload, label });
@@ -273,6 +276,26 @@ describe('renderZalo', () => {
 
   it('text over 2000 is split (Zalo rejects it, it does not truncate)', () => {
     expect(zalo({ text: sentences(45) })).toEqual([{ text: sentences(20) }, { text: sentences(20) }, { text: sentences(5) }]);
+  });
+});
+
+describe('the menu on Zalo', () => {
+  it('is one numbered list, the buttons\' own, so the number a resident types is the one they read', () => {
+    const r = new Resident(loadLessonsOrThrow(resolveFlowsDir('flows')));
+    r.tap('l:password-otp');
+    r.send('menu');
+    const menu = r.last.replies.at(-1)!;
+    expect(menu.choices!.length).toBeGreaterThan(5);
+    const { messages, style } = renderZaloWithStyle(menu, url);
+    expect(style).toBe('numbered');
+    const text = messages.map((m) => m.text ?? '').join('\n');
+    const listed = text.split('\n').filter((line) => /^\d+\. /.test(line));
+    expect(listed).toHaveLength(menu.choices!.length);
+    expect(listed[0]).toBe('1. ▶ Học tiếp');
+    expect(listed.at(-1)).toBe(`${menu.choices!.length}. 🔎 Kiểm tra tin nhắn`);
+    r.send('1');
+    expect(r.state!.current?.flowId).toBe('password-otp');
+    expect(r.state!.screen).toBe('lesson');
   });
 });
 

@@ -57,3 +57,41 @@ describe('checking a message', () => {
     expect(r.state!.pendingCheck).toBeUndefined();
   });
 });
+
+describe('messages worth a check, wherever they come', () => {
+  it('a scam SMS as the very first message is offered a check after the welcome, not dropped for the menu', () => {
+    const r = new Resident(flows);
+    r.send('[VCB] Tai khoan bi tam khoa. Xac minh tai vcb-xacminh.top ngay');
+    expect(r.said).toContain('Xin chào');
+    expect(r.said).toContain('Mình kiểm tra giúp xem có dấu hiệu lừa đảo không nhé?');
+    expect(r.state!.screen).toBe('check-offer');
+    r.send('co');
+    expect(r.said).toMatch(/^🔴/);
+  });
+
+  it('a short typed sentence with warning signs and no link is offered a check; a greeting or a short answer is not', () => {
+    const r = new Resident(flows);
+    r.send('xin chào');
+    r.send('Con ơi mẹ đổi số mới rồi, chuyển giúp mẹ 5 triệu vào STK 0123456789, mẹ cần gấp');
+    expect(r.state!.screen).toBe('check-offer');
+    r.send('menu');
+    r.send('em muốn học cái gì đó hay hay');
+    expect(r.state!.screen).toBe('menu');
+    expect(r.said).toContain('Bạn chọn bài bằng cách bấm nút');
+  });
+
+  it('after a verdict, a typed number is the button of that number (Zalo shows more than 5 buttons as a numbered list only)', () => {
+    const r = new Resident(flows);
+    r.send('xin chào');
+    r.send('kiem tra');
+    r.send(SCAM);
+    const buttons = r.last.replies.at(-1)!.choices!;
+    const report = buttons.findIndex((c) => c.payload === 'c:report');
+    expect(report).toBeGreaterThan(0);
+    r.send(String(report + 1));
+    expect(r.state!.screen).toBe('report');
+    expect(r.said).toContain('Bạn đồng ý gửi không?');
+    r.send('1');
+    expect(r.last.events).toEqual([expect.objectContaining({ type: 'report_made' })]);
+  });
+});
