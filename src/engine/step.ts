@@ -308,7 +308,9 @@ function answerStep(turn: Turn, input: StepInput): void {
       turn.replies.push(...outcome.replies);
       return;
     case 'unplaced': {
-      progress.misses += 1;
+      // A sticker or a photo comes as an empty message: the resident is here, not lost; no step towards the menu.
+      const blank = input.type === 'text' && !input.text.trim();
+      if (!blank) progress.misses += 1;
       turn.emit({ type: 'input_not_understood', where: `${compiled.flow.id}/${current.id}` });
       if (progress.misses >= 2) {
         // Two answers in a row the bot could not place: offer the way out rather than insist.
