@@ -19,19 +19,25 @@ interface TypedSignal extends Signal {
   at: number;
 }
 
+/** A link sign's reason in each language, with the imitated brand named in that language. */
 function fillLinkReason(template: LocalText, host: string, finding: HostFinding): LocalText {
-  const fill = (s: string): string =>
+  const name = finding.brand?.name;
+  const fill = (s: string, brand: string): string =>
     s
       .replaceAll('{host}', host)
-      .replaceAll('{brand}', finding.brand?.name ?? '')
+      .replaceAll('{brand}', brand)
       .replaceAll('{official}', finding.official ?? finding.brand?.domains[0] ?? '');
-  return { vi: fill(template.vi), en: fill(template.en) };
+  return { vi: fill(template.vi, name?.vi ?? ''), en: fill(template.en, name?.en ?? name?.vi ?? '') };
 }
+
+/** A letter or digit in any script: without one, a text is no message. */
+const WORDISH = /[\p{L}\p{N}]/u;
 
 function linkSignals(text: string, rules: CheckerRules): { links: CheckedLink[]; signals: TypedSignal[] } {
   const links: CheckedLink[] = [];
   const signals: TypedSignal[] = [];
-  for (const link of extractLinks(text, rules.links)) {
+  const found = extractLinks(text, rules.links);
+  for (const link of found) {
     const { verdict, findings } = judgeLink(link, rules.links);
     links.push({ raw: link.raw, host: link.host, verdict });
     for (const finding of findings) {
@@ -48,6 +54,20 @@ function linkSignals(text: string, rules: CheckerRules): { links: CheckedLink[];
   }
   // An official address reassures only when every link in the message is official.
   const allOfficial = links.length > 0 && links.every((l) => l.verdict === 'official');
+  // Nothing but links: no word says who sent them or why (a bare shortened link is then at least medium).
+  const words = found.reduce((rest, l) => rest.slice(0, l.start) + ' '.repeat(l.end - l.start) + rest.slice(l.end), text);
+  const firstUnofficial = found.find((_, i) => links[i]!.verdict !== 'official');
+  if (firstUnofficial && !WORDISH.test(words)) {
+    const setting = rules.links.signals.alone;
+    signals.push({
+      id: LINK_SIGNAL_IDS.alone,
+      weight: setting.weight,
+      reason: fillLinkReason(setting.reason, firstUnofficial.host, { key: 'alone' }),
+      evidence: firstUnofficial.raw,
+      types: [],
+      at: firstUnofficial.start,
+    });
+  }
   return { links, signals: signals.filter((s) => s.id !== LINK_SIGNAL_IDS.official || allOfficial) };
 }
 
@@ -71,6 +91,8 @@ const round = (n: number): number => Math.round(n * 100) / 100;
  * verdict.signals.map((s) => s.id); // ['threat.lock', 'ask.link', 'link.lookalike.brand'], in the order of the message
  */
 export function checkMessage(text: string, rules: CheckerRules, opts: CheckOptions = {}): Verdict {
+  // "🙂", "??" or nothing: not a message, so no verdict either way (not even "no sign of a scam").
+  if (!WORDISH.test(text)) return { risk: 'low', score: 0, signals: [], links: [], advice: rules.verdict.advice.low, nothingToCheck: true };
   const folded = foldText(text);
   const fromLinks = linkSignals(folded.original, rules);
   const fromAlerts: TypedSignal[] = matchAlerts(folded, fromLinks.links, opts.alerts ?? [], rules).map((s) => ({ ...s, types: [], at: -1 }));

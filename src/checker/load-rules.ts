@@ -64,6 +64,14 @@ function crossCheck(files: RuleFiles, src: Sources, lessonIds: ReadonlySet<strin
   problems.push(...duplicates(files.brands.brands, (b) => b.id, (i) => ['brands', i, 'id'], 'brand', src.brands));
   const tokens = files.brands.brands.flatMap((b, i) => b.tokens.map((t, j) => ({ t, path: ['brands', i, 'tokens', j] })));
   problems.push(...duplicates(tokens, (x) => x.t, (i) => tokens[i]!.path, 'token', src.brands));
+  // A name is shown in one language at a time, so "Bảo hiểm xã hội / Social Insurance" would read half foreign.
+  files.brands.brands.forEach((b, i) => {
+    for (const lang of ['vi', 'en'] as const) {
+      if (b.name[lang]?.includes(' / ')) {
+        problems.push(src.brands.problem(['brands', i, 'name', lang], 'one language per text: put the Vietnamese name in vi and the English one in en, not "vi / en"'));
+      }
+    }
+  });
   problems.push(...duplicates(files.allowlist.domains, (d) => d.domain, (i) => ['domains', i, 'domain'], 'domain', src.allowlist));
   files.allowlist.domains.forEach((d, i) => {
     if (!brandIds.has(d.brand)) problems.push(src.allowlist.problem(['domains', i, 'brand'], `no brand "${d.brand}" in brands.yaml`));

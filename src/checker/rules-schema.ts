@@ -8,6 +8,19 @@ import { BankScamTypeSchema } from '../flows/schema.js';
 
 const LocalText = z.object({ vi: z.string().min(1), en: z.string().min(1) }).strict();
 
+/**
+ * A name shown to residents and officials, per language like the lessons' texts (src/flows/schema.ts):
+ * Vietnamese required, English when it differs (`{ vi: Bảo hiểm xã hội, en: Social Insurance }`;
+ * `{ vi: Vietcombank }` reads the same in both). One language per text: load-rules.ts refuses "vi / en".
+ */
+const LocalNameFields = z.object({ vi: z.string().trim().min(1), en: z.string().trim().min(1).optional() }).strict();
+// Checked as a map first so that the old one-string form ("Bảo hiểm xã hội / Social Insurance") is told how to write it.
+const LocalName = z
+  .custom<unknown>((v) => v !== null && typeof v === 'object' && !Array.isArray(v), {
+    error: 'expected a name per language, e.g. { vi: Bảo hiểm xã hội, en: Social Insurance } (en only when it differs)',
+  })
+  .pipe(LocalNameFields);
+
 /** A lowercase domain without scheme or `www.`. */
 const Domain = z
   .string()
@@ -30,7 +43,7 @@ export type AllowlistFile = z.infer<typeof AllowlistFile>;
 export const BrandsFile = z
   .object({
     brands: z
-      .array(z.object({ id: Id, name: z.string().min(1), type: BankScamTypeSchema.optional(), tokens: z.array(Token).min(1) }).strict())
+      .array(z.object({ id: Id, name: LocalName, type: BankScamTypeSchema.optional(), tokens: z.array(Token).min(1) }).strict())
       .min(1),
   })
   .strict();
@@ -54,6 +67,8 @@ export const LINK_SIGNAL_IDS = {
   riskyTld: 'link.suspicious.risky-tld',
   apk: 'link.suspicious.apk',
   obfuscated: 'link.suspicious.obfuscated',
+  /** Not a property of one address: the message is nothing but links, and not all of them official. */
+  alone: 'link.alone',
 } as const;
 export type LinkSignalKey = keyof typeof LINK_SIGNAL_IDS;
 
@@ -88,6 +103,7 @@ export const LinksFile = z
         riskyTld: LinkSignal,
         apk: LinkSignal,
         obfuscated: LinkSignal,
+        alone: LinkSignal,
       })
       .strict(),
   })

@@ -9,7 +9,8 @@ import type { LocalText, ScamType } from './types.js';
 
 export interface Brand {
   id: string;
-  name: string;
+  /** As residents and officials read it, per language; English falls back to the Vietnamese name. */
+  name: { vi: string; en?: string };
   type?: ScamType;
   /** Its official domains, from allowlist.yaml. */
   domains: string[];

@@ -52,6 +52,12 @@ export interface Verdict {
   lesson?: string;
   /** Best guess at the scam type, when the risk is medium or high and a type stands out. */
   scamType?: ScamType;
+  /**
+   * The text has no letter or digit (an emoji, punctuation, nothing): there is no message to judge.
+   * The rest reads as an empty low-risk verdict, but a caller should ask for the message instead of
+   * answering "no sign of a scam".
+   */
+  nothingToCheck?: true;
 }
 
 /** An alert an official sent to residents, active now. Matching it is a strong sign. */

@@ -5,30 +5,69 @@
  * deep-link parameter for OAs), or in the web simulator's `/?code=`.
  *
  * Codes are "HS" + 6 characters without look-alikes (no 0/O, 1/I/L), so they can be read aloud
- * and typed on a phone: `HS7K3P9Q`, also accepted as `hs-7k3p9q` or `HS 7K3P9Q`.
+ * and typed on a phone: `HS7K3P9Q`, also accepted as `hs-7k3p9q`, `HS 7K3P9Q`, or copied in groups
+ * as the big code wraps on a phone: `HS7K 3P9Q`, `HS7K-3P9Q`, and, when the code is all the message,
+ * `hs 7k 3p 9q` (split codes need a digit, so that "HSBC bank" is not one).
  */
 import { randomInt } from 'node:crypto';
 import { z } from 'zod';
 import { CODE_ALPHABET } from '../engine/share.js';
 
 export { CODE_ALPHABET, shareCode } from '../engine/share.js';
-const BODY = `[${CODE_ALPHABET}]{6}`;
-/** A code inside any text (case-insensitive, with an optional space or dash after HS). */
-const IN_TEXT = new RegExp(`(?:^|[^A-Za-z0-9])HS[\\s-]?(${BODY})(?![A-Za-z0-9])`, 'i');
+const CHAR = `[${CODE_ALPHABET}]`;
+const BODY = `${CHAR}{6}`;
+/** Spaces and hyphens (or dashes) a resident may type between the characters of a code. */
+const SEP = String.raw`[\s\-\u2010-\u2015]`;
+/** The six characters after HS, with separators anywhere between them. */
+const SPLIT_BODY = `${CHAR}(?:${SEP}*${CHAR}){5}`;
+const BEFORE = String.raw`(?<![\p{L}\p{N}])`;
+const AFTER = String.raw`(?![\p{L}\p{N}])`;
+/**
+ * A code inside any text: HS and the body together (`HS7K3P9Q`, or in two groups: `HS7K 3P9Q`,
+ * `HS7K-3P9Q`), or HS, one space or dash, and the body (`HS 7K3P9Q`). A standalone "HS" followed by
+ * words is not a code here ("hs nam nay", pupils this year; "HSG 25 em a"): words must not join into one.
+ */
+const IN_TEXT = new RegExp(`${BEFORE}HS(?:(${CHAR}(?:${SEP}*${CHAR}){5})|${SEP}?(${BODY}))${AFTER}`, 'giu');
+/** The whole message is a code, spaced or hyphenated anywhere (`hs 7k 3p 9q`, `H S 7 K 3 P 9 Q`). */
+const WHOLE = new RegExp(String.raw`^[\s"'“”‘’«».,:;!()]*H${SEP}*S${SEP}*(${SPLIT_BODY})[\s"'“”‘’«».,:;!()]*$`, 'iu');
+const SEPS = new RegExp(SEP, 'gu');
 
 export const LinkCode = z.string().regex(new RegExp(`^HS${BODY}$`), 'a code like HS7K3P9Q');
 
-/** The code in what a resident typed or a referral carried, normalised (`HS7K3P9Q`), if there is one. */
-export function findCode(text: string): string | undefined {
-  const m = IN_TEXT.exec(text.normalize('NFC'));
-  const body = m?.[1]?.toUpperCase();
-  return body && [...body].every((c) => CODE_ALPHABET.includes(c)) ? `HS${body}` : undefined;
+/**
+ * The body of a match, normalised, if it can be a code. A body split by spaces or dashes must hold a
+ * digit, and inside a sentence be split once at most: words split that way ("HSBC bank", "hs nam
+ * nay") would otherwise read as a code. Codes without a digit are still found written together
+ * (`HSTVJZAB`, `HS TVJZAB`); new codes always have one (newCode).
+ */
+function bodyOf(raw: string | undefined, maxGroups: number): string | undefined {
+  if (raw === undefined) return undefined;
+  const body = raw.replace(SEPS, '').toUpperCase();
+  if (body.length !== 6 || ![...body].every((c) => CODE_ALPHABET.includes(c))) return undefined;
+  if (body === raw.toUpperCase()) return body;
+  const groups = raw.split(new RegExp(`${SEP}+`, 'u')).length;
+  return /\d/.test(body) && groups <= maxGroups ? body : undefined;
 }
 
+/** The code in what a resident typed or a referral carried, normalised (`HS7K3P9Q`), if there is one. */
+export function findCode(text: string): string | undefined {
+  const t = text.normalize('NFC');
+  const whole = bodyOf(WHOLE.exec(t)?.[1], 6);
+  if (whole) return `HS${whole}`;
+  for (const m of t.matchAll(IN_TEXT)) {
+    const body = bodyOf(m[1] ?? m[2], 2);
+    if (body) return `HS${body}`;
+  }
+  return undefined;
+}
+
+/** A new random code, with at least one digit so that it is still found when typed in groups (see bodyOf). */
 export function newCode(): string {
-  let body = '';
-  for (let i = 0; i < 6; i++) body += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
-  return `HS${body}`;
+  for (;;) {
+    let body = '';
+    for (let i = 0; i < 6; i++) body += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
+    if (/\d/.test(body)) return `HS${body}`;
+  }
 }
 
 export const Link = z

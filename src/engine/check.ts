@@ -129,6 +129,12 @@ export function checkAndSay(turn: Turn, text: string): void {
   }
   const checked = text.slice(0, MAX_CHECKED);
   const verdict = checkMessage(checked, rules, { alerts: turn.env.activeAlerts ?? [] });
+  if (verdict.nothingToCheck) {
+    // "🙂" or "??": no message to judge. Ask for it again rather than say it shows no sign of a scam.
+    turn.state.screen = 'check';
+    turn.say(turn.t('check.nothing'), { choices: [{ payload: payload.command('menu'), label: turn.t('buttons.menu') }] });
+    return;
+  }
   const lines = [riskLine(turn, verdict), ...alertLines(turn, verdict)];
   const warnings = verdict.signals.filter((s) => s.weight > 0 && !s.id.startsWith(ALERT_SIGNAL));
   const genuine = verdict.signals.filter((s) => s.weight < 0);

@@ -29,11 +29,34 @@ describe('checkMessage', () => {
     expect(checkMessage(text, lower).risk).toBe('medium');
   });
 
-  it('answers an empty or ordinary message with low risk, no lesson and the low advice', () => {
-    for (const text of ['', 'Con về muộn, mẹ ăn cơm trước nhé.']) {
+  it('answers an ordinary message with low risk, no lesson and the low advice', () => {
+    const v = checkMessage('Con về muộn, mẹ ăn cơm trước nhé.', rules);
+    expect(v).toEqual({ risk: 'low', score: 0, signals: [], links: [], advice: rules.verdict.advice.low });
+  });
+
+  it('says there is nothing to check when the text has no letter or digit', () => {
+    for (const text of ['', '   ', '🙂', '👍🏻🙏', '???', '…!', '❤️ ❤️']) {
       const v = checkMessage(text, rules);
-      expect(v).toEqual({ risk: 'low', score: 0, signals: [], links: [], advice: rules.verdict.advice.low });
+      expect(v.nothingToCheck, JSON.stringify(text)).toBe(true);
+      expect(v.signals, JSON.stringify(text)).toEqual([]);
+      expect(v.risk).toBe('low');
     }
+    for (const text of ['ok', '5', 'Ừ', 'bit.ly/3xYz 🙂']) expect(checkMessage(text, rules).nothingToCheck, text).toBeUndefined();
+  });
+
+  it('rates a message that is nothing but a shortened link at least medium', () => {
+    for (const text of ['http://bit.ly/3xYz', 'bit.ly/3xYz', ' bit.ly/3xYz 🙂 ', 'hxxps://tinyurl.com/abc12']) {
+      const v = checkMessage(text, rules);
+      expect(v.risk, text).not.toBe('low');
+      expect(v.signals.map((s) => s.id), text).toEqual(expect.arrayContaining(['link.suspicious.shortener', 'link.alone']));
+      expect(v.lesson, text).toBe(rules.verdict.fallbackLesson.withLink);
+    }
+    const alone = checkMessage('http://bit.ly/3xYz', rules).signals.find((s) => s.id === 'link.alone');
+    expect(alone?.reason.vi).toContain('bit.ly');
+    expect(alone?.evidence).toBe('http://bit.ly/3xYz');
+    // With words around it, the link is judged with them; an official link alone is no warning.
+    expect(checkMessage('Xem ảnh cưới của Lan ở đây nhé bit.ly/3xYz', rules).signals.map((s) => s.id)).not.toContain('link.alone');
+    expect(checkMessage('dichvucong.gov.vn', rules).signals.map((s) => s.id)).toEqual(['legit.official-link']);
   });
 
   it('lists the links with their verdicts', () => {
@@ -58,6 +81,25 @@ describe('checkMessage', () => {
     expect(s?.reason.vi).toContain('vietcombank-secure.example');
     expect(s?.reason.en).toContain('Vietcombank');
     expect(s?.evidence).toBe('vietcombank-secure.example');
+  });
+
+  it('names the imitated brand in each language, never both in one reason', () => {
+    const evn = checkMessage('Thanh toán tiền điện tại dienluc-thanhtoan.example', rules).signals.find((x) => x.id === 'link.lookalike.brand');
+    expect(evn?.reason.vi).toBe('Đường link dienluc-thanhtoan.example mượn tên Điện lực (EVN) nhưng không phải địa chỉ chính thức của Điện lực (EVN).');
+    expect(evn?.reason.en).toBe('The link dienluc-thanhtoan.example borrows the name the power company (EVN) but is not an official address of the power company (EVN).');
+    // Every brand: a look-alike of it names it in the reader's language only.
+    const brands = new Map(rules.links.brandTokens.map((t) => [t.brand.id, t]));
+    for (const { token, brand } of brands.values()) {
+      const s = checkMessage(`Xem ${token}-hotro.example`, rules).signals.find((x) => x.id.startsWith('link.lookalike.'));
+      expect(s, brand.id).toBeDefined();
+      expect(s!.reason.vi, brand.id).toContain(brand.name.vi);
+      expect(s!.reason.en, brand.id).toContain(brand.name.en ?? brand.name.vi);
+      if (brand.name.en) {
+        expect(s!.reason.vi, brand.id).not.toContain(brand.name.en);
+        expect(s!.reason.en, brand.id).not.toContain(brand.name.vi);
+      }
+      for (const reason of [s!.reason.vi, s!.reason.en]) expect(reason, brand.id).not.toContain(' / ');
+    }
   });
 
   it.each([

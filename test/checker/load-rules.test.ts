@@ -66,6 +66,35 @@ describe('broken checker data reports file, line, column and what to fix', () =>
   }
 });
 
+describe('brand names', () => {
+  it('refuses both languages in one text, at the line of the name', () => {
+    const shipped = shippedTexts();
+    const good = 'name: { vi: Bảo hiểm xã hội, en: Social Insurance }';
+    expect(shipped.brands.text).toContain(good);
+    for (const [mixed, lang] of [
+      ['name: { vi: "Bảo hiểm xã hội / Social Insurance" }', 'vi'],
+      ['name: { vi: Bảo hiểm xã hội, en: "Bảo hiểm xã hội / Social Insurance" }', 'en'],
+    ] as const) {
+      const text = shipped.brands.text.replace(good, mixed);
+      const line = text.slice(0, text.indexOf(mixed)).split('\n').length;
+      const r = parseCheckerRules({ ...shipped, brands: { ...shipped.brands, text } }, LESSONS);
+      expect(r.rules).toBeUndefined();
+      const index = [...text.matchAll(/^ {2}- \{ id: ([a-z0-9-]+)/gm)].findIndex((m) => m[1] === 'bhxh');
+      expect(r.problems.map((p) => `${p.file === shipped.brands.file ? 'brands.yaml' : p.file}:${p.line} ${p.where}: ${p.message}`)).toEqual([
+        `brands.yaml:${line} brands[${index}] (bhxh) › name.${lang}: one language per text: put the Vietnamese name in vi and the English one in en, not "vi / en"`,
+      ]);
+    }
+  });
+
+  it('names each brand in the reader\'s language', () => {
+    const r = loadCheckerRules(FLOWS);
+    const names = new Map(r.rules!.links.brandTokens.map((t) => [t.brand.id, t.brand.name]));
+    expect(names.get('bhxh')).toEqual({ vi: 'Bảo hiểm xã hội', en: 'Social Insurance' });
+    expect(names.get('vietcombank')).toEqual({ vi: 'Vietcombank' });
+    for (const [id, name] of names) for (const text of [name.vi, name.en ?? '']) expect(text, id).not.toContain('/');
+  });
+});
+
 describe('loading a folder', () => {
   it('names every missing file', () => {
     const empty = mkdtempSync(join(tmpdir(), 'hocso-checker-'));

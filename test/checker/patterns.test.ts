@@ -15,6 +15,7 @@ const EXAMPLES: Record<string, [string, string, string?]> = {
   'ask.link': ['Đăng nhập tại trang này', 'dang nhap tai trang nay', 'Log in at our page'],
   'ask.transfer': ['Chuyển khoản cho em nhé', 'chuyen khoan cho em nhe', 'Please transfer the money'],
   'ask.fee': ['Nộp phí hồ sơ 500k', 'nop phi ho so 500k', 'Pay the processing fee first'],
+  'ask.claim-fee': ['Phí nhận giải 2.000.000đ', 'dong phi 350k de nhan qua', 'Pay the 2,000,000 VND fee to claim your prize'],
   'ask.deposit': ['Nạp 300k để kích hoạt', 'nap 300k de kich hoat', 'Deposit now to start'],
   'ask.install': ['Tải ứng dụng này giúp cháu', 'cai ung dung nay giup chau', 'Install the app we sent'],
   'ask.remote': ['Cô bật trợ năng cho ứng dụng', 'co bat tro nang cho ung dung', 'Share your screen with me'],
@@ -121,6 +122,48 @@ describe('how words are matched', () => {
     expect(ids('Không cung cấp mã này cho bất kỳ ai. Reply with the OTP code you just received.')).not.toContain('legit.otp-warning');
     expect(ids('TK 123xxx +500,000VND. SD 1,250,000VND')).toContain('legit.balance');
     expect(ids('TK 123xxx +500,000VND. SD 1,250,000VND. Chi tiet tai abc-tk.example')).not.toContain('legit.balance');
+  });
+
+  it('a fee to claim a prize is one strong sign, not a fee counted twice, and rates the prize scam high', () => {
+    for (const text of [
+      'Chúc mừng thuê bao 0987654321 trúng thưởng xe SH. Phí nhận giải 2.000.000đ, liên hệ zalo 0911222333',
+      'Chuc mung thue bao 0987654321 trung thuong xe SH. Phi nhan giai 2.000.000d, lien he zalo 0911222333',
+      'Bạn trúng thưởng iPhone. Đóng phí 500k để nhận quà',
+      'Ban trung thuong. Nop phi 300.000d de nhan giai',
+      'Chúc mừng bạn trúng giải nhì! Phí nhận thưởng 1 triệu',
+      'You have won a motorbike! Pay a 2,000,000 VND fee to claim it.',
+    ]) {
+      const v = checkMessage(text, rules);
+      expect(v.risk, text).toBe('high');
+      expect(v.scamType, text).toBe('prize');
+      expect(ids(text), text).toContain('ask.claim-fee');
+      expect(ids(text), text).not.toContain('ask.fee');
+    }
+    // Other fees are still ask.fee; a fee the message says is not charged counts for nothing.
+    expect(ids('Nộp phí hồ sơ 500k để giải ngân')).toEqual(expect.arrayContaining(['ask.fee']));
+    expect(ids('Mời ông đến bộ phận một cửa nộp phí 100.000đ và nhận kết quả')).not.toContain('ask.claim-fee');
+    expect(ids('Mời chị nhận giải tại quầy, không mất phí nhận giải')).not.toContain('ask.claim-fee');
+    expect(ids('There is no fee to claim your prize')).not.toContain('ask.claim-fee');
+  });
+
+  it('does not take the memo of a balance notice for a request to send money', () => {
+    for (const text of [
+      'ND: Chuyen tien com',
+      'Vietcombank: TK 0011xxxx789 +500,000VND luc 10:20 12/03. SD: 2,345,000VND. ND: NGUYEN VAN A chuyen tien com',
+      'MB: TK 0500xxxx111 -200.000VND lúc 08:15 01/04. SD: 1.200.000VND. Nội dung: Chuyển tiền điện tháng 3',
+      'TPBank: Account 0201xxxx456 +300,000 VND. Balance 4,100,000 VND. Description: transfer from TRAN THI B',
+      'Agribank: TK 3500xxxx123 +2,000,000VND. So du: 5,680,000VND. ND: nop tien hoc phi',
+    ]) {
+      const found = ids(text);
+      expect(found, text).not.toContain('ask.transfer');
+      expect(found, text).not.toContain('ask.fee');
+      if (text !== 'ND: Chuyen tien com') expect(found, text).toContain('legit.balance');
+    }
+    expect(ids('ND: Chuyen tien com')).toEqual([]);
+    // A request after the memo still counts.
+    const mistaken = 'VCB: TK 0011xxxx789 +15,000,000VND. SD: 15,420,000VND. ND: chuyen nham. Em chuyen nham, chi chuyen lai giup em 15 trieu vao STK 0900000456 nhe.';
+    expect(ids(mistaken)).toContain('ask.transfer');
+    expect(ids(mistaken)).not.toContain('legit.balance');
   });
 
   it('counts each sign once, however often its words appear', () => {

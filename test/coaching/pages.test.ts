@@ -11,6 +11,7 @@ import type { LinkStore as LinkStoreType } from '../../src/coaching/link-store.j
 import { LinkStore } from '../../src/coaching/link-store.js';
 import { shareCode } from '../../src/coaching/link.js';
 import { escapeHtml, html } from '../../src/coaching/pages/html.js';
+import { renderUnavailable } from '../../src/coaching/pages/landing.js';
 import { QR_OPTIONS } from '../../src/coaching/pages/qr.js';
 import { coachingPages, openUrls } from '../../src/coaching/pages/routes.js';
 import { loadConfig } from '../../src/config.js';
@@ -109,6 +110,19 @@ describe('GET /l/:code — the landing page', () => {
     expect(t).toContain('Your lesson code');
     expect(page.body).toContain('href="?lang=vi"');
     expect((await get(`/l/${link.code}`)).body).toContain('href="?lang=en"');
+  });
+
+  it('the language button names the language it goes to, in that language', async () => {
+    const link = await coachLink();
+    const button = (page: string) => /<a class="lang" href="([^"]*)" hreflang="([^"]*)" lang="([^"]*)" data-testid="lang">([^<]*)<\/a>/.exec(page)?.slice(1);
+    // [href, hreflang, lang, label]
+    expect(button((await get(`/l/${link.code}`)).body)).toEqual(['?lang=en', 'en', 'en', 'English']);
+    expect(button((await get(`/l/${link.code}?lang=en`)).body)).toEqual(['?lang=vi', 'vi', 'vi', 'Tiếng Việt']);
+    // the kind pages too: an unknown code, and Redis unavailable
+    expect(button((await get('/l/HS7K3P9Q')).body)).toEqual(['?lang=en', 'en', 'en', 'English']);
+    expect(button((await get('/l/HS7K3P9Q?lang=en')).body)).toEqual(['?lang=vi', 'vi', 'vi', 'Tiếng Việt']);
+    expect(button(renderUnavailable('vi', '?lang=en'))).toEqual(['?lang=en', 'en', 'en', 'English']);
+    expect(button(renderUnavailable('en', '?lang=vi'))).toEqual(['?lang=vi', 'vi', 'vi', 'Tiếng Việt']);
   });
 
   it('a resident’s own share link says “someone you know”, never who shared it', async () => {

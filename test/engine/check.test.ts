@@ -49,6 +49,19 @@ describe('checking a message', () => {
     expect(r.said).toContain('Bạn muốn học gì?');
   });
 
+  it('an emoji or punctuation is no message: it asks for the message again instead of "no sign of a scam"', () => {
+    const r = new Resident(flows);
+    r.send('xin chào');
+    r.send('kiem tra');
+    r.send('🙂');
+    expect(r.said).toContain('Mình chưa thấy tin nhắn nào để kiểm tra');
+    expect(r.said).not.toMatch(/🟢/);
+    expect(r.last.events).toEqual([]);
+    expect(r.state!.screen).toBe('check');
+    r.send(SCAM);
+    expect(r.said).toMatch(/^🔴/);
+  });
+
   it('inside a lesson, a long answer is the lesson\'s business, not a check', () => {
     const r = new Resident(flows);
     r.tap('l:password-otp');

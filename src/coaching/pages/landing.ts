@@ -87,7 +87,7 @@ function page(locale: Locale, title: string, body: Html, switchTo: string): stri
 <body>
 <header class="top">
   <span class="brand"><span class="logo" aria-hidden="true">HS</span>${w.brand}</span>
-  <a class="lang" href="${switchTo}" hreflang="${other}" lang="${other}" data-testid="lang">${WORDS[other].otherLanguage}</a>
+  <a class="lang" href="${switchTo}" hreflang="${other}" lang="${other}" data-testid="lang">${w.otherLanguage}</a>
 </header>
 ${body}
 </body>

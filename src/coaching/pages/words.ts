@@ -10,7 +10,10 @@ export type GoneReason = 'unknown' | 'expired' | 'revoked' | 'lesson';
 export interface LandingWords {
   lang: string;
   brand: string;
-  /** The other language's name, in that language, for the switch. */
+  /**
+   * The switch on this language's page: the language it goes to, named in that language so its
+   * readers recognise it ("English" on the Vietnamese page, "Tiếng Việt" on the English one).
+   */
   otherLanguage: string;
   /** As the bot says it (`chat.from_coach`): the account's name, then the team. */
   fromCoach(name: string): string;
