@@ -18,11 +18,21 @@ export function plain(text: string): string {
 }
 
 /**
- * `plain`, then polite particles dropped from both ends ("dạ có ạ" → "co", "ok nhé" → "ok").
- * Particles inside the answer stay: "cảm ơn" alone becomes empty, which matches nothing.
+ * How people text the commonest words ("ko ai" is "không ai", "dc" is "được"), read as the words.
+ * Only shorthands that mean nothing else once diacritics are gone ("hong" could be hỏng, "kg" kilograms).
+ */
+const SHORTHAND: Readonly<Record<string, string>> = {
+  ko: 'khong', k: 'khong', kh: 'khong', khg: 'khong', hok: 'khong',
+  dc: 'duoc', j: 'gi', r: 'roi', mk: 'minh', mik: 'minh', cx: 'cung',
+};
+
+/**
+ * `plain`, texting shorthands read as their words, then polite particles dropped from both ends
+ * ("dạ có ạ" → "co", "ok nhé" → "ok", "ko ai ạ" → "khong ai"). Particles inside the answer stay:
+ * "cảm ơn" alone becomes empty, which matches nothing.
  */
 export function normalizeAnswer(text: string): string {
-  const words = plain(text).split(' ').filter(Boolean);
+  const words = plain(text).split(' ').filter(Boolean).map((w) => SHORTHAND[w] ?? w);
   while (words.length > 1 && PARTICLES.has(words[0]!)) words.shift();
   while (words.length > 1 && PARTICLES.has(words[words.length - 1]!)) words.pop();
   return words.join(' ');

@@ -61,6 +61,12 @@ describe('normalising', () => {
     expect(plain('Đồng Ý!')).toBe('dong y');
     expect(normalizeAnswer('Dạ, có ạ.')).toBe('co');
     expect(normalizeAnswer('ạ')).toBe('a');
+    // Texting shorthands are read as their words; the same words with other meanings are left alone.
+    expect(normalizeAnswer('ko ai ạ')).toBe('khong ai');
+    expect(normalizeAnswer('K cho ai')).toBe('khong cho ai');
+    expect(normalizeAnswer('dc r')).toBe('duoc roi');
+    expect(normalizeAnswer('máy bị hỏng')).toBe('may bi hong');
+    expect(normalizeAnswer('2 kg gạo')).toBe('2 kg gao');
     expect(numberIn('option 3')).toBe(3);
   });
 });
