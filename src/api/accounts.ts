@@ -3,10 +3,35 @@ import type { AreaList } from '../accounts/areas.js';
 import { NewAccount, ROLES, publicAccount, type Account } from '../accounts/schema.js';
 import { AccountNotFoundError } from '../accounts/store.js';
 import { ApiError, route, type ApiDeps } from './route.js';
-import { AccountList, AccountParams, AccountResponse, AccountWithToken, type AccountView } from './schemas.js';
+import { AccountList, AccountParams, AccountResponse, AccountWithToken, MeResponse, type AccountView, type AreaWithin } from './schemas.js';
 
 export function accountView(account: Account, areas: AreaList): AccountView {
   return { ...publicAccount(account), areaName: areas.describeArea(account.area) };
+}
+
+/**
+ * The districts and communes inside an account's area, in the list's order, a district before its
+ * communes: what an official may narrow an alert's audience to (the console offers them by name).
+ *
+ * @example
+ * areasWithin({ province: '02' }, areas);
+ * // → [{ area: { province: '02', district: '026' }, name: 'Huyện Đồng Văn', kind: 'district' },
+ * //    { area: { province: '02', district: '026', commune: '00715' }, name: 'Xã Lũng Cú', kind: 'commune' }, …]
+ */
+export function areasWithin(area: Account['area'], areas: AreaList): AreaWithin[] {
+  if (area.commune !== undefined) return [];
+  const province = areas.data.provinces.find((p) => p.code === area.province);
+  if (!province) return [];
+  const out: AreaWithin[] = [];
+  if (area.district === undefined) {
+    for (const c of province.communes ?? []) out.push({ area: { province: province.code, commune: c.code }, name: c.name, kind: 'commune' });
+  }
+  for (const d of province.districts ?? []) {
+    if (area.district !== undefined && d.code !== area.district) continue;
+    if (area.district === undefined) out.push({ area: { province: province.code, district: d.code }, name: d.name, kind: 'district' });
+    for (const c of d.communes) out.push({ area: { province: province.code, district: d.code, commune: c.code }, name: c.name, kind: 'commune' });
+  }
+  return out;
 }
 
 /** 400 naming the field when an area code is not in the deployment's list. */
@@ -28,9 +53,9 @@ async function existing<T>(id: string, action: () => Promise<T>): Promise<T> {
 
 const me = route({
   method: 'get', path: '/me', operationId: 'getMe', tag: 'accounts',
-  summary: 'The account of the token, with its area\'s name',
-  roles: ROLES, response: AccountResponse, status: 200,
-  handle: async ({ account, deps }) => ({ account: accountView(account, deps.areas) }),
+  summary: 'The account of the token, with its area\'s name and the districts and communes inside it',
+  roles: ROLES, response: MeResponse, status: 200,
+  handle: async ({ account, deps }) => ({ account: accountView(account, deps.areas), areas: areasWithin(account.area, deps.areas) }),
 });
 
 const listAccounts = route({

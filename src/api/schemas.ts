@@ -4,7 +4,7 @@
  * The OpenAPI document is generated from them (bodies as input, responses as output).
  */
 import { z } from 'zod';
-import { AccountId, PublicAccount } from '../accounts/schema.js';
+import { AccountId, AreaRef, PublicAccount } from '../accounts/schema.js';
 import { LinkCode } from '../coaching/link.js';
 import { LocaleSchema, SKILL_TAGS } from '../flows/schema.js';
 
@@ -32,6 +32,23 @@ export const AccountView = PublicAccount.extend({
 export type AccountView = z.infer<typeof AccountView>;
 
 export const AccountResponse = z.object({ account: AccountView }).strict();
+/** A district or commune inside an account's area, as the deployment's list (AREAS_FILE) names it. */
+export const AreaWithin = z
+  .object({
+    area: AreaRef,
+    name: z.string().describe('As in the list, without its parents: "Xã Lũng Cú".'),
+    kind: z.enum(['district', 'commune']),
+  })
+  .strict();
+export type AreaWithin = z.infer<typeof AreaWithin>;
+export const MeResponse = z
+  .object({
+    account: AccountView,
+    areas: z
+      .array(AreaWithin)
+      .describe('The districts and communes inside the account\'s area, in the list\'s order (a district before its communes): what an official may narrow an alert\'s audience to. Empty for a commune\'s account.'),
+  })
+  .strict();
 export const AccountWithToken = z
   .object({
     account: AccountView,

@@ -40,6 +40,22 @@ describe('POST /api/v1/accounts', () => {
     expect(JSON.parse(stored!).tokenHash).toBe(hashToken(res.json.token));
   });
 
+  it('GET /me gives an official the districts and communes inside their area, for the console to offer by name', async () => {
+    const province = await create({ name: 'Anh Tỉnh', role: 'official', area: { province: '02' } });
+    const me = await call(server, 'GET', '/me', { token: province.json.token });
+    expect(me.json.areas).toEqual([
+      { area: { province: '02', district: '026' }, name: 'Huyện Đồng Văn', kind: 'district' },
+      { area: { province: '02', district: '026', commune: '00715' }, name: expect.any(String), kind: 'commune' },
+      { area: { province: '02', district: '026', commune: '00721' }, name: expect.any(String), kind: 'commune' },
+      { area: { province: '02', district: '027' }, name: 'Huyện Mèo Vạc', kind: 'district' },
+      { area: { province: '02', district: '027', commune: '00777' }, name: expect.any(String), kind: 'commune' },
+    ]);
+    const district = await create({ name: 'Chị Huyện', role: 'official', area: { province: '02', district: '027' } });
+    expect((await call(server, 'GET', '/me', { token: district.json.token })).json.areas.map((a: { area: { commune?: string } }) => a.area.commune)).toEqual(['00777']);
+    const commune = await create({ name: 'Anh Xã', role: 'coach', area: { province: '01', commune: '00004' } });
+    expect((await call(server, 'GET', '/me', { token: commune.json.token })).json.areas).toEqual([]);
+  });
+
   it('accepts the district form for a province that still has districts', async () => {
     const res = await create({ name: 'Chị Lan', role: 'official', area: { province: '02', district: '026', commune: '00715' } });
     expect(res.status).toBe(201);

@@ -53,7 +53,7 @@ const byId = (id: string) => page.getByTestId(id);
 const signIn = (withToken = token) => signInAt(page, server.url + '/coach/', withToken, { tap: true });
 
 describe('coach page', () => {
-  it('a wrong token shows the server’s message, and nothing is remembered', async () => {
+  it('a wrong token is refused in the page’s words (not the server’s English), and nothing is remembered', async () => {
     await expectWrongTokenRefused(page, { serverUrl: server.url, path: '/coach/', storageKey: 'hocso.coach.token', tap: true });
   });
 
@@ -143,6 +143,13 @@ describe('coach page', () => {
     await item.getByTestId('link-state').filter({ hasText: 'Đã huỷ' }).waitFor({ timeout: WAIT });
     expect(await item.getByTestId('revoke').count()).toBe(0);
     expect((await fetch(`${server.url}/l/${code}`)).status).toBe(410);
+    // The status line says so, and says it again in English after EN (and back).
+    const status = page.locator('#links-status');
+    expect(await status.innerText()).toBe(`Đã huỷ link ${code}.`);
+    await byId('lang').tap();
+    expect(await status.innerText()).toBe(`Link ${code} revoked.`);
+    await byId('lang').tap();
+    expect(await status.innerText()).toBe(`Đã huỷ link ${code}.`);
 
     // A reload keeps the coach signed in; "Đăng xuất" forgets the token.
     await page.reload();

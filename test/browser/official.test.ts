@@ -9,8 +9,8 @@
  * Messenger show it, estimates its audience, sends it, watches the progress reach done and reads the
  * results (live over server-sent events, and by polling when the stream is blocked); an alert over
  * the approval threshold waits for a second official, who approves it from the approval queue; a
- * draft is saved, edited and cancelled; a city official narrows the audience by a commune code; the
- * recognition chart matches the API; the audit trail says who did what; EN switches every part.
+ * draft is saved, edited and cancelled; the recognition chart matches the API; the audit trail says
+ * who did what; EN switches every part. (Narrowing the audience by area: official-audience.test.ts.)
  *
  * HOCSO_SCREENSHOTS=1 also saves the README's screenshot to docs/official-console.png.
  */
@@ -135,7 +135,7 @@ const shownAlertId = () => page.evaluate(() => document.querySelector('[data-tes
 const value = async (testId: string) => Number(await byId(testId).getAttribute('data-value'));
 
 describe('official console', () => {
-  it('a wrong token shows the server’s message, and nothing is remembered', async () => {
+  it('a wrong token is refused in the page’s words (not the server’s English), and nothing is remembered', async () => {
     await expectWrongTokenRefused(page, { serverUrl: server.url, path: '/official/', storageKey: 'hocso.official.token' });
     expect(pageErrors).toEqual([]);
   });
@@ -453,25 +453,6 @@ describe('official console', () => {
     await expectNoJunk();
     expect(pageErrors).toEqual([]);
   }, 60_000);
-
-  it('an official of a whole city narrows the audience to one commune by its code; a wrong code gets the server’s reason', async () => {
-    const city = await new AccountStore(server.redis, createKeys(server.prefix)).create({ name: 'Bà Hoa', role: 'official', area: { province: '01' } });
-    await signIn(city.token);
-    await byId('who-area').filter({ hasText: 'Thành phố Hà Nội' }).waitFor({ timeout: WAIT });
-    await byId('area-code').fill('99999');
-    await byId('estimate-btn').click();
-    await byId('compose-error').waitFor({ timeout: WAIT });
-    expect(await byId('compose-error').innerText()).toMatch(/^Chưa ước tính được: audience\.area\.commune: .*99999/);
-    await byId('area-code').fill('00004');
-    await byId('estimate-btn').click();
-    await byId('estimate-total').filter({ hasText: 'Cảnh báo sẽ tới 6 người dân.' }).waitFor({ timeout: WAIT });
-    // The whole city: the resident of the neighbouring commune too.
-    await byId('area-code').fill('');
-    expect(await byId('estimate').innerText()).toContain('Bạn đã đổi lựa chọn: hãy ước tính lại.');
-    await byId('estimate-btn').click();
-    await byId('estimate-total').filter({ hasText: 'Cảnh báo sẽ tới 7 người dân.' }).waitFor({ timeout: WAIT });
-    expect(pageErrors).toEqual([]);
-  });
 
   it('the recognition chart: per scam type, the share of right answers in the area, as the API counts them', async () => {
     await signIn(lan.token);

@@ -117,6 +117,43 @@ describe('simulator page', () => {
     expect(await page.getByTestId('chat-log').isVisible()).toBe(true);
   });
 
+  it('on a 360×640 phone, an answer longer than the screen is shown from its start (the check’s verdict), a short one whole', async () => {
+    await page.goto(server.url + '/');
+    await bot().filter({ hasText: menuText }).first().waitFor({ timeout: WAIT });
+    const log = page.getByTestId('chat-log');
+    /** Where the log is scrolled, and where a bubble's top lies in it. */
+    const where = (bubble: ReturnType<Page['getByTestId']>) =>
+      bubble.evaluate((b) => {
+        const l = document.querySelector('[data-testid="chat-log"]')!;
+        const lr = l.getBoundingClientRect();
+        const br = b.getBoundingClientRect();
+        return { top: br.top - lr.top, height: br.height, view: l.clientHeight, fromTopToEnd: l.scrollHeight - (l.scrollTop + br.top - lr.top), atEnd: l.scrollHeight - l.scrollTop - l.clientHeight };
+      });
+
+    // A forwarded message: the short question whether to check it fits, so the chat shows its end.
+    await page.getByTestId('text-input').fill('Tài khoản Vietcombank của quý khách bị tạm khoá do đăng nhập bất thường. Vui lòng đăng nhập tại vcb-secure.example để xác minh ngay trong 24h, nếu không tài khoản sẽ bị khoá vĩnh viễn.');
+    await page.getByTestId('text-input').press('Enter');
+    const yes = page.locator('[data-testid="choice"][data-payload="c:check:yes"]');
+    await yes.waitFor({ timeout: WAIT });
+    expect((await where(bot().last())).atEnd).toBeLessThanOrEqual(1);
+
+    // The verdict is longer than the screen: its first line, "🔴 Rất có thể là LỪA ĐẢO", is in view.
+    await yes.tap();
+    const verdict = bot().filter({ hasText: 'Rất có thể là LỪA ĐẢO' });
+    await verdict.waitFor({ timeout: WAIT });
+    const shown = await where(verdict);
+    expect(shown.fromTopToEnd).toBeGreaterThan(shown.view); // it does not fit: the case in question
+    expect(shown.top).toBeGreaterThanOrEqual(0);
+    expect(shown.top + 40).toBeLessThanOrEqual(shown.view);
+    expect(await verdict.evaluate((b) => {
+      const r = b.getBoundingClientRect();
+      const hit = document.elementFromPoint(r.left + 20, r.top + 20);
+      return Boolean(hit && b.contains(hit));
+    })).toBe(true);
+    await page.screenshot({ path: '/tmp/simulator-verdict.png' });
+    expect(await log.isVisible()).toBe(true);
+  });
+
   it('shows the server’s error inline and keeps the resident’s text in the box', async () => {
     await page.goto(server.url + '/');
     await bot().filter({ hasText: menuText }).first().waitFor({ timeout: WAIT });

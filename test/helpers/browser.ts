@@ -52,20 +52,31 @@ export async function signInAt(page: Page, url: string, token: string, { tap = f
 }
 
 /**
- * A made-up token on a staff page: the server's own message is shown, the sign-in panel stays and
- * the token is not remembered; then an empty box says what to do, without asking the server.
+ * A made-up token on a staff page: the reason is said in the page's words (never the server's
+ * English message, which is for programs), follows the EN switch, the sign-in panel stays and the
+ * token is not remembered; then an empty box says what to do, without asking the server.
  */
 export async function expectWrongTokenRefused(page: Page, { serverUrl, path, storageKey, tap = false }: { serverUrl: string; path: string; storageKey: string; tap?: boolean }): Promise<void> {
   const res = await fetch(`${serverUrl}/api/v1/me`, { headers: { authorization: 'Bearer hs_not-a-real-token' } });
-  const serverMessage = ((await res.json()) as { error: { message: string } }).error.message;
+  const server = ((await res.json()) as { error: { code: string; message: string } }).error;
   expect(res.status).toBe(401);
+  expect(server.code).toBe('invalid_token');
 
   await signInAt(page, serverUrl + path, 'hs_not-a-real-token', { tap });
   const error = page.getByTestId('signin-error');
   await error.waitFor({ timeout: WAIT });
-  expect(await error.innerText()).toBe(`Không đăng nhập được: ${serverMessage}`);
+  expect(await error.innerText()).toBe('Không đăng nhập được: Mã truy cập không đúng, đã được thay bằng mã mới, hoặc tài khoản đã bị khoá. Hãy kiểm tra lại mã, hoặc xin quản trị viên mã mới.');
+  expect(await page.locator('body').innerText()).not.toContain(server.message);
   expect(await page.getByTestId('signin-panel').isVisible()).toBe(true);
   expect(await page.evaluate((key) => localStorage.getItem(key), storageKey)).toBeNull();
+
+  // The reason follows the language, as the rest of the panel does.
+  const lang = page.getByTestId('lang');
+  if (tap) await lang.tap();
+  else await lang.click();
+  expect(await error.innerText()).toBe('Could not sign in: This access token is wrong, was replaced by a new one, or the account was disabled. Check it, or ask an admin for a new one.');
+  if (tap) await lang.tap();
+  else await lang.click();
 
   await page.getByTestId('token-input').fill('');
   const button = page.getByTestId('signin');

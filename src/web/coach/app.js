@@ -7,7 +7,7 @@
 
 import { $, el } from '../shared/dom.js';
 import { relative } from '../shared/format.js';
-import { call, initSession, loc, session, startSession, t, translatePage } from '../shared/session.js';
+import { call, failure, initSession, loc, say, session, startSession, t, translatePage } from '../shared/session.js';
 import { UI } from './strings.js';
 
 // ── State ───────────────────────────────────────────────────────────────────────────────────
@@ -19,19 +19,41 @@ let selectedLesson = '';
 let shown = null;
 /** Last answers, kept to redraw on a language switch. */
 let myLinks = null;
+/** Why the lessons could not be loaded (an ApiError), to say it again in the other language. */
+let lessonsError = null;
 let tab = 'new';
 
 const els = {};
 
 // ── Signing in and out (the plumbing is shared: ../shared/session.js) ───────────────────────
 
-/** Forget what the last coach saw: the next one on this phone starts afresh. */
+/**
+ * Forget everything the last coach saw: the next one on this phone (a shared phone at the commune
+ * office) must not see their links, private notes, residents, QR code or messages, even for a moment
+ * and even if their own lists then fail to load.
+ */
 function signedOut() {
   lessons = [];
+  lessonsError = null;
   selectedLesson = '';
   myLinks = null;
   hideResult();
+  clearResult();
   els.note.value = '';
+  els.expires.value = '30';
+  showCreateError(null);
+  els.lessons.replaceChildren();
+  els.links.replaceChildren();
+  say(els.linksStatus, null);
+  els.residents.replaceChildren();
+  say(els.residentsStatus, null);
+  els.ripple.hidden = true;
+  els.ripple.replaceChildren();
+  els.notFollowing.hidden = true;
+  els.notFollowing.replaceChildren();
+  els.who.textContent = '';
+  els.whoArea.textContent = '';
+  setTab('new');
 }
 
 async function showApp() {
@@ -60,17 +82,29 @@ function setTab(name) {
 // ── Send a lesson ───────────────────────────────────────────────────────────────────────────
 
 async function loadLessons() {
-  els.lessons.replaceChildren(el('p', { class: 'hint', text: t('loading') }));
+  lessonsError = null;
+  const loading = el('p', { class: 'hint' });
+  els.lessons.replaceChildren(loading);
+  say(loading, 'loading');
   try {
     const json = await call('GET', '/lessons');
     lessons = Array.isArray(json?.lessons) ? json.lessons : [];
     renderLessons();
   } catch (err) {
-    if (!err.handled) els.lessons.replaceChildren(el('p', { class: 'error', role: 'alert', text: `${t('loadFailed')}: ${err.message}` }));
+    if (err.handled) return;
+    lessonsError = err;
+    renderLessons();
   }
 }
 
 function renderLessons() {
+  if (lessonsError) {
+    const error = el('p', { class: 'error', role: 'alert' });
+    els.lessons.replaceChildren(error);
+    say(error, failure('loadFailed', lessonsError));
+    return;
+  }
+  if (!lessons.length) return;
   els.lessons.replaceChildren(
     ...lessons.map((l) =>
       el(
@@ -83,7 +117,7 @@ function renderLessons() {
           checked: l.id === selectedLesson,
           onchange: () => {
             selectedLesson = l.id;
-            els.createError.hidden = true;
+            showCreateError(null);
           },
         }),
         el('span', {}, el('span', { class: 'l-title', text: loc(l.title) }), el('span', { class: 'l-summary', text: loc(l.summary) })),
@@ -94,9 +128,9 @@ function renderLessons() {
 
 async function createLink(e) {
   e.preventDefault();
-  els.createError.hidden = true;
+  showCreateError(null);
   if (!selectedLesson) {
-    showCreateError(t('pickFirst'));
+    showCreateError('pickFirst');
     return;
   }
   const note = els.note.value.trim();
@@ -110,16 +144,17 @@ async function createLink(e) {
     myLinks = null;
     showResult(link);
   } catch (err) {
-    if (!err.handled) showCreateError(`${t('createFailed')}: ${err.message}`);
+    if (!err.handled) showCreateError(failure('createFailed', err));
   } finally {
     els.create.disabled = false;
     els.create.textContent = t('create');
   }
 }
 
-function showCreateError(message) {
-  els.createError.textContent = message;
-  els.createError.hidden = false;
+/** Say why no link was made (say's words), or `null` to take the message away. */
+function showCreateError(words) {
+  say(els.createError, words);
+  els.createError.hidden = !words;
 }
 
 /** The QR code's address: the API gives a URL (or, defensively, the SVG itself). */
@@ -131,6 +166,7 @@ function qrSource(link) {
 
 function showResult(link) {
   shown = link;
+  say(els.copied, null);
   els.form.hidden = true;
   els.result.hidden = false;
   renderResult();
@@ -148,26 +184,36 @@ function renderResult() {
   els.resultUrl.value = shown.landingUrl ?? '';
   els.zaloInstruction.textContent = loc(shown.open?.zalo?.instruction);
   els.share.hidden = typeof navigator.share !== 'function';
-  els.copied.textContent = '';
 }
 
 function hideResult() {
   shown = null;
+  say(els.copied, null);
   els.result.hidden = true;
   els.form.hidden = false;
+}
+
+/** Nothing of the last link stays in the page: its code, QR code, address and lesson. */
+function clearResult() {
+  els.resultLesson.textContent = '';
+  els.resultCode.textContent = '';
+  els.resultQr.removeAttribute('src');
+  els.resultQr.alt = '';
+  els.resultUrl.value = '';
+  els.zaloInstruction.textContent = '';
 }
 
 async function copyLink() {
   const url = els.resultUrl.value;
   try {
     await navigator.clipboard.writeText(url);
-    els.copied.textContent = t('copied');
+    say(els.copied, 'copied');
   } catch {
     // Not a secure context (plain http on a LAN address), or refused: select it for the coach.
     els.resultUrl.focus();
     els.resultUrl.select();
     const ok = document.execCommand?.('copy');
-    els.copied.textContent = ok ? t('copied') : t('copyFailed');
+    say(els.copied, ok ? 'copied' : 'copyFailed');
   }
 }
 
@@ -184,14 +230,14 @@ async function shareLink() {
 // ── My links ────────────────────────────────────────────────────────────────────────────────
 
 async function loadLinks() {
-  els.linksStatus.textContent = t('loading');
+  say(els.linksStatus, 'loading');
   try {
     const json = await call('GET', '/links');
     myLinks = Array.isArray(json?.links) ? json.links : [];
-    els.linksStatus.textContent = '';
+    say(els.linksStatus, null);
     renderLinks();
   } catch (err) {
-    if (!err.handled) els.linksStatus.textContent = `${t('loadFailed')}: ${err.message}`;
+    if (!err.handled) say(els.linksStatus, failure('loadFailed', err));
   }
 }
 
@@ -235,23 +281,23 @@ async function revoke(link, button) {
     await call('POST', `/links/${encodeURIComponent(link.code)}/revoke`);
     if (shown?.code === link.code) hideResult();
     await loadLinks();
-    els.linksStatus.textContent = t('revokedDone')(link.code);
+    say(els.linksStatus, () => t('revokedDone')(link.code));
   } catch (err) {
     button.disabled = false;
-    if (!err.handled) els.linksStatus.textContent = `${t('revokeFailed')}: ${err.message}`;
+    if (!err.handled) say(els.linksStatus, failure('revokeFailed', err));
   }
 }
 
 // ── My residents ────────────────────────────────────────────────────────────────────────────
 
 async function loadResidents() {
-  els.residentsStatus.textContent = t('loading');
+  say(els.residentsStatus, 'loading');
   try {
     const view = await call('GET', `/coach/residents?lang=${session.lang}`);
-    els.residentsStatus.textContent = '';
+    say(els.residentsStatus, null);
     renderResidents(view);
   } catch (err) {
-    if (!err.handled) els.residentsStatus.textContent = `${t('loadFailed')}: ${err.message}`;
+    if (!err.handled) say(els.residentsStatus, failure('loadFailed', err));
   }
 }
 

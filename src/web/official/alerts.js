@@ -3,7 +3,7 @@
 
 import { el, fill } from '../shared/dom.js';
 import { num, relative } from '../shared/format.js';
-import { call, loc, t } from '../shared/session.js';
+import { call, failure, loc, say, t } from '../shared/session.js';
 import { audienceText } from './audience.js';
 import { openDetail } from './detail.js';
 import { els } from './page.js';
@@ -17,19 +17,26 @@ export function forgetAlerts() {
   alertsCache = null;
 }
 
+/** Signed out: nothing of the last official's alerts stays on the page. */
+export function clearAlerts() {
+  alertsCache = null;
+  fill(els.alerts);
+  say(els.alertsStatus, null);
+}
+
 export async function fetchAlerts(query = '') {
   const json = await call('GET', `/alerts${query}`);
   return Array.isArray(json?.alerts) ? json.alerts : Array.isArray(json) ? json : [];
 }
 
 export async function loadAlerts() {
-  els.alertsStatus.textContent = t('loading');
+  say(els.alertsStatus, 'loading');
   try {
     alertsCache = await fetchAlerts();
-    els.alertsStatus.textContent = '';
+    say(els.alertsStatus, null);
     renderAlerts();
   } catch (err) {
-    if (!err.handled) els.alertsStatus.textContent = `${t('loadFailed')}: ${err.message}`;
+    if (!err.handled) say(els.alertsStatus, failure('loadFailed', err));
   }
 }
 

@@ -10,24 +10,23 @@
 
 import { $ } from '../shared/dom.js';
 import { initSession, session, startSession, t, translatePage } from '../shared/session.js';
-import { forgetAlerts, renderAlerts } from './alerts.js';
-import { loadAreas, renderAreaCodeHint, renderAreaSelects } from './audience.js';
+import { clearAlerts, renderAlerts } from './alerts.js';
+import { forgetAreas, loadAreas, renderAreaSelects } from './audience.js';
 import { loadLessons, loadLimits, renderLessonSelects } from './catalog.js';
 import { initCompose, renderCounters, renderDraftBadge, resetCompose } from './compose.js';
-import { detail, renderDetail } from './detail.js';
+import { detail, forgetDetail, renderDetail } from './detail.js';
 import { renderEstimate } from './estimate.js';
 import { els, findElements } from './page.js';
 import { renderImageHint, renderPictureAlt } from './picture.js';
-import { schedulePreview } from './preview.js';
-import { stopFollowing } from './progress.js';
+import { forgetPreview, schedulePreview } from './preview.js';
 import { followQueue, forgetQueue, renderQueue, renderQueueBadge } from './queue.js';
 import { forgetStats, loadStats, renderStats } from './recognition.js';
-import { initReports, renderReports } from './reports.js';
+import { forgetReports, initReports, renderReports } from './reports.js';
 import { UI } from './strings.js';
 import { setTab } from './tabs.js';
 
-/** Only officials (and admins) send alerts: a coach's token is turned away with a reason. */
-const accept = (account) => (account.role !== 'official' && account.role !== 'admin' ? t('notOfficial') : '');
+/** Only officials (and admins) send alerts: a coach's token is turned away with a reason (its key). */
+const accept = (account) => (account.role !== 'official' && account.role !== 'admin' ? 'notOfficial' : '');
 
 async function signedIn() {
   renderWho();
@@ -40,13 +39,23 @@ async function signedIn() {
   followQueue();
 }
 
-/** Forget what the last official saw and stop following anything: the next one starts afresh. */
+/**
+ * Forget everything the last official saw and stop following anything: the next one on this
+ * computer starts afresh, without a glimpse of the last one's alerts, drafts, reports, figures or
+ * messages, even if their own then fail to load.
+ */
 function signedOut() {
-  stopFollowing();
+  forgetDetail();
   forgetQueue();
   resetCompose();
-  forgetAlerts();
+  forgetAreas();
+  clearAlerts();
   forgetStats();
+  forgetReports();
+  forgetPreview();
+  els.who.textContent = '';
+  els.whoArea.textContent = '';
+  setTab('compose');
 }
 
 function renderWho() {
@@ -62,7 +71,6 @@ function applyLang() {
   renderWho();
   renderAreaSelects();
   renderLessonSelects();
-  renderAreaCodeHint();
   renderImageHint();
   renderPictureAlt();
   renderCounters();

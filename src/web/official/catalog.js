@@ -2,7 +2,7 @@
 // quiz bank's scam types, and the limits of the OpenAPI document (text length, picture size).
 
 import { el, fill } from '../shared/dom.js';
-import { api, call, loc, t } from '../shared/session.js';
+import { api, call, failure, loc, t } from '../shared/session.js';
 import { showComposeError } from './compose.js';
 import { els, scamName } from './page.js';
 import { SCAM_TYPES } from './strings.js';
@@ -21,7 +21,7 @@ export async function loadLessons() {
     const json = await call('GET', '/lessons');
     lessons = Array.isArray(json?.lessons) ? json.lessons : [];
   } catch (err) {
-    if (!err.handled) showComposeError(`${t('loadFailed')}: ${err.message}`);
+    if (!err.handled) showComposeError(failure('loadFailed', err));
   }
   renderLessonSelects();
 }

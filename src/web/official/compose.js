@@ -4,12 +4,12 @@
 
 import { $ } from '../shared/dom.js';
 import { num } from '../shared/format.js';
-import { call, t } from '../shared/session.js';
+import { call, failure, say, t } from '../shared/session.js';
 import { forgetAlerts } from './alerts.js';
-import { audienceKey, composeAudience, fillAudience, onFilterChange } from './audience.js';
+import { audienceKey, composeAudience, fillAudience, initAudience, onFilterChange, renderAreaCodeResult } from './audience.js';
 import { limits } from './catalog.js';
 import { openDetail } from './detail.js';
-import { estimateFits, estimateTotal, lastEstimate, markStaleEstimate, renderEstimate, setEstimate } from './estimate.js';
+import { estimateFits, estimateTotal, lastEstimate, markStaleEstimate, nobodyToSend, renderEstimate, renderSendState, setEstimate } from './estimate.js';
 import { busy, els, unwrapAlert } from './page.js';
 import { clearPicture, onImageChange, onImageRemove, picture, showSavedPicture } from './picture.js';
 import { schedulePreview, setPreviewLang } from './preview.js';
@@ -26,12 +26,12 @@ export function tryKind() {
 
 const splitList = (text) => [...new Set(text.split(/[,;\n]+/).map((s) => s.trim()).filter(Boolean))];
 
-/** `{ match }` for the alert body (absent when both fields are empty), or `{ error, focus }`. */
+/** `{ match }` for the alert body (absent when both fields are empty), or `{ error, focus }` (say's words). */
 function matchFromForm() {
   const domains = splitList(els.matchDomains.value);
   const phrases = splitList(els.matchPhrases.value);
   if (domains.length > 10 || phrases.length > 10 || phrases.some((p) => p.length > 60)) {
-    return { error: t('matchTooMany'), focus: domains.length > 10 ? els.matchDomains : els.matchPhrases };
+    return { error: 'matchTooMany', focus: domains.length > 10 ? els.matchDomains : els.matchPhrases };
   }
   return domains.length + phrases.length ? { match: { domains, phrases } } : {};
 }
@@ -43,20 +43,20 @@ function fillMatch(match) {
 
 // ── Saving, estimating, sending ─────────────────────────────────────────────────────────────
 
-/** The request body for POST/PATCH /alerts from the form; `error` says what is missing. */
+/** The request body for POST/PATCH /alerts from the form; `error` says what is missing (say's words). */
 function composeBody() {
   const vi = els.textVi.value.trim();
   const en = els.textEn.value.trim();
-  if (!vi) return { error: t('needText'), focus: els.textVi };
-  if (vi.length > limits.textMax || en.length > limits.textMax) return { error: t('tooLong'), focus: vi.length > limits.textMax ? els.textVi : els.textEn };
+  if (!vi) return { error: 'needText', focus: els.textVi };
+  if (vi.length > limits.textMax || en.length > limits.textMax) return { error: 'tooLong', focus: vi.length > limits.textMax ? els.textVi : els.textEn };
   const body = { text: { vi, ...(en ? { en } : {}) } };
   const kind = tryKind();
   if (kind === 'scam') {
-    if (!els.scamType.value) return { error: t('needScamType'), focus: els.scamType };
+    if (!els.scamType.value) return { error: 'needScamType', focus: els.scamType };
     body.scamType = els.scamType.value;
   }
   if (kind === 'lesson') {
-    if (!els.tryLessonSelect.value) return { error: t('needLesson'), focus: els.tryLessonSelect };
+    if (!els.tryLessonSelect.value) return { error: 'needLesson', focus: els.tryLessonSelect };
     body.lessonId = els.tryLessonSelect.value;
   }
   const { audience, error, focus } = composeAudience();
@@ -98,9 +98,9 @@ async function onSaveDraft() {
   clearComposeMessages();
   await busy(els.saveDraft, t('saving'), async () => {
     try {
-      if (await saveDraft()) els.composeStatus.textContent = t('saved');
+      if (await saveDraft()) say(els.composeStatus, 'saved');
     } catch (err) {
-      if (!err.handled) showComposeError(`${t('saveFailed')}: ${err.message}`);
+      if (!err.handled) showComposeError(failure('saveFailed', err));
     }
   });
 }
@@ -119,7 +119,7 @@ async function onEstimate() {
       setEstimate(await call('POST', '/alerts/estimate', { audience }), JSON.stringify(audience));
       renderEstimate();
     } catch (err) {
-      if (!err.handled) showComposeError(`${t('estimateFailed')}: ${err.message}`);
+      if (!err.handled) showComposeError(failure('estimateFailed', err));
     }
   });
 }
@@ -127,6 +127,11 @@ async function onEstimate() {
 async function onSend(e) {
   e.preventDefault();
   clearComposeMessages();
+  // The estimate on show counted nobody for this audience: nothing to send (the note by the button says why).
+  if (nobodyToSend()) {
+    renderSendState();
+    return;
+  }
   await busy(els.send, t('sending'), async () => {
     try {
       const id = await saveDraft();
@@ -137,30 +142,35 @@ async function onSend(e) {
         renderEstimate();
       }
       const total = estimateTotal(lastEstimate);
+      // An alert to nobody is not sent: the note by the button says what to change (the draft stays saved).
+      if (total === 0) return;
       if (!window.confirm(t('confirmSend')(num(total)))) return;
       const submitted = unwrapAlert(await call('POST', `/alerts/${encodeURIComponent(id)}/submit`));
       const status = submitted?.status;
       const counted = submitted?.submittedAudience ?? total;
+      const threshold = lastEstimate?.approvalThreshold ?? 0;
       const notice = status === 'pending_approval'
-        ? t('submittedPending')(num(counted), num(lastEstimate?.approvalThreshold ?? 0))
-        : status === 'scheduled' ? t('submittedScheduled') : t('submittedSending');
+        ? () => t('submittedPending')(num(counted), num(threshold))
+        : status === 'scheduled' ? 'submittedScheduled' : 'submittedSending';
       resetCompose();
       forgetAlerts();
       await openDetail(id, notice);
     } catch (err) {
-      if (!err.handled) showComposeError(`${t('sendFailed')}: ${err.message}`);
+      if (!err.handled) showComposeError(failure('sendFailed', err));
     }
   });
+  renderSendState();
 }
 
-export function showComposeError(message) {
-  els.composeError.textContent = message;
-  els.composeError.hidden = false;
+/** Say what stops the alert (say's words: a key of strings.js, or a function giving the text). */
+export function showComposeError(words) {
+  say(els.composeError, words);
+  els.composeError.hidden = !words;
 }
 
-function clearComposeMessages() {
-  els.composeError.hidden = true;
-  els.composeStatus.textContent = '';
+export function clearComposeMessages() {
+  showComposeError(null);
+  say(els.composeStatus, null);
 }
 
 // ── The form's state ────────────────────────────────────────────────────────────────────────
@@ -170,6 +180,8 @@ export function resetCompose() {
   setEstimate(null, '');
   els.compose?.reset();
   els.areaCode && (els.areaCode.value = '');
+  clearComposeMessages();
+  renderAreaCodeResult();
   clearPicture();
   onTryChange();
   onFilterChange();
@@ -239,6 +251,7 @@ export function initCompose() {
   $('image-remove').addEventListener('click', () => void onImageRemove());
   els.saveDraft.addEventListener('click', () => void onSaveDraft());
   els.estimateBtn.addEventListener('click', () => void onEstimate());
+  initAudience();
   onTryChange();
   onFilterChange();
 }

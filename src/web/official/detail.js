@@ -4,7 +4,7 @@
 
 import { el, fill } from '../shared/dom.js';
 import { dateTime, num } from '../shared/format.js';
-import { call, t } from '../shared/session.js';
+import { call, failure, say, t } from '../shared/session.js';
 import { authorName, forgetAlerts, mayDo, recipientsOf } from './alerts.js';
 import { audienceText } from './audience.js';
 import { lessonTitle } from './catalog.js';
@@ -16,31 +16,57 @@ import { approve } from './queue.js';
 import { loadResults, renderResults } from './results.js';
 import { setTab } from './tabs.js';
 
-/** The alert on show in the detail view, and how its progress is followed. */
-export let detail = { id: '', alert: null, progress: null, results: null, source: null, timer: 0, notice: '' };
+/**
+ * The alert on show in the detail view, how its progress is followed, and the notice above it (say's
+ * words: what just happened to it).
+ */
+export let detail = { id: '', alert: null, progress: null, results: null, source: null, timer: 0, notice: null };
 
-export async function openDetail(id, notice = '') {
+export async function openDetail(id, notice = null) {
   stopFollowing();
   detail = { id, alert: null, progress: null, results: null, source: null, timer: 0, notice };
   els.detail.dataset.alert = id;
   setTab('detail');
-  els.detailError.hidden = true;
-  els.detailTitle.textContent = t('loading');
-  els.detailStatus.textContent = '';
-  els.detailBody.replaceChildren();
-  els.detailActions.replaceChildren();
-  els.audit.replaceChildren();
-  els.progress.hidden = true;
-  els.results.hidden = true;
+  emptyDetail();
+  say(els.detailTitle, 'loading');
   renderNotice();
   window.scrollTo({ top: 0 });
   els.detail.focus({ preventScroll: true });
   await reloadDetail();
 }
 
+/** The alert's page without any alert: before one loads, and once its official signed out. */
+function emptyDetail() {
+  showDetailError(null);
+  say(els.detailTitle, null);
+  els.detailStatus.textContent = '';
+  els.detailStatus.className = 'badge';
+  delete els.detailStatus.dataset.status;
+  els.detailBody.replaceChildren();
+  els.detailActions.replaceChildren();
+  els.audit.replaceChildren();
+  els.progress.hidden = true;
+  els.progressBar.replaceChildren();
+  els.progressText.textContent = '';
+  els.progressLegend.replaceChildren();
+  say(els.progressMode, null);
+  els.results.hidden = true;
+  els.resultsList.replaceChildren();
+  els.resultsShare.textContent = '';
+}
+
+/** Signed out: stop following, forget the alert and empty its page. */
+export function forgetDetail() {
+  stopFollowing();
+  detail = { id: '', alert: null, progress: null, results: null, source: null, timer: 0, notice: null };
+  delete els.detail.dataset.alert;
+  emptyDetail();
+  renderNotice();
+}
+
 function renderNotice() {
   els.detailNotice.hidden = !detail.notice;
-  els.detailNotice.textContent = detail.notice;
+  say(els.detailNotice, detail.notice);
 }
 
 /**
@@ -70,13 +96,14 @@ export async function refreshAlert() {
     detail.alert = alert;
     renderDetail();
   } catch (err) {
-    if (!err.handled) showDetailError(`${t('loadFailed')}: ${err.message}`);
+    if (!err.handled) showDetailError(failure('loadFailed', err));
   }
 }
 
-export function showDetailError(message) {
-  els.detailError.textContent = message;
-  els.detailError.hidden = false;
+/** What went wrong on the alert's page (say's words), or `null` to take it away. */
+export function showDetailError(words) {
+  say(els.detailError, words);
+  els.detailError.hidden = !words;
 }
 
 export function renderDetail() {
@@ -84,7 +111,7 @@ export function renderDetail() {
   if (!a) return;
   const status = a.status ?? 'draft';
   const title = a.text?.vi ?? '';
-  els.detailTitle.textContent = title.length > 70 ? `${title.slice(0, 70)}…` : title;
+  say(els.detailTitle, () => (title.length > 70 ? `${title.slice(0, 70)}…` : title));
   els.detailStatus.textContent = t('status')[status] ?? status;
   els.detailStatus.className = `badge s-${status}`;
   els.detailStatus.dataset.status = status;
@@ -135,13 +162,13 @@ async function cancel(a, button) {
   try {
     await call('POST', `/alerts/${encodeURIComponent(a.id)}/cancel`);
     forgetAlerts();
-    detail.notice = t('cancelled');
+    detail.notice = 'cancelled';
     renderNotice();
     stopFollowing();
     await reloadDetail();
   } catch (err) {
     button.disabled = false;
     button.textContent = t('cancel');
-    if (!err.handled) showDetailError(`${t('cancelFailed')}: ${err.message}`);
+    if (!err.handled) showDetailError(failure('cancelFailed', err));
   }
 }

@@ -4,7 +4,7 @@
 
 import { el, fill } from '../shared/dom.js';
 import { num } from '../shared/format.js';
-import { t } from '../shared/session.js';
+import { say, t } from '../shared/session.js';
 import { audienceKey, composeAudience } from './audience.js';
 import { CHANNEL_NAMES, els } from './page.js';
 
@@ -19,6 +19,24 @@ export function setEstimate(estimate, key) {
 
 /** The estimate on show counted the audience now on the form. */
 export const estimateFits = () => Boolean(lastEstimate) && estimateKey === audienceKey();
+
+/** The estimate on show counted nobody for the audience now on the form: there is nothing to send. */
+export const nobodyToSend = () => estimateFits() && estimateTotal(lastEstimate) === 0;
+
+/**
+ * "Send" is not offered for an audience the estimate found nobody in: the button is disabled and
+ * the note beside it says why and what to change. Left alone while the button is busy sending.
+ */
+export function renderSendState() {
+  if (els.send.dataset.busy) return;
+  const nobody = nobodyToSend();
+  els.send.disabled = nobody;
+  // Written as it appears, so that screen readers say it (it is an alert).
+  if (nobody && els.sendNobody.hidden) say(els.sendNobody, 'sendNobody');
+  els.sendNobody.hidden = !nobody;
+  if (nobody) els.send.setAttribute('aria-describedby', 'send-nobody');
+  else els.send.removeAttribute('aria-describedby');
+}
 
 /**
  * The estimate (POST /alerts/{id}/estimate) as rows per channel: residents, reachable now, not
@@ -46,6 +64,7 @@ export function renderEstimate() {
   if (!lastEstimate) {
     box.hidden = true;
     box.replaceChildren();
+    renderSendState();
     return;
   }
   const rows = estimateRows(lastEstimate);
@@ -74,7 +93,7 @@ export function renderEstimate() {
     el('h3', { text: t('estimateTitle') }),
     el('p', { class: 'big', 'data-testid': 'estimate-total', text: total > 0 ? t('estimateTotal')(num(total)) : t('estimateNobody') }),
     rows.length
-      ? el('table', { class: 'table', 'data-testid': 'estimate-table' },
+      ? el('div', { class: 'table-scroll' }, el('table', { class: 'table', 'data-testid': 'estimate-table' },
         el('thead', {}, el('tr', {},
           el('th', { scope: 'col', text: t('estimateChannel') }),
           el('th', { scope: 'col', class: 'n', text: t('estimateMatching') }),
@@ -84,7 +103,7 @@ export function renderEstimate() {
           el('th', { scope: 'row', text: CHANNEL_NAMES[r.channel] ?? r.channel }),
           el('td', { class: 'n', text: num(r.total) }),
           el('td', { class: 'n', text: num(r.reachableNow) }),
-          el('td', { class: 'n', text: num(r.notReachableNow) })))))
+          el('td', { class: 'n', text: num(r.notReachableNow) }))))))
       : null,
     why.length ? el('ul', { class: 'why', 'data-testid': 'estimate-why' }, why.map((w) => el('li', { text: w }))) : null,
     notNow ? el('p', { class: 'hint', text: t('estimateNotNowNote') }) : null,
@@ -98,6 +117,7 @@ export function renderEstimate() {
 
 /** The estimate on show no longer fits the audience chosen: say so once (it is a live region). */
 export function markStaleEstimate() {
+  renderSendState();
   if (!lastEstimate) return;
   const stale = estimateKey !== audienceKey();
   els.estimate.classList.toggle('stale', stale);

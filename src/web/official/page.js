@@ -37,6 +37,7 @@ export function findElements() {
     areaCodeField: $('area-code-field'),
     areaCode: /** @type {HTMLInputElement} */ ($('area-code')),
     areaCodeHint: $('area-code-hint'),
+    areaCodeResult: $('area-code-result'),
     progressFilter: /** @type {HTMLSelectElement} */ ($('progress-filter')),
     progressLessonField: $('progress-lesson-field'),
     progressLesson: /** @type {HTMLSelectElement} */ ($('progress-lesson')),
@@ -48,6 +49,7 @@ export function findElements() {
     saveDraft: /** @type {HTMLButtonElement} */ ($('save-draft')),
     estimateBtn: /** @type {HTMLButtonElement} */ ($('estimate-btn')),
     send: /** @type {HTMLButtonElement} */ ($('send')),
+    sendNobody: $('send-nobody'),
     previewZalo: $('preview-zalo'),
     previewMessenger: $('preview-messenger'),
     alerts: $('alerts'),
@@ -86,10 +88,12 @@ export function scamName(type) {
 /** Disable the button and say what it is doing while `work` runs. */
 export async function busy(button, label, work) {
   button.disabled = true;
+  button.dataset.busy = 'true';
   button.textContent = label;
   try {
     await work();
   } finally {
+    delete button.dataset.busy;
     button.disabled = false;
     // In the page's language now (it may have been switched meanwhile).
     button.textContent = t(button.dataset.i18n);

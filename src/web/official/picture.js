@@ -2,7 +2,7 @@
 // sent with the draft as base64; a saved draft's picture stays on the server until removed.
 
 import { bytes } from '../shared/format.js';
-import { call, session, t } from '../shared/session.js';
+import { call, failure, say, session, t } from '../shared/session.js';
 import { limits } from './catalog.js';
 import { draft, showComposeError } from './compose.js';
 import { els } from './page.js';
@@ -21,11 +21,12 @@ export async function onImageChange() {
   const file = els.image.files?.[0];
   if (!file) return;
   if (file.type !== 'image/png' && file.type !== 'image/jpeg') {
-    showImageError(t('imageWrongType'));
+    showImageError('imageWrongType');
     return;
   }
   if (file.size > limits.imageMax) {
-    showImageError(t('imageTooBig')(bytes(file.size), bytes(limits.imageMax)));
+    const max = limits.imageMax;
+    showImageError(() => t('imageTooBig')(bytes(file.size), bytes(max)));
     return;
   }
   const dataUrl = await new Promise((resolve, reject) => {
@@ -39,14 +40,15 @@ export async function onImageChange() {
   draft.imageSaved = false;
   els.imageThumb.src = picture.url;
   els.imageThumb.alt = t('imageAlt')(file.name);
-  els.imageName.textContent = `${file.name} · ${bytes(file.size)}`;
+  say(els.imageName, () => `${file.name} · ${bytes(file.size)}`);
   els.imagePreview.hidden = false;
   schedulePreview();
 }
 
-function showImageError(message) {
+/** Why the picture was refused (say's words). */
+function showImageError(words) {
   els.image.value = '';
-  els.imageError.textContent = message;
+  say(els.imageError, words);
   els.imageError.hidden = false;
   els.image.focus();
 }
@@ -55,6 +57,9 @@ export function clearPicture() {
   if (picture?.url?.startsWith('blob:')) URL.revokeObjectURL(picture.url);
   picture = null;
   if (!els.imagePreview) return;
+  els.imageError.hidden = true;
+  say(els.imageError, null);
+  say(els.imageName, null);
   els.imagePreview.hidden = true;
   els.imageThumb.removeAttribute('src');
   els.image.value = '';
@@ -67,7 +72,7 @@ export async function onImageRemove() {
     try {
       await call('PATCH', `/alerts/${encodeURIComponent(draft.id)}`, { image: null });
     } catch (err) {
-      if (!err.handled) showComposeError(`${t('saveFailed')}: ${err.message}`);
+      if (!err.handled) showComposeError(failure('saveFailed', err));
     }
   }
   draft.imageSaved = false;
@@ -86,7 +91,7 @@ export function showSavedPicture(a) {
   picture = { name: t('picture'), base64: null, url: imageSrc(a) };
   els.imageThumb.src = picture.url;
   els.imageThumb.alt = t('imageAlt')(picture.name);
-  els.imageName.textContent = t('imageKept');
+  say(els.imageName, 'imageKept');
   els.imagePreview.hidden = false;
 }
 

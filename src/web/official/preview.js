@@ -3,7 +3,7 @@
 // so what the official sees is what the platforms receive.
 
 import { el, fill } from '../shared/dom.js';
-import { api, session, t } from '../shared/session.js';
+import { api, errorText, session, t } from '../shared/session.js';
 import { lessons } from './catalog.js';
 import { draft, tryKind } from './compose.js';
 import { els } from './page.js';
@@ -72,7 +72,7 @@ async function renderPreview() {
     );
   } catch (err) {
     if (seq !== previewSeq) return;
-    for (const b of boxes) fill(b, el('p', { class: 'error', role: 'alert', text: `${t('previewError')}: ${err.message}` }));
+    for (const b of boxes) fill(b, el('p', { class: 'error', role: 'alert', text: `${t('previewError')}: ${errorText(err)}` }));
   }
 }
 
@@ -108,6 +108,14 @@ function zaloMessage(m) {
     card.append(el('div', { class: 'zbtns' }, att.payload.buttons.map((b) => el('span', { class: 'zbtn', 'data-testid': 'pv-button', text: b.title }))));
   }
   return el('div', { class: 'pm zalo', 'data-testid': 'pm' }, card);
+}
+
+/** Signed out: no preview of the last official's alert, not even one on its way. */
+export function forgetPreview() {
+  clearTimeout(previewTimer);
+  previewSeq += 1;
+  fill(els.previewZalo);
+  fill(els.previewMessenger);
 }
 
 export function setPreviewLang(l) {

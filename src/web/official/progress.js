@@ -4,7 +4,7 @@
 
 import { el, fill } from '../shared/dom.js';
 import { num } from '../shared/format.js';
-import { API, call, session, t } from '../shared/session.js';
+import { API, call, say, session, t } from '../shared/session.js';
 import { detail, refreshAlert } from './detail.js';
 import { els } from './page.js';
 import { loadResults } from './results.js';
@@ -43,7 +43,7 @@ export function follow(id) {
   }
   const source = new EventSource(`${API}/alerts/${encodeURIComponent(id)}/events?token=${encodeURIComponent(session.token)}`);
   detail.source = source;
-  els.progressMode.textContent = t('live');
+  say(els.progressMode, 'live');
   const read = (e) => {
     try {
       return JSON.parse(e.data);
@@ -85,7 +85,7 @@ function applyProgress(json) {
 }
 
 function startPolling(id) {
-  els.progressMode.textContent = t('polling');
+  say(els.progressMode, 'polling');
   const tick = async () => {
     detail.timer = 0;
     if (detail.id !== id) return;
@@ -145,7 +145,7 @@ export function renderProgress() {
       el('span', { class: `part ${SEGMENT_CLASS[k]}`, style: `width:${total ? (p[k] / total) * 100 : 0}%`, title: `${t(k)}: ${num(p[k])}` })),
   );
   els.progressText.textContent = `${pct}% · ${t('progressOf')(num(handled), num(total))}`;
-  if (isSettled(p)) els.progressMode.textContent = t('status')[status] ?? status;
+  if (isSettled(p)) say(els.progressMode, () => t('status')[status] ?? status);
   fill(els.progressLegend,
     ...COUNTERS.filter((k) => k !== 'skipped' || p[k] > 0).map((k) => el('li', { 'data-testid': `progress-${k}`, 'data-value': p[k] },
       el('span', { class: `swatch ${SEGMENT_CLASS[k]}`, 'aria-hidden': 'true' }),

@@ -3,7 +3,7 @@
 
 import { el, fill } from '../shared/dom.js';
 import { num } from '../shared/format.js';
-import { call, session, t } from '../shared/session.js';
+import { call, failure, say, session, t } from '../shared/session.js';
 import { alertCard, fetchAlerts, forgetAlerts, mayDo, recipientsOf } from './alerts.js';
 import { openDetail, showDetailError } from './detail.js';
 import { els } from './page.js';
@@ -21,13 +21,13 @@ async function fetchQueue() {
 }
 
 export async function loadQueue() {
-  els.queueStatus.textContent = t('loading');
+  say(els.queueStatus, 'loading');
   try {
     queueCache = await fetchQueue();
-    els.queueStatus.textContent = '';
+    say(els.queueStatus, null);
     renderQueue();
   } catch (err) {
-    if (!err.handled) els.queueStatus.textContent = `${t('loadFailed')}: ${err.message}`;
+    if (!err.handled) say(els.queueStatus, failure('loadFailed', err));
   }
 }
 
@@ -56,11 +56,13 @@ export function followQueue() {
   queueTimer = setInterval(() => void refreshQueueBadge(), QUEUE_REFRESH_MS);
 }
 
-/** Signed out: stop counting, and show no count. */
+/** Signed out: stop counting, show no count, and nothing of the last official's queue. */
 export function forgetQueue() {
   clearInterval(queueTimer);
   queueCache = null;
   setQueueBadge(0);
+  fill(els.queue);
+  say(els.queueStatus, null);
 }
 
 function setQueueBadge(n) {
@@ -85,16 +87,16 @@ export async function approve(a, button) {
     forgetAlerts();
     if (tab === 'queue') {
       await loadQueue();
-      els.queueStatus.textContent = t('approved');
+      say(els.queueStatus, 'approved');
     } else {
-      await openDetail(a.id, t('approved'));
+      await openDetail(a.id, 'approved');
     }
   } catch (err) {
     button.disabled = false;
     button.textContent = before;
     if (err.handled) return;
-    const message = `${t('approveFailed')}: ${err.message}`;
-    if (tab === 'queue') els.queueStatus.textContent = message;
+    const message = failure('approveFailed', err);
+    if (tab === 'queue') say(els.queueStatus, message);
     else showDetailError(message);
   }
 }

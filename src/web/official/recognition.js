@@ -3,28 +3,31 @@
 
 import { el, fill, svg } from '../shared/dom.js';
 import { num } from '../shared/format.js';
-import { call, session, t } from '../shared/session.js';
+import { call, failure, say, session, t } from '../shared/session.js';
 import { areaChoices, areaCodes, areaKey } from './audience.js';
 import { els, scamName } from './page.js';
 
 /** The figures last loaded, kept to redraw on a language switch. */
 let statsCache = null;
 
+/** Signed out: nothing of the last official's figures stays on the page. */
 export function forgetStats() {
   statsCache = null;
+  fill(els.stats);
+  say(els.statsStatus, null);
 }
 
 export async function loadStats() {
-  els.statsStatus.textContent = t('loading');
+  say(els.statsStatus, 'loading');
   const area = els.statsArea.value || areaKey(session.me.area);
   const choice = areaChoices.find((a) => areaKey(a.ref) === area) ?? areaChoices[0];
   try {
     const json = await call('GET', `/stats/recognition?area=${encodeURIComponent(areaCodes(choice.ref))}`);
     statsCache = readStats(json);
-    els.statsStatus.textContent = '';
+    say(els.statsStatus, null);
     renderStats();
   } catch (err) {
-    if (!err.handled) els.statsStatus.textContent = `${t('loadFailed')}: ${err.message}`;
+    if (!err.handled) say(els.statsStatus, failure('loadFailed', err));
   }
 }
 

@@ -5,7 +5,7 @@
 
 import { $, el, fill, svg } from '../shared/dom.js';
 import { num, relative } from '../shared/format.js';
-import { call, loc, session, t } from '../shared/session.js';
+import { call, errorText, loc, say, session, t } from '../shared/session.js';
 import { editDraft } from './compose.js';
 import { openDetail } from './detail.js';
 import { scamName } from './page.js';
@@ -16,7 +16,19 @@ const CHART = { bar: 12, gap: 3, height: 44 };
 const SIGNS_SHOWN = 4;
 
 const els = {};
-let view = { area: '', offset: 0, data: null, error: '', loading: false };
+/** What the tab shows: whose reports, which page, the answer, or why there is none (an ApiError). */
+let view = { area: '', offset: 0, data: null, error: null, loading: false };
+
+/** Signed out: nothing of the last official's reports stays on the page. */
+export function forgetReports() {
+  view = { area: '', offset: 0, data: null, error: null, loading: false };
+  if (!els.list) return;
+  fill(els.area);
+  fill(els.list);
+  fill(els.pager);
+  els.status.textContent = '';
+  els.status.classList.remove('error');
+}
 
 export function initReports() {
   Object.assign(els, {
@@ -37,14 +49,14 @@ export async function loadReports() {
   if (!els.list) return;
   renderAreaSelect();
   view.loading = true;
-  view.error = '';
+  view.error = null;
   renderReports();
   const params = new URLSearchParams({ limit: String(PAGE_SIZE), offset: String(view.offset) });
   if (view.area === UNKNOWN) params.set('area', UNKNOWN);
   try {
     view.data = await call('GET', `/reports/groups?${params}`);
   } catch (err) {
-    if (!err.handled) view.error = `${t('loadFailed')}: ${err.message}`;
+    if (!err.handled) view.error = err;
   }
   view.loading = false;
   renderReports();
@@ -63,7 +75,7 @@ export function renderReports() {
   if (!els.list) return;
   renderAreaSelect();
   const data = view.data;
-  els.status.textContent = view.loading ? t('reportsLoading') : view.error || (data ? t('reportsCount')(data.total) : '');
+  els.status.textContent = view.loading ? t('reportsLoading') : view.error ? `${t('loadFailed')}: ${errorText(view.error)}` : data ? t('reportsCount')(data.total) : '';
   els.status.classList.toggle('error', Boolean(view.error));
   if (!data) {
     fill(els.list);
@@ -160,7 +172,7 @@ async function loadRecent(g, details) {
       ? recent.map((r) => el('li', {}, el('span', { class: 'c-meta', text: relative(r.at) }), el('span', { class: 'c-text', text: r.text })))
       : [el('li', { class: 'hint', text: t('reportsRecentEmpty') })]));
   } catch (err) {
-    if (!err.handled) fill(list, el('li', { class: 'error', text: `${t('loadFailed')}: ${err.message}` }));
+    if (!err.handled) fill(list, el('li', { class: 'error', text: `${t('loadFailed')}: ${errorText(err)}` }));
   }
 }
 
@@ -174,11 +186,10 @@ async function makeDraft(g, button) {
     const json = await call('POST', `/reports/groups/${encodeURIComponent(g.id)}/draft-alert`);
     view.data = null;
     editDraft(json.alert);
-    const status = $('compose-status');
-    if (status) status.textContent = t('reportsDraftMade');
+    say($('compose-status'), 'reportsDraftMade');
   } catch (err) {
     if (!err.handled && error) {
-      error.textContent = `${t('reportsDraftFailed')}: ${err.message}`;
+      error.textContent = `${t('reportsDraftFailed')}: ${errorText(err)}`;
       error.hidden = false;
     }
   } finally {

@@ -3,7 +3,7 @@
 
 import { el, fill } from '../shared/dom.js';
 import { num } from '../shared/format.js';
-import { call, t } from '../shared/session.js';
+import { call, failure, t } from '../shared/session.js';
 import { detail, showDetailError } from './detail.js';
 import { els } from './page.js';
 import { readProgress, renderProgress } from './progress.js';
@@ -17,7 +17,7 @@ export async function loadResults(id) {
     renderProgress();
     renderResults();
   } catch (err) {
-    if (!err.handled) showDetailError(`${t('loadFailed')}: ${err.message}`);
+    if (!err.handled) showDetailError(failure('loadFailed', err));
   }
 }
 

@@ -7,8 +7,13 @@ import { $ } from './dom.js';
 
 export const API = '/api/v1';
 
-/** The page's language, token and account. Read by the page's modules; changed only here. */
-export const session = { lang: 'vi', token: '', me: null };
+/**
+ * The page's language, token and account, and the districts and communes inside the account's area
+ * (GET /me's `areas`; null from a server that does not say). `epoch` changes at each sign-out, so an
+ * answer to the last person's request is never shown to the next. Read by the page's modules;
+ * changed only here.
+ */
+export const session = { lang: 'vi', token: '', me: null, areas: null, epoch: 0 };
 
 /** @type {{ vi: Record<string, any>, en: Record<string, any> }} */
 let words = { vi: {}, en: {} };
@@ -38,6 +43,60 @@ export function t(key) {
   return words[session.lang][key];
 }
 
+// ── Messages that follow the language ───────────────────────────────────────────────────────
+
+/** What each node that `say` wrote shows, to write it again in the other language. */
+const saying = new WeakMap();
+
+/**
+ * Show a message in `node`, in the page's language now and again after a language switch:
+ * `words` is a key of the page's strings, or a function giving the text (`() => t('x')(code)`);
+ * `null` or `''` empties the node. Status lines and errors are written with it, never directly.
+ */
+export function say(node, words) {
+  if (!node) return;
+  const render = typeof words === 'function' ? words : words ? () => t(words) : null;
+  if (!render) {
+    saying.delete(node);
+    node.removeAttribute('data-said');
+    node.textContent = '';
+    return;
+  }
+  saying.set(node, render);
+  node.setAttribute('data-said', '');
+  node.textContent = render();
+}
+
+/** Every message `say` wrote, in the page's language. */
+function sayAgain() {
+  for (const node of document.querySelectorAll('[data-said]')) {
+    const render = saying.get(node);
+    if (render) node.textContent = render();
+  }
+}
+
+/**
+ * What went wrong with a call, in the page's words: by the API's stable error code (the page's
+ * `errors` strings), else by the HTTP status, else a general sentence. Never the server's own
+ * message, which is English and may name fields and files.
+ */
+export function errorText(err) {
+  const texts = t('errors') ?? {};
+  const byCode = err?.code ? texts[err.code] : undefined;
+  if (byCode) return typeof byCode === 'function' ? byCode(err.details) : byCode;
+  const status = Number(err?.status ?? 0);
+  if (status >= 500) return texts.server;
+  if (status === 401) return texts.invalid_token;
+  if (status === 403) return texts.forbidden;
+  if (status === 404) return texts.not_found;
+  if (status === 409) return texts.state_changed;
+  if (status === 413) return texts.payload_too_large;
+  return texts.unknown;
+}
+
+/** "Could not load: <why>" for `say`, in whichever language the page is in when it is shown. */
+export const failure = (key, err) => () => `${t(key)}: ${errorText(err)}`;
+
 /** A `{vi, en}` text from the server in the page's language. */
 export function loc(text) {
   if (typeof text === 'string') return text;
@@ -57,17 +116,24 @@ export function translatePage() {
 
 // ── Talking to the server ───────────────────────────────────────────────────────────────────
 
+/**
+ * A call that failed: `code` is the API's stable error code (`network` when the server could not be
+ * reached), `message` says it in the page's words (errorText); the server's own English message is
+ * kept as `serverMessage` for whoever debugs, never shown.
+ */
 class ApiError extends Error {
-  constructor(message, status, code) {
-    super(message);
+  constructor({ status, code, details, serverMessage }) {
+    super('');
     this.status = status;
     this.code = code;
+    this.details = details;
+    this.serverMessage = serverMessage;
+    this.message = errorText(this);
   }
 }
 
 /**
- * Call the admin API (or, with `url`, another JSON endpoint of this server); throws ApiError with
- * the server's own message (or a network message).
+ * Call the admin API (or, with `url`, another JSON endpoint of this server); throws ApiError.
  */
 export async function api(method, path, body, { auth = true, url = API + path } = {}) {
   let res;
@@ -82,7 +148,7 @@ export async function api(method, path, body, { auth = true, url = API + path } 
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch {
-    throw new ApiError(t('networkError'), 0, 'network');
+    throw new ApiError({ status: 0, code: 'network' });
   }
   let json = null;
   try {
@@ -90,30 +156,43 @@ export async function api(method, path, body, { auth = true, url = API + path } 
   } catch {
     // Not JSON (a proxy's error page): handled below.
   }
-  if (!res.ok) throw new ApiError(json?.error?.message ?? `HTTP ${res.status}`, res.status, json?.error?.code);
+  if (!res.ok) {
+    const error = json?.error ?? {};
+    throw new ApiError({ status: res.status, code: typeof error.code === 'string' ? error.code : undefined, details: error.details, serverMessage: error.message ?? `HTTP ${res.status}` });
+  }
   return json;
 }
 
-/** Any call after signing in: a 401 means the token was replaced or disabled, so ask again. */
+/**
+ * Any call after signing in: a 401 means the token was replaced or disabled, so ask again. An answer
+ * that arrives after its caller signed out is dropped (thrown as handled): the next person on this
+ * device never sees it.
+ */
 export async function call(method, path, body) {
+  const epoch = session.epoch;
+  let json;
   try {
-    return await api(method, path, body);
+    json = await api(method, path, body);
   } catch (err) {
+    if (session.epoch !== epoch) throw Object.assign(err, { handled: true });
     if (err.status === 401) {
-      signOut(`${t('sessionEnded')}: ${err.message}`);
+      signOut(failure('sessionEnded', err));
       throw Object.assign(err, { handled: true });
     }
     throw err;
   }
+  if (session.epoch !== epoch) throw Object.assign(new Error('signed out meanwhile'), { handled: true });
+  return json;
 }
 
 // ── Signing in and out ──────────────────────────────────────────────────────────────────────
 
-function showSignin(message, kind = 'error') {
+/** The sign-in panel, with a message (`say`'s words) under the button. */
+function showSignin(words, kind = 'error') {
   els.app.hidden = true;
   els.signin.hidden = false;
-  els.signinError.hidden = !message;
-  els.signinError.textContent = message ?? '';
+  els.signinError.hidden = !words;
+  say(els.signinError, words);
   els.signinError.className = kind === 'error' ? 'error' : 'status';
   els.signinError.setAttribute('role', kind === 'error' ? 'alert' : 'status');
 }
@@ -137,6 +216,7 @@ async function signIn(candidate) {
       return;
     }
     session.me = account;
+    session.areas = Array.isArray(json?.areas) ? json.areas : null;
     localStorage.setItem(keys.token, candidate);
     els.tokenInput.value = '';
     els.signin.hidden = true;
@@ -149,7 +229,7 @@ async function signIn(candidate) {
       // The server could not be reached: keep the token in the box to try again.
       els.tokenInput.value = candidate;
     }
-    showSignin(`${t('signinFailed')}: ${err.message}`);
+    showSignin(failure('signinFailed', err));
     els.tokenInput.focus();
   } finally {
     els.signinBtn.disabled = false;
@@ -157,18 +237,24 @@ async function signIn(candidate) {
   }
 }
 
-function signOut(message = t('signedOut')) {
+/** Forget the token and everything the page showed; `why` (say's words) is said on the sign-in panel. */
+function signOut(why) {
   forgetToken();
   session.me = null;
+  session.areas = null;
+  session.epoch += 1;
   hooks.signedOut();
   els.tokenInput.value = '';
-  showSignin(message, message === t('signedOut') ? 'status' : 'error');
+  if (why) showSignin(why, 'error');
+  else showSignin('signedOut', 'status');
 }
 
 /**
  * Wire the sign-in form, "Sign out" and the language button, then sign in with the remembered
- * token (or ask for one). `accept` may turn an account away with a message (a coach on the
- * officials' console); `signedIn` draws the page, `signedOut` forgets what it showed.
+ * token (or ask for one). `accept` may turn an account away with the key of a message (a coach on
+ * the officials' console); `signedIn` draws the page; `signedOut` forgets everything it showed
+ * (lists, forms, status lines, pictures), since the next person may use the same device;
+ * `langChanged` redraws what the page drew (what `say` wrote is redrawn here).
  */
 export function startSession({ accept = () => '', signedIn, signedOut, langChanged }) {
   hooks = { accept, signedIn, signedOut, langChanged };
@@ -176,7 +262,7 @@ export function startSession({ accept = () => '', signedIn, signedOut, langChang
     e.preventDefault();
     const candidate = els.tokenInput.value.trim();
     if (!candidate) {
-      showSignin(t('signinEmpty'));
+      showSignin('signinEmpty');
       return;
     }
     void signIn(candidate);
@@ -186,6 +272,7 @@ export function startSession({ accept = () => '', signedIn, signedOut, langChang
     session.lang = session.lang === 'vi' ? 'en' : 'vi';
     localStorage.setItem(keys.lang, session.lang);
     hooks.langChanged();
+    sayAgain();
   });
   if (session.token) void signIn(session.token);
   else showSignin();

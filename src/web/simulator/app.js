@@ -99,6 +99,12 @@ let lang = localStorage.getItem(LANG_KEY) === 'en' ? 'en' : 'vi';
 let busy = false;
 /** Bubbles that live only on screen (errors, typing), kept after re-rendering. */
 let transient = [];
+/**
+ * The first of the bot's replies to the resident's last message (its index in session.entries), or
+ * -1: the chat scrolls so that it is in view, since the resident reads the answer from its start
+ * ("✅ Đúng rồi!", a check's verdict) down, not from its last message up.
+ */
+let readFrom = -1;
 
 const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const els = {};
@@ -183,9 +189,11 @@ async function send(message) {
   if (message.payload !== undefined) body.payload = message.payload;
   else if (message.text !== undefined) body.text = message.text;
   else if (message.ref !== undefined) body.ref = message.ref;
+  readFrom = -1;
   try {
     const json = await postJson(MESSAGES_URL, body);
     const replies = Array.isArray(json?.replies) ? json.replies : [];
+    if (replies.length) readFrom = session.entries.length;
     for (const reply of replies) session.entries.push({ from: 'bot', reply });
     if (replies.length) session.last = replies;
     transient = [];
@@ -213,14 +221,15 @@ function setBusy(on) {
 
 function picture(url) {
   const img = el('img', { src: url, alt: t('picture'), loading: 'lazy', decoding: 'async' });
-  img.addEventListener('load', () => scrollToEnd(), { once: true });
+  // A picture grows its bubble once loaded: keep the answer's start where the resident reads.
+  img.addEventListener('load', () => scrollToLatest(), { once: true });
   return el('button', { type: 'button', class: 'pic', 'aria-label': t('openPicture'), onclick: () => openPicture(url) }, img);
 }
 
-function botBubble(reply) {
+function botBubble(reply, first = false) {
   return el(
     'div',
-    { class: 'bubble bot', 'data-testid': 'bot-bubble' },
+    { class: 'bubble bot', 'data-testid': 'bot-bubble', 'data-first-new': first ? 'true' : null },
     reply.imageUrl ? picture(reply.imageUrl) : null,
     reply.text ? el('div', { class: 'text', text: reply.text }) : null,
     reply.link ? el('a', { class: 'link', href: reply.link.url, target: '_blank', rel: 'noopener noreferrer', 'data-testid': 'link', text: `👉 ${reply.link.label}` }) : null,
@@ -237,7 +246,7 @@ function render() {
       log.append(el('div', { class: 'bubble user', 'data-testid': 'user-bubble', text: entry.text }));
       return;
     }
-    log.append(botBubble(entry.reply));
+    log.append(botBubble(entry.reply, i === readFrom));
     const choices = entry.reply.choices ?? [];
     if (i === lastBot && lastBot > lastUser && choices.length) {
       log.append(
@@ -272,11 +281,27 @@ function render() {
       log.append(el('div', { class: 'note', text: item.text }));
     }
   }
-  scrollToEnd();
+  scrollToLatest();
 }
 
-function scrollToEnd() {
-  els.log.scrollTop = els.log.scrollHeight;
+/** Room left above the answer's first reply, so the resident's own message just shows above it. */
+const READ_MARGIN = 12;
+
+/**
+ * Show the newest part of the chat: the whole of the bot's latest answer when it fits on the
+ * screen; otherwise its first reply at the top, to be read downwards (the resident scrolls on).
+ * While waiting, or after an error, the end (the typing dots, the error).
+ */
+function scrollToLatest() {
+  const log = els.log;
+  const first = transient.length ? null : log.querySelector('[data-first-new]');
+  if (!first) {
+    log.scrollTop = log.scrollHeight;
+    return;
+  }
+  const top = log.scrollTop + first.getBoundingClientRect().top - log.getBoundingClientRect().top - READ_MARGIN;
+  const fits = log.scrollHeight - top <= log.clientHeight;
+  log.scrollTop = fits ? log.scrollHeight : top;
 }
 
 function openPicture(url) {
@@ -294,7 +319,7 @@ function setView(view) {
   els.log.hidden = view !== 'web';
   els.preview.hidden = view === 'web';
   document.body.dataset.view = view;
-  if (view === 'web') scrollToEnd();
+  if (view === 'web') scrollToLatest();
   else void renderPreview();
 }
 
@@ -427,6 +452,7 @@ function newResident() {
   localStorage.setItem(USER_KEY, userId);
   session = { userId, entries: [], last: [], view: session.view };
   transient = [];
+  readFrom = -1;
   saveSession();
   render();
   void send({});
