@@ -1,6 +1,6 @@
 /**
  * When the server refuses, the officials' console says why in its own words, by the API's stable
- * error code (src/web/official/strings.js `errors`), in Vietnamese or English as the page is, and
+ * error code (src/web/shared/errors.js and src/web/official/strings.js `errors`), in Vietnamese or English as the page is, and
  * never shows the server's English message, field paths or file names; a code it does not know
  * gets a general sentence. Real browser, real server and Redis; answers the server cannot be made to
  * give on cue (a replaced area list, a proxy's error page) are given at the network boundary.

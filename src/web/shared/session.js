@@ -4,6 +4,7 @@
 // its own words (its strings.js) and its own storage keys, so signing out of one leaves the other.
 
 import { $ } from './dom.js';
+import { COMMON_ERRORS } from './errors.js';
 
 export const API = '/api/v1';
 
@@ -81,7 +82,7 @@ function sayAgain() {
  * message, which is English and may name fields and files.
  */
 export function errorText(err) {
-  const texts = t('errors') ?? {};
+  const texts = { ...COMMON_ERRORS[session.lang], ...(t('errors') ?? {}) };
   const byCode = err?.code ? texts[err.code] : undefined;
   if (byCode) return typeof byCode === 'function' ? byCode(err.details) : byCode;
   const status = Number(err?.status ?? 0);
