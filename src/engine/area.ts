@@ -3,8 +3,9 @@
  * welcome (typed by name, with or without diacritics, "xã"/"phường" optional), skippable, and
  * changeable with a command; a coach's link gives the coach's commune.
  */
+import { saysWord } from './match.js';
 import { normalizeAnswer } from './normalize.js';
-import { payload } from './payloads.js';
+import { parsePayload, payload } from './payloads.js';
 import type { Turn } from './turn.js';
 import type { Choice, CommuneOption } from './types.js';
 
@@ -16,6 +17,7 @@ const plainName = (name: string) => normalizeAnswer(name).replace(PREFIXES, '').
 /** Ask for the commune; `choices` (e.g. the lesson suggestions just shown) stay tappable instead of "Skip". */
 export function askArea(turn: Turn, choices?: readonly Choice[]): void {
   turn.state.screen = 'area';
+  turn.state.menuMisses = 0;
   turn.say(turn.t('area.ask'), {
     choices: choices?.length ? [...choices] : [{ payload: payload.command('menu'), label: turn.t('buttons.skip') }],
   });
@@ -30,8 +32,16 @@ function matches(typed: string, areas: readonly CommuneOption[]): number[] {
   return areas.flatMap((a, i) => (plainName(a.name).startsWith(wanted) || plainName(a.place).includes(wanted) ? [i] : []));
 }
 
-/** A typed answer on the area screen. */
+/** Names not found this many times in a row: the question is left for later («đổi xã»). */
+const MAX_MISSES = 2;
+
+/** A typed answer on the area screen: "skip" (or "no", "don't know", "next"), or a commune's name. */
 export function onAreaText(turn: Turn, text: string): void {
+  const texts = turn.env.texts;
+  if (['words.skip', 'words.no', 'words.next'].some((key) => saysWord(texts, key, text))) {
+    leaveArea(turn);
+    return;
+  }
   const areas = turn.env.areas ?? [];
   const found = matches(text, areas);
   if (found.length === 1) {
@@ -39,8 +49,15 @@ export function onAreaText(turn: Turn, text: string): void {
     return;
   }
   if (found.length === 0 || found.length > MAX_LISTED) {
+    turn.state.menuMisses += 1;
+    if (turn.state.menuMisses >= MAX_MISSES) {
+      leaveArea(turn);
+      return;
+    }
+    // The buttons shown with the question (the lesson's suggestions, or Skip) stay.
+    const kept = (turn.state.offered ?? []).filter((c) => parsePayload(c.payload)?.type !== 'area');
     turn.say(turn.t(found.length === 0 ? 'area.not_found' : 'area.too_many', { typed: text.trim().slice(0, 60) }), {
-      choices: [{ payload: payload.command('menu'), label: turn.t('buttons.skip') }],
+      choices: kept.length ? kept : [{ payload: payload.command('menu'), label: turn.t('buttons.skip') }],
     });
     return;
   }
@@ -48,6 +65,13 @@ export function onAreaText(turn: Turn, text: string): void {
   turn.say(`${turn.t('area.which')}\n${lines.join('\n')}`, {
     choices: found.map((i, n) => ({ payload: payload.area(i), label: String(n + 1) })),
   });
+}
+
+/** The commune question left for later: back to the lesson, or the menu. */
+function leaveArea(turn: Turn): void {
+  turn.note(turn.t('area.later'));
+  if (turn.state.current) turn.resume('lesson.resume');
+  else turn.showMenu();
 }
 
 export function setArea(turn: Turn, index: number): void {

@@ -26,13 +26,16 @@ const SHORTHAND: Readonly<Record<string, string>> = {
   dc: 'duoc', j: 'gi', r: 'roi', mk: 'minh', mik: 'minh', cx: 'cung',
 };
 
+/** Emoji that say "ok" (a thumbs-up in any skin tone, 👌, 🆗), which `plain` would drop. */
+const OK_EMOJI = /\u{1F44D}[\u{1F3FB}-\u{1F3FF}]?|\u{1F44C}[\u{1F3FB}-\u{1F3FF}]?|\u{1F197}/gu;
+
 /**
- * `plain`, texting shorthands read as their words, then polite particles dropped from both ends
+ * `plain` (after the emoji that say "ok"), texting shorthands read as their words, then polite particles dropped from both ends
  * ("dạ có ạ" → "co", "ok nhé" → "ok", "ko ai ạ" → "khong ai"). Particles inside the answer stay:
  * "cảm ơn" alone becomes empty, which matches nothing.
  */
 export function normalizeAnswer(text: string): string {
-  const words = plain(text).split(' ').filter(Boolean).map((w) => SHORTHAND[w] ?? w);
+  const words = plain(text.replace(OK_EMOJI, ' ok ')).split(' ').filter(Boolean).map((w) => SHORTHAND[w] ?? w);
   while (words.length > 1 && PARTICLES.has(words[0]!)) words.shift();
   while (words.length > 1 && PARTICLES.has(words[words.length - 1]!)) words.pop();
   return words.join(' ');

@@ -68,6 +68,7 @@ function startOrAsk(turn: Turn, lessonId: string, intro?: string): void {
 
 export function askConsent(turn: Turn, text: string): void {
   turn.state.screen = 'consent';
+  turn.state.menuMisses = 0;
   turn.say(text, {
     choices: [
       { payload: payload.consent(true), label: turn.t('consent.yes_label') },
@@ -81,6 +82,25 @@ export function answerConsent(turn: Turn, follow: boolean): void {
   state.consent = { follow, at: turn.env.now };
   turn.emit({ type: 'consent_changed', follow });
   turn.note(turn.t(follow ? 'consent.thanks_yes' : 'consent.thanks_no'));
+  const pending = state.pendingLesson;
+  delete state.pendingLesson;
+  if (pending) startOrAsk(turn, pending);
+  else if (state.current) turn.resume('lesson.resume');
+  else turn.showMenu();
+}
+
+/**
+ * Something else than yes or no to the consent question: ask once more, saying how to answer; "tiếp"
+ * or a second miss starts the coach's lesson at once, the question left for the next link or «theo dõi».
+ */
+export function consentUnanswered(turn: Turn, saysNext: boolean): void {
+  const { state } = turn;
+  if (!saysNext && state.menuMisses === 0) {
+    askConsent(turn, turn.t('consent.hint'));
+    state.menuMisses = 1;
+    return;
+  }
+  state.screen = 'menu';
   const pending = state.pendingLesson;
   delete state.pendingLesson;
   if (pending) startOrAsk(turn, pending);

@@ -16,7 +16,7 @@ import { behaviourOf } from './steps/registry.js';
 import { showAlert } from './alerts.js';
 import { askArea, onAreaText, setArea } from './area.js';
 import { answerOffer, answerReport, askForMessage, askReport, checkAndSay, looksForwarded, offerCheck, soundsLikeScam } from './check.js';
-import { answerConsent, onReferral, queueLesson, reviewConsent } from './referral.js';
+import { answerConsent, consentUnanswered, onReferral, queueLesson, reviewConsent } from './referral.js';
 import { Turn } from './turn.js';
 import type { Env, Input, Reply, StepResult } from './types.js';
 
@@ -198,10 +198,9 @@ function onText(turn: Turn, text: string, facts: TurnFacts): boolean {
   }
   if (state.screen === 'consent' && !matchCommand(text, turn.env.texts)) {
     const yes = saysWord(turn.env.texts, 'words.yes', text);
-    if (yes || saysWord(turn.env.texts, 'words.no', text)) {
-      answerConsent(turn, yes);
-      return false;
-    }
+    if (yes || saysWord(turn.env.texts, 'words.no', text)) answerConsent(turn, yes);
+    else consentUnanswered(turn, saysWord(turn.env.texts, 'words.next', text));
+    return false;
   }
   if (state.screen === 'language') {
     const index = matchOption(text, LANGUAGE_OPTIONS, turn.env.texts);
@@ -308,8 +307,8 @@ function answerStep(turn: Turn, input: StepInput): void {
       turn.replies.push(...outcome.replies);
       return;
     case 'unplaced': {
-      // A sticker or a photo comes as an empty message: the resident is here, not lost; no step towards the menu.
-      const blank = input.type === 'text' && !input.text.trim();
+      // A sticker, a photo (an empty message) or an emoji alone: the resident is here, not lost; no step towards the menu.
+      const blank = input.type === 'text' && !normalizeAnswer(input.text);
       if (!blank) progress.misses += 1;
       turn.emit({ type: 'input_not_understood', where: `${compiled.flow.id}/${current.id}` });
       if (progress.misses >= 2) {
@@ -353,10 +352,13 @@ function runCommand(turn: Turn, command: Command, typed?: string): boolean {
       else if (/\b(bat|on)\b/.test(said)) setAlerts(turn, true);
       else {
         const now = turn.t(state.alerts ? 'alert.state_on' : 'alert.state_off');
-        turn.say(turn.t('alert.ask', { now }), {
+        // On, but without a commune no commune's alert reaches them: say so, and offer to choose it.
+        const noArea = state.alerts && !state.area && Boolean(turn.env.areas?.length);
+        turn.say([turn.t('alert.ask', { now }), ...(noArea ? [turn.t('alert.no_area')] : [])].join('\n\n'), {
           choices: [
             { payload: makePayload.alerts(true), label: turn.t('alert.on_label') },
             { payload: makePayload.alerts(false), label: turn.t('alert.off_label') },
+            ...(noArea ? [{ payload: makePayload.command('area'), label: turn.t('area.choose_label') }] : []),
           ],
         });
       }

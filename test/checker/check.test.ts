@@ -86,7 +86,7 @@ describe('checkMessage', () => {
   it('names the imitated brand in each language, never both in one reason', () => {
     const evn = checkMessage('Thanh toán tiền điện tại dienluc-thanhtoan.example', rules).signals.find((x) => x.id === 'link.lookalike.brand');
     expect(evn?.reason.vi).toBe('Đường link dienluc-thanhtoan.example mượn tên Điện lực (EVN) nhưng không phải địa chỉ chính thức của Điện lực (EVN).');
-    expect(evn?.reason.en).toBe('The link dienluc-thanhtoan.example borrows the name the power company (EVN) but is not an official address of the power company (EVN).');
+    expect(evn?.reason.en).toBe('The link dienluc-thanhtoan.example borrows the name of the power company (EVN) but is not an official address of the power company (EVN).');
     // Every brand: a look-alike of it names it in the reader's language only.
     const brands = new Map(rules.links.brandTokens.map((t) => [t.brand.id, t]));
     for (const { token, brand } of brands.values()) {
