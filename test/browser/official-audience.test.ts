@@ -45,6 +45,8 @@ beforeAll(async () => {
     { channel: 'zalo', area: PA_VI, lastWroteAgo: HOUR },
     { channel: 'messenger', area: BA_DINH, lastWroteAgo: HOUR },
     { channel: 'zalo', area: BA_DINH, lastWroteAgo: HOUR },
+    // Phường Ngọc Hà: one resident, who wrote on Messenger three days ago (outside its 24 h window).
+    { channel: 'messenger', area: { province: '01', commune: '00008' }, lastWroteAgo: 72 * HOUR },
   ]);
 });
 afterAll(async () => {
@@ -212,6 +214,36 @@ describe('who gets an alert', () => {
     expect(await byId('detail').isVisible()).toBe(false);
     const alerts = await (await fetch(`${server.url}/api/v1/alerts`, { headers: { authorization: `Bearer ${city}` } })).json() as { alerts: { status: string }[] };
     expect(alerts.alerts.map((a) => a.status)).toEqual(['draft']);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('an audience nobody of which can be messaged now is not offered “Send” either; the estimate comes into view; English counts one resident', async () => {
+    await signIn(city, 'Thành phố Hà Nội');
+    const dialogs: string[] = [];
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    await byId('text-vi').fill('Cảnh báo: giả danh điện lực gọi điện đòi tiền điện.');
+    await byId('area-code').fill('00008');
+    await byId('estimate-btn').click();
+    await byId('estimate-total').filter({ hasText: 'Cảnh báo sẽ tới 1 người dân.' }).waitFor({ timeout: WAIT });
+    expect(await byId('estimate-total').isVisible()).toBe(true);
+    const inView = await byId('estimate-total').evaluate((e) => {
+      const r = e.getBoundingClientRect();
+      return r.top >= 0 && r.bottom <= window.innerHeight;
+    });
+    expect(inView).toBe(true);
+    expect(await byId('send').isDisabled()).toBe(true);
+    expect(await byId('send-nobody').innerText()).toContain('Không gửi được lúc này: không ai trong số người nhận nhắn được bây giờ');
+    await byId('lang').click();
+    expect(await byId('estimate-total').innerText()).toBe('The alert will reach 1 resident.');
+    expect(await byId('send-nobody').innerText()).toContain('Nothing to send now');
+    await byId('lang').click();
+    // Ba Đình's residents wrote an hour ago: offered again.
+    await byId('area-code').fill('00004');
+    expect(await byId('send').isDisabled()).toBe(false);
+    expect(dialogs).toEqual([]);
     expect(pageErrors).toEqual([]);
   });
 

@@ -411,6 +411,32 @@ describe('official console', () => {
     expect(pageErrors).toEqual([]);
   }, 60_000);
 
+  it('an alert cancelled while a colleague had it in the queue: the refused approval says so and the queue shows it gone', async () => {
+    const api = (method: string, path: string, token: string, body?: unknown) =>
+      fetch(`${server.url}/api/v1${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      }).then(async (res) => ({ status: res.status, json: (await res.json()) as { alert?: { id: string; status: string } } }));
+    const created = await api('POST', '/alerts', lan.token, { text: { vi: 'Cảnh báo sẽ bị huỷ trong lúc chờ duyệt.' }, audience: { area: HERE } });
+    const id = created.json.alert!.id;
+    expect((await api('POST', `/alerts/${id}/submit`, lan.token)).json.alert!.status).toBe('pending_approval');
+
+    await signIn(tung.token);
+    await byId('who').waitFor({ timeout: WAIT });
+    await byId('tab-queue').click();
+    const queued = page.locator(`[data-testid="queue-item"][data-id="${id}"]`);
+    await queued.waitFor({ timeout: WAIT });
+    // Meanwhile Chị Lan cancels it.
+    expect((await api('POST', `/alerts/${id}/cancel`, lan.token)).status).toBe(200);
+    const question = acceptNextDialog();
+    await queued.getByTestId('approve').click();
+    await question;
+    await byId('queue-status').filter({ hasText: 'không còn chờ duyệt' }).waitFor({ timeout: WAIT });
+    await queued.waitFor({ state: 'detached', timeout: WAIT });
+    expect(pageErrors).toEqual([]);
+  });
+
   it('a draft is saved, found in the list, edited and cancelled', async () => {
     await signIn(lan.token);
     await byId('who').waitFor({ timeout: WAIT });

@@ -118,6 +118,8 @@ async function onEstimate() {
     try {
       setEstimate(await call('POST', '/alerts/estimate', { audience }), JSON.stringify(audience));
       renderEstimate();
+      // The button sits in the bar pinned at the bottom, the result far down the form: bring it into view.
+      els.estimate.scrollIntoView({ block: 'center' });
     } catch (err) {
       if (!err.handled) showComposeError(failure('estimateFailed', err));
     }
@@ -142,8 +144,11 @@ async function onSend(e) {
         renderEstimate();
       }
       const total = estimateTotal(lastEstimate);
-      // An alert to nobody is not sent: the note by the button says what to change (the draft stays saved).
-      if (total === 0) return;
+      // An alert to nobody, or to nobody reachable now, is not sent: the note by the button says what to change (the draft stays saved).
+      if (nobodyToSend()) {
+        renderSendState();
+        return;
+      }
       if (!window.confirm(t('confirmSend')(num(total)))) return;
       const submitted = unwrapAlert(await call('POST', `/alerts/${encodeURIComponent(id)}/submit`));
       const status = submitted?.status;

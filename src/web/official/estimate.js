@@ -20,8 +20,20 @@ export function setEstimate(estimate, key) {
 /** The estimate on show counted the audience now on the form. */
 export const estimateFits = () => Boolean(lastEstimate) && estimateKey === audienceKey();
 
-/** The estimate on show counted nobody for the audience now on the form: there is nothing to send. */
-export const nobodyToSend = () => estimateFits() && estimateTotal(lastEstimate) === 0;
+/**
+ * Why there is nothing to send, if the estimate on show (for the audience now on the form) says so:
+ * nobody matches (`sendNobody`), or nobody of them can be messaged now (`sendNobodyNow`): an alert
+ * sent then would be "sent" to no one.
+ */
+export function nobodyToSend() {
+  if (!estimateFits()) return undefined;
+  if (estimateTotal(lastEstimate) === 0) return 'sendNobody';
+  return estimateReachableNow(lastEstimate) === 0 ? 'sendNobodyNow' : undefined;
+}
+
+function estimateReachableNow(est) {
+  return estimateRows(est).reduce((s, r) => s + r.reachableNow, 0);
+}
 
 /**
  * "Send" is not offered for an audience the estimate found nobody in: the button is disabled and
@@ -30,9 +42,10 @@ export const nobodyToSend = () => estimateFits() && estimateTotal(lastEstimate) 
 export function renderSendState() {
   if (els.send.dataset.busy) return;
   const nobody = nobodyToSend();
-  els.send.disabled = nobody;
+  els.send.disabled = Boolean(nobody);
   // Written as it appears, so that screen readers say it (it is an alert).
-  if (nobody && els.sendNobody.hidden) say(els.sendNobody, 'sendNobody');
+  if (nobody && (els.sendNobody.hidden || els.sendNobody.dataset.why !== nobody)) say(els.sendNobody, nobody);
+  if (nobody) els.sendNobody.dataset.why = nobody;
   els.sendNobody.hidden = !nobody;
   if (nobody) els.send.setAttribute('aria-describedby', 'send-nobody');
   else els.send.removeAttribute('aria-describedby');

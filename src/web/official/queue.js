@@ -96,7 +96,13 @@ export async function approve(a, button) {
     button.textContent = before;
     if (err.handled) return;
     const message = failure('approveFailed', err);
-    if (tab === 'queue') say(els.queueStatus, message);
-    else showDetailError(message);
+    if (tab === 'queue') {
+      // Cancelled, approved or changed meanwhile by someone else: the list shows it as it is now.
+      if (err.code === 'not_pending' || err.code === 'state_changed') {
+        forgetAlerts();
+        await loadQueue();
+      }
+      say(els.queueStatus, message);
+    } else showDetailError(message);
   }
 }

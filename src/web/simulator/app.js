@@ -71,7 +71,7 @@ const UI = {
     previewLoading: 'Building the preview…',
     previewError: 'Could not build the preview',
     previewIntro: 'The last replies, sent exactly like this:',
-    messages: (n) => `${n} message${n === 1 ? '' : 's'}`,
+    messages: (n) => `${n} message${String(n) === '1' ? '' : 's'}`,
     msgrLimits: 'Messenger limits: text ≤ 2000 chars per message; quick replies ≤ 13, titles ≤ 20 chars; button template text ≤ 640 chars, 1–3 buttons.',
     msgrStyle: {
       quick_replies: 'Choices shown as quick replies.',
