@@ -1,0 +1,158 @@
+/**
+ * The global commands a resident can type anywhere (`menu`, `help`, `continue`, `restart`, `review`,
+ * `check`, `follow`, `alerts`, `area`, `language`, `pause`, `delete`: words in locales/*, `commands`),
+ * and the side screens they open (language, delete confirmation) and come back from.
+ */
+import { askArea } from './area.js';
+import { askForMessage } from './check.js';
+import type { Command } from './match.js';
+import { normalizeAnswer } from './normalize.js';
+import { payload as makePayload } from './payloads.js';
+import { reviewConsent } from './referral.js';
+import type { Turn } from './turn.js';
+
+export function runCommand(turn: Turn, command: Command, typed?: string): boolean {
+  const { state } = turn;
+  switch (command) {
+    case 'menu':
+      turn.showMenu();
+      return false;
+    case 'help': {
+      const choices = [{ payload: makePayload.command('menu'), label: turn.t('buttons.menu') }];
+      if (state.current) choices.unshift({ payload: makePayload.command('continue'), label: turn.t('menu.continue_label') });
+      turn.say(turn.t('help.text'), { choices });
+      return false;
+    }
+    case 'review':
+      turn.openPractice();
+      return false;
+    case 'follow':
+      reviewConsent(turn);
+      return false;
+    case 'check':
+      if (turn.flows.checker) askForMessage(turn);
+      else turn.showMenu(turn.t('check.unavailable'));
+      return false;
+    case 'alerts': {
+      const said = typed ? normalizeAnswer(typed) : '';
+      if (/\b(tat|off)\b/.test(said)) setAlerts(turn, false);
+      else if (/\b(bat|on)\b/.test(said)) setAlerts(turn, true);
+      else {
+        const now = turn.t(state.alerts ? 'alert.state_on' : 'alert.state_off');
+        // On, but without a commune no commune's alert reaches them: say so, and offer to choose it.
+        const noArea = state.alerts && !state.area && Boolean(turn.env.areas?.length);
+        turn.say([turn.t('alert.ask', { now }), ...(noArea ? [turn.t('alert.no_area')] : [])].join('\n\n'), {
+          choices: [
+            { payload: makePayload.alerts(true), label: turn.t('alert.on_label') },
+            { payload: makePayload.alerts(false), label: turn.t('alert.off_label') },
+            ...(noArea ? [{ payload: makePayload.command('area'), label: turn.t('area.choose_label') }] : []),
+          ],
+        });
+      }
+      return false;
+    }
+    case 'area':
+      if (turn.env.areas?.length) askArea(turn);
+      else turn.showMenu();
+      return false;
+    case 'continue':
+      if (state.current) turn.resume('lesson.resume');
+      else turn.showMenu(turn.t('continue.nothing'));
+      return false;
+    case 'restart': {
+      const compiled = state.current && turn.flows.byId.get(state.current.flowId);
+      if (!compiled) {
+        turn.showMenu(turn.t('lesson.restart_nothing'));
+        return false;
+      }
+      turn.note(turn.t('lesson.restart', { title: turn.text(compiled.flow.title) }));
+      turn.startFresh(compiled);
+      return false;
+    }
+    case 'language': {
+      const direct = typed ? languageNamed(typed) : undefined;
+      state.back = state.screen === 'lesson' ? 'lesson' : 'menu';
+      if (direct) {
+        setLanguage(turn, direct);
+        return false;
+      }
+      state.screen = 'language';
+      turn.say(turn.t('language.ask'), {
+        choices: LANGUAGE_OPTIONS.map((o) => ({ payload: makePayload.language(o.locale), label: o.label.vi })),
+      });
+      return false;
+    }
+    case 'pause':
+      state.screen = 'menu';
+      turn.say(turn.t(state.current ? 'pause.done' : 'pause.nothing'), {
+        choices: state.current
+          ? [{ payload: makePayload.command('continue'), label: turn.t('menu.continue_label') }]
+          : [{ payload: makePayload.command('menu'), label: turn.t('buttons.menu') }],
+      });
+      return false;
+    case 'delete':
+      if (state.screen !== 'confirm-delete') state.back = state.screen === 'lesson' ? 'lesson' : 'menu';
+      state.screen = 'confirm-delete';
+      turn.say(turn.t('delete.confirm'), {
+        choices: [
+          { payload: makePayload.delete(true), label: turn.t('buttons.delete_yes') },
+          { payload: makePayload.delete(false), label: turn.t('buttons.delete_no') },
+        ],
+      });
+      return false;
+  }
+}
+
+export const LANGUAGE_OPTIONS = [
+  { locale: 'vi' as const, label: { vi: 'Tiếng Việt' }, synonyms: { vi: ['vietnamese', 'viet', 'vi'] } },
+  { locale: 'en' as const, label: { vi: 'English' }, synonyms: { vi: ['tieng anh', 'anh', 'en'] } },
+];
+
+function languageNamed(typed: string): 'vi' | 'en' | undefined {
+  const n = normalizeAnswer(typed);
+  if (['english', 'tieng anh'].includes(n)) return 'en';
+  if (['tieng viet', 'vietnamese'].includes(n)) return 'vi';
+  return undefined;
+}
+
+export function setLanguage(turn: Turn, locale: 'vi' | 'en'): void {
+  const { state } = turn;
+  state.locale = locale;
+  turn.emit({ type: 'language_changed', locale });
+  turn.note(turn.t('language.set'));
+  goBack(turn);
+}
+
+export function confirmDelete(turn: Turn, confirmed: boolean): boolean {
+  if (confirmed) {
+    turn.replies.length = 0;
+    turn.say(turn.t('delete.done'));
+    turn.emit({ type: 'data_deleted' });
+    return true;
+  }
+  turn.note(turn.t('delete.cancelled'));
+  goBack(turn);
+  return false;
+}
+
+/** Leave a side screen (language, delete confirmation) for where the resident was. */
+function goBack(turn: Turn): void {
+  const { state } = turn;
+  if (state.back === 'lesson' && state.current) {
+    const here = turn.reconcile();
+    if (here) {
+      state.screen = 'lesson';
+      turn.enter(here.compiled, here.step);
+    }
+    return;
+  }
+  turn.showMenu();
+}
+
+export function setAlerts(turn: Turn, on: boolean): void {
+  turn.state.alerts = on;
+  turn.emit({ type: 'alerts_changed', on });
+  turn.note(turn.t(on ? 'alert.on' : 'alert.off'));
+  if (turn.state.current) turn.resume('lesson.resume');
+  else turn.showMenu();
+}
