@@ -88,6 +88,8 @@ export function createApp(deps: AppDeps): App {
     config, redis, keys, areas, flows, log, clock,
     kick: (rid) => processor.kick(rid),
     deliver: (alertId, residentIds, now) => lane.deliver(alertId, residentIds, now),
+    // The channels with credentials here: a resident of one not connected (any more) is not waited for.
+    connected: () => new Set(channels.filter((c) => c.client).map((c) => c.id)),
   });
   const conversation = metrics.conversation(createConversation({
     areas: areas.communes(),

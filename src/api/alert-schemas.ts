@@ -65,7 +65,7 @@ const ChannelEstimate = z
     audience: z.number().int(),
     reachableNow: z.number().int(),
     notReachableNow: z.number().int(),
-    notReachableWhy: z.record(z.string(), z.number().int()).describe('window-closed, never-wrote, unreachable'),
+    notReachableWhy: z.record(z.string(), z.number().int()).describe('window-closed, never-wrote, unreachable, not-connected (this server has no credentials for the channel)'),
     charged: z.number().int().optional().describe('Zalo: reachable but charged (48 h – 7 days since their last message).'),
   })
   .strict();

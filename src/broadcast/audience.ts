@@ -27,7 +27,8 @@ export const ESTIMATE_SAMPLE = 10_000;
 /** Residents per SSCAN page (a hint to Redis; pages may be a little larger). */
 export const PAGE = 1000;
 
-export type NotReachableWhy = Extract<Reach, { can: false }>['why'];
+/** Why a resident cannot be written to now: the platform's rules, or this deployment has no connection to their platform. */
+export type NotReachableWhy = Extract<Reach, { can: false }>['why'] | 'not-connected';
 
 export interface ChannelEstimate {
   /** Residents of the audience on this channel. */
@@ -71,6 +72,11 @@ export class AudienceReader {
   constructor(
     private readonly redis: ScriptedRedis,
     private readonly keys: Keys,
+    /**
+     * The push channels this deployment can send on (its credentials are set); residents of another
+     * (one connected before) are not reachable, rather than waited for. Absent: all of them.
+     */
+    private readonly connected?: () => ReadonlySet<string>,
   ) {}
 
   areaKey(audience: Audience): string {
@@ -125,9 +131,10 @@ export class AudienceReader {
   async classify(ids: readonly string[], now: number): Promise<Classified> {
     const contacts = await this.contacts(ids);
     const out: Classified = { reachable: { messenger: [], zalo: [] }, notReachable: 0, why: { messenger: {}, zalo: {} }, charged: 0 };
+    const connected = this.connected?.();
     ids.forEach((id, i) => {
       const channel = id.slice(0, id.indexOf(':')) as PushChannel;
-      const reach = messagingWindow(channel, contacts[i]!, now);
+      const reach: Reach | { can: false; why: 'not-connected' } = connected && !connected.has(channel) ? { can: false, why: 'not-connected' } : messagingWindow(channel, contacts[i]!, now);
       if (reach.can) {
         out.reachable[channel].push(id);
         if (reach.how === 'zalo-cs-paid') out.charged++;

@@ -37,6 +37,8 @@ export interface BroadcastDeps {
   kick?: (residentId: string) => void;
   /** The alert lane (src/conversation/alert-lane.ts); without it alerts go through residents' inboxes. */
   deliver?: AlertDeliver;
+  /** The push channels this deployment can send on; residents of another count as not reachable. Absent: all. */
+  connected?: () => ReadonlySet<string>;
 }
 
 export interface Broadcast {
@@ -53,7 +55,7 @@ export interface Broadcast {
 export function createBroadcast(deps: BroadcastDeps): Broadcast {
   const clock = deps.clock ?? Date.now;
   const store = new AlertStore(deps.redis, deps.keys, clock);
-  const audience = new AudienceReader(deps.redis, deps.keys);
+  const audience = new AudienceReader(deps.redis, deps.keys, deps.connected);
   const source = new CachedAlertSource(store);
   const queues = new BroadcastQueues(deps.config, deps.keys);
   const service = new BroadcastService({

@@ -143,3 +143,25 @@ describe('the messaging window, case by case', () => {
     expect(Math.max(...events)).toBe(1);
   });
 });
+
+describe('a channel this server is not connected to', () => {
+  it('its residents are counted not reachable ("not-connected"), at estimate and at send time, never waited for', async () => {
+    const onlyMessenger = createBroadcast({
+      config: loadConfig({ REDIS_PREFIX: prefix, BROADCAST_RATE_MESSENGER: '0', BROADCAST_RATE_ZALO: '0' }),
+      redis, keys, areas: loadAreas(), flows, log: createLogger('silent'), clock: () => now,
+      connected: () => new Set(['messenger']),
+    });
+    try {
+      const zaloFresh = residents.filter((r, i) => r.channel === 'zalo' && reachable(CASES[i]![3]));
+      expect(zaloFresh.length).toBeGreaterThan(0);
+      const sorted = await onlyMessenger.audience.classify(zaloFresh.map((r) => r.id), now);
+      expect(sorted.reachable.zalo).toEqual([]);
+      expect(sorted.why.zalo).toEqual({ 'not-connected': zaloFresh.length });
+      const e = await onlyMessenger.audience.estimate({ area: AREA }, now);
+      expect(e.channels.zalo).toMatchObject({ reachableNow: 0, notReachableWhy: { 'not-connected': CASES.filter((c) => c[0] === 'zalo').length } });
+      expect(e.channels.messenger.reachableNow).toBeGreaterThan(0);
+    } finally {
+      await onlyMessenger.close();
+    }
+  });
+});

@@ -53,7 +53,7 @@ export function renderSendState() {
 
 /**
  * The estimate (POST /alerts/{id}/estimate) as rows per channel: residents, reachable now, not
- * reachable now, and why not (`window-closed`, `never-wrote`, `unreachable`), Zalo's charged ones.
+ * reachable now, and why not (`window-closed`, `never-wrote`, `unreachable`, `not-connected`), Zalo's charged ones.
  */
 function estimateRows(est) {
   const only = composeAudience().audience?.channel;
@@ -89,10 +89,12 @@ export function renderEstimate() {
     const closed = Number(r.why['window-closed'] ?? 0);
     const never = Number(r.why['never-wrote'] ?? 0);
     const blocked = Number(r.why.unreachable ?? 0);
-    const other = Math.max(0, r.notReachableNow - closed - never - blocked);
+    const notConnected = Number(r.why['not-connected'] ?? 0);
+    const other = Math.max(0, r.notReachableNow - closed - never - blocked - notConnected);
     if (closed) lines.push(r.channel === 'zalo' ? t('estimateWhyZalo')(num(closed)) : r.channel === 'messenger' ? t('estimateWhyMessenger')(num(closed)) : t('estimateWhyOther')(name, num(closed)));
     if (never) lines.push(t('estimateNeverWrote')(name, num(never)));
     if (blocked) lines.push(t('estimateUnreachable')(name, num(blocked)));
+    if (notConnected) lines.push(t('estimateNotConnected')(name, num(notConnected)));
     if (other) lines.push(t('estimateWhyOther')(name, num(other)));
     if (r.charged) lines.push(t('estimateCharged')(num(r.charged)));
     return lines;
