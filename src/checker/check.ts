@@ -55,9 +55,9 @@ function linkSignals(text: string, rules: CheckerRules): { links: CheckedLink[];
   // An official address reassures only when every link in the message is official.
   const allOfficial = links.length > 0 && links.every((l) => l.verdict === 'official');
   // Nothing but links: no word says who sent them or why (a bare shortened link is then at least medium).
-  const words = found.reduce((rest, l) => rest.slice(0, l.start) + ' '.repeat(l.end - l.start) + rest.slice(l.end), text);
   const firstUnofficial = found.find((_, i) => links[i]!.verdict !== 'official');
-  if (firstUnofficial && !WORDISH.test(words)) {
+  const wordsBesides = () => found.reduce((rest, l) => rest.slice(0, l.start) + ' '.repeat(l.end - l.start) + rest.slice(l.end), text);
+  if (firstUnofficial && !WORDISH.test(wordsBesides())) {
     const setting = rules.links.signals.alone;
     signals.push({
       id: LINK_SIGNAL_IDS.alone,

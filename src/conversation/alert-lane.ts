@@ -72,6 +72,8 @@ interface Variant {
   replies: Reply[];
   lastAlert: NonNullable<ResidentState['lastAlert']>;
   events: EngineEvent[];
+  /** Its buttons, for a typed number, as a turn keeps them (`offered`) for a resident outside a lesson's step. */
+  offered: ResidentState['offered'];
 }
 
 /** Rendered variants kept at most (a few per alert and channel). */
@@ -115,7 +117,8 @@ export class AlertLane {
       const k = keys.resident(rid);
       const entries = outboxEntries(channel, rid.slice(channel.length + 1), messagesOf(variant, this.deps.clients[channel]!), alertId, true);
       // As the turn would: `lastAlert`, and the alert's buttons for a typed number (none mid-lesson).
-      const next = JSON.stringify({ ...raw, lastAlert: { ...variant.lastAlert, at: now }, offered: offeredAfter(view.data.screen, variant.replies) });
+      const offered = view.data.screen === 'lesson' ? undefined : variant.offered;
+      const next = JSON.stringify({ ...raw, lastAlert: { ...variant.lastAlert, at: now }, offered });
       const taking = redis.deliverAlert(
         k.state, k.seen, k.inbox, k.inboxData, k.outbox, k.lease, k.contact,
         eventId, Number(rev ?? 0), next, now, SEEN_WINDOW_MS, STATE_TTL_SECONDS, token, this.deps.leaseMs, ...entries.map((e) => e.raw),
@@ -163,7 +166,9 @@ export class AlertLane {
     if (!client || !state) return null;
     const result = step(this.deps.flows, state, input, { ...this.deps.env, now });
     const lastAlert = result.state?.lastAlert;
-    const variant = result.replies.length && lastAlert ? { replies: result.replies, lastAlert, events: result.events } : null;
+    const variant = result.replies.length && lastAlert
+      ? { replies: result.replies, lastAlert, events: result.events, offered: offeredAfter(undefined, result.replies) }
+      : null;
     if (this.variants.size >= VARIANTS_KEPT) this.variants.clear();
     this.variants.set(key, variant);
     return variant;

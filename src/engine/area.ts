@@ -70,8 +70,7 @@ export function onAreaText(turn: Turn, text: string): void {
 /** The commune question left for later: back to the lesson, or the menu. */
 function leaveArea(turn: Turn): void {
   turn.note(turn.t('area.later'));
-  if (turn.state.current) turn.resume('lesson.resume');
-  else turn.showMenu();
+  turn.resumeOrMenu();
 }
 
 export function setArea(turn: Turn, index: number): void {
@@ -83,6 +82,5 @@ export function setArea(turn: Turn, index: number): void {
   turn.state.area = { ...option.ref };
   turn.emit({ type: 'area_set', province: option.ref.province, ...(option.ref.commune ? { commune: option.ref.commune } : {}) });
   turn.note(turn.t('area.saved', { place: option.place }));
-  if (turn.state.current) turn.resume('lesson.resume');
-  else turn.showMenu();
+  turn.resumeOrMenu();
 }

@@ -153,6 +153,5 @@ export function setAlerts(turn: Turn, on: boolean): void {
   turn.state.alerts = on;
   turn.emit({ type: 'alerts_changed', on });
   turn.note(turn.t(on ? 'alert.on' : 'alert.off'));
-  if (turn.state.current) turn.resume('lesson.resume');
-  else turn.showMenu();
+  turn.resumeOrMenu();
 }

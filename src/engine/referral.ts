@@ -82,11 +82,15 @@ export function answerConsent(turn: Turn, follow: boolean): void {
   state.consent = { follow, at: turn.env.now };
   turn.emit({ type: 'consent_changed', follow });
   turn.note(turn.t(follow ? 'consent.thanks_yes' : 'consent.thanks_no'));
-  const pending = state.pendingLesson;
-  delete state.pendingLesson;
+  startPendingLesson(turn);
+}
+
+/** The consent question is over (answered or left): the coach's lesson it held back, if any. */
+function startPendingLesson(turn: Turn): void {
+  const pending = turn.state.pendingLesson;
+  delete turn.state.pendingLesson;
   if (pending) startOrAsk(turn, pending);
-  else if (state.current) turn.resume('lesson.resume');
-  else turn.showMenu();
+  else turn.resumeOrMenu();
 }
 
 /**
@@ -101,11 +105,7 @@ export function consentUnanswered(turn: Turn, saysNext: boolean): void {
     return;
   }
   state.screen = 'menu';
-  const pending = state.pendingLesson;
-  delete state.pendingLesson;
-  if (pending) startOrAsk(turn, pending);
-  else if (state.current) turn.resume('lesson.resume');
-  else turn.showMenu();
+  startPendingLesson(turn);
 }
 
 /** The "follow" command: say where things stand and ask again. */
@@ -129,8 +129,7 @@ export function queueLesson(turn: Turn, lessonId: string): void {
   if (!state.queue.includes(lessonId)) state.queue.push(lessonId);
   const current = state.current && turn.flows.byId.get(state.current.flowId);
   turn.note(turn.t('referral.queued', { title: localize(target.flow.title, turn.locale), current: current ? localize(current.flow.title, turn.locale) : '' }));
-  if (state.current) turn.resume('lesson.resume');
-  else turn.showMenu();
+  turn.resumeOrMenu();
 }
 
 /** What the end of a lesson adds: the queued lesson first, and the resident's own link to pass it on. */

@@ -84,6 +84,10 @@ export const ResidentState = z.object({
   screen: Screen,
   /** Where to return after a side screen (language, delete confirmation). */
   back: z.enum(['menu', 'lesson']).default('menu'),
+  /**
+   * Answers in a row the bot could not place outside a lesson, on the screen the resident is on: the
+   * menu, the commune question, the coach's consent question (each resets it when it asks).
+   */
   menuMisses: z.number().int().min(0).default(0),
   current: Progress.nullable(),
   paused: z.record(z.string(), Progress).default({}),

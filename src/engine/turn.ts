@@ -196,6 +196,12 @@ export class Turn {
     this.enter(here.compiled, here.step);
   }
 
+  /** After a side question (commune, alerts, consent…): back to the lesson left open, or the menu. */
+  resumeOrMenu(): void {
+    if (this.state.current) this.resume('lesson.resume');
+    else this.showMenu();
+  }
+
   /**
    * Find the resident's place in the lesson as it is now. A lesson edited under a resident
    * (step removed or renamed) puts them at the same position, or the nearest one, with a notice;

@@ -7,7 +7,7 @@
 
 import { $, el } from '../shared/dom.js';
 import { relative } from '../shared/format.js';
-import { call, failure, initSession, loc, say, session, startSession, t, translatePage } from '../shared/session.js';
+import { call, failure, initSession, loc, say, sayShown, session, startSession, t, translatePage } from '../shared/session.js';
 import { UI } from './strings.js';
 
 // ── State ───────────────────────────────────────────────────────────────────────────────────
@@ -153,8 +153,7 @@ async function createLink(e) {
 
 /** Say why no link was made (say's words), or `null` to take the message away. */
 function showCreateError(words) {
-  say(els.createError, words);
-  els.createError.hidden = !words;
+  sayShown(els.createError, words);
 }
 
 /** The QR code's address: the API gives a URL (or, defensively, the SVG itself). */

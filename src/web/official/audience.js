@@ -38,7 +38,7 @@ const codesOf = (ref) => [ref.province, ref.district, ref.commune].filter(Boolea
  */
 export function loadAreas() {
   const me = session.me;
-  const within = (session.areas ?? []).map((a) => ({ ref: a.area, name: a.name, kind: a.kind }));
+  const within = session.areas.map((a) => ({ ref: a.area, name: a.name, kind: a.kind }));
   areaChoices = [{ ref: me.area, name: me.areaName ?? areaCodes(me.area), kind: 'own' }, ...within];
   els.areaCodeField.hidden = Boolean(me.area.commune);
   els.areaCode.value = '';
@@ -124,7 +124,6 @@ export function typedArea() {
   if (!text) return null;
   const parts = text.split(/[\s/.,-]+/).filter(Boolean);
   if (!parts.length || parts.length > 3 || parts.some((p) => !/^[0-9]{2,5}$/.test(p))) return { error: 'areaCodeBad' };
-  if (!session.areas) return { choice: { ref: unlistedRef(parts), name: text, kind: 'typed' } };
   const matches = areaChoices.filter((c) => {
     const codes = codesOf(c.ref);
     return codes.length >= parts.length && parts.every((p, i) => codes[codes.length - parts.length + i] === p);
@@ -132,14 +131,6 @@ export function typedArea() {
   if (matches.length === 1) return { choice: matches[0] };
   if (matches.length > 1) return { error: () => t('areaCodeAmbiguous')(text, codesOf(matches[0].ref).slice(1).join('/')) };
   return { error: () => t('areaCodeUnknown')(text) };
-}
-
-/** A server that does not list the areas (it always does; kept for safety): the codes as typed, checked by the server. */
-function unlistedRef(parts) {
-  const own = session.me.area;
-  if (parts.length === 3) return { province: parts[0], district: parts[1], commune: parts[2] };
-  if (parts.length === 2) return { province: own.province, district: parts[0], commune: parts[1] };
-  return clean({ ...own, commune: parts[0] });
 }
 
 /** Under the code box: which place the code is, or why it is none; the "Area" choice follows it. */
@@ -151,7 +142,7 @@ export function renderAreaCodeResult() {
   else if (typed.error) say(els.areaCodeResult, typed.error);
   else {
     const { choice } = typed;
-    if (choice.kind !== 'typed') els.area.value = areaKey(choice.ref);
+    els.area.value = areaKey(choice.ref);
     say(els.areaCodeResult, () => t('areaCodeFound')(choice.kind === 'own' ? choice.name : placeName(choice)));
   }
 }

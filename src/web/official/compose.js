@@ -4,7 +4,7 @@
 
 import { $ } from '../shared/dom.js';
 import { num } from '../shared/format.js';
-import { call, failure, say, t } from '../shared/session.js';
+import { call, failure, say, sayShown, t } from '../shared/session.js';
 import { forgetAlerts } from './alerts.js';
 import { audienceKey, composeAudience, fillAudience, initAudience, onFilterChange, renderAreaCodeResult } from './audience.js';
 import { limits } from './catalog.js';
@@ -169,8 +169,7 @@ async function onSend(e) {
 
 /** Say what stops the alert (say's words: a key of strings.js, or a function giving the text). */
 export function showComposeError(words) {
-  say(els.composeError, words);
-  els.composeError.hidden = !words;
+  sayShown(els.composeError, words);
 }
 
 export function clearComposeMessages() {

@@ -4,7 +4,7 @@
 
 import { el, fill } from '../shared/dom.js';
 import { dateTime, num } from '../shared/format.js';
-import { call, failure, say, t } from '../shared/session.js';
+import { call, failure, say, sayShown, t } from '../shared/session.js';
 import { authorName, forgetAlerts, mayDo, recipientsOf } from './alerts.js';
 import { audienceText } from './audience.js';
 import { lessonTitle } from './catalog.js';
@@ -102,8 +102,7 @@ export async function refreshAlert() {
 
 /** What went wrong on the alert's page (say's words), or `null` to take it away. */
 export function showDetailError(words) {
-  say(els.detailError, words);
-  els.detailError.hidden = !words;
+  sayShown(els.detailError, words);
 }
 
 export function renderDetail() {

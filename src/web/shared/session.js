@@ -10,11 +10,11 @@ export const API = '/api/v1';
 
 /**
  * The page's language, token and account, and the districts and communes inside the account's area
- * (GET /me's `areas`; null from a server that does not say). `epoch` changes at each sign-out, so an
+ * (GET /me's `areas`). `epoch` changes at each sign-out, so an
  * answer to the last person's request is never shown to the next. Read by the page's modules;
  * changed only here.
  */
-export const session = { lang: 'vi', token: '', me: null, areas: null, epoch: 0 };
+export const session = { lang: 'vi', token: '', me: null, areas: [], epoch: 0 };
 
 /** @type {{ vi: Record<string, any>, en: Record<string, any> }} */
 let words = { vi: {}, en: {} };
@@ -66,6 +66,12 @@ export function say(node, words) {
   saying.set(node, render);
   node.setAttribute('data-said', '');
   node.textContent = render();
+}
+
+/** `say` into a node that is shown only while it has something to say (an error line). */
+export function sayShown(node, words) {
+  say(node, words);
+  node.hidden = !words;
 }
 
 /** Every message `say` wrote, in the page's language. */
@@ -192,8 +198,7 @@ export async function call(method, path, body) {
 function showSignin(words, kind = 'error') {
   els.app.hidden = true;
   els.signin.hidden = false;
-  els.signinError.hidden = !words;
-  say(els.signinError, words);
+  sayShown(els.signinError, words);
   els.signinError.className = kind === 'error' ? 'error' : 'status';
   els.signinError.setAttribute('role', kind === 'error' ? 'alert' : 'status');
 }
@@ -217,7 +222,7 @@ async function signIn(candidate) {
       return;
     }
     session.me = account;
-    session.areas = Array.isArray(json?.areas) ? json.areas : null;
+    session.areas = Array.isArray(json?.areas) ? json.areas : [];
     localStorage.setItem(keys.token, candidate);
     els.tokenInput.value = '';
     els.signin.hidden = true;
@@ -242,7 +247,7 @@ async function signIn(candidate) {
 function signOut(why) {
   forgetToken();
   session.me = null;
-  session.areas = null;
+  session.areas = [];
   session.epoch += 1;
   hooks.signedOut();
   els.tokenInput.value = '';
