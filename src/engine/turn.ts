@@ -6,7 +6,7 @@ import type { Locale, Step } from '../flows/schema.js';
 import type { CompiledFlow, FlowSet } from './flowset.js';
 import { stepAfter } from './flowset.js';
 import { matchOption, numberIn } from './match.js';
-import { parsePayload, payload } from './payloads.js';
+import { payload } from './payloads.js';
 import type { Progress, ResidentState } from './state.js';
 import { behaviourOf } from './steps/registry.js';
 import { alertBehind } from './alerts.js';
@@ -102,10 +102,9 @@ export class Turn {
     // The list is the buttons, numbered alike: where a channel shows only the list (Zalo with more
     // than 5 choices), the number typed is the button's (see `offered` in the state).
     const choices = this.menuChoices();
+    const finished = new Set(Object.keys(this.state.completed).map((id) => payload.lesson(id)));
     choices.forEach((c, i) => {
-      const lesson = parsePayload(c.payload);
-      const done = lesson?.type === 'lesson' && this.state.completed[lesson.flowId];
-      lines.push(this.t('menu.item', { n: i + 1, title: c.label, mark: done ? this.t('menu.done_mark') : '' }));
+      lines.push(this.t('menu.item', { n: i + 1, title: c.label, mark: finished.has(c.payload) ? this.t('menu.done_mark') : '' }));
     });
     this.say(lines.join('\n'), { choices });
   }
