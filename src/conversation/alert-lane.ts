@@ -8,7 +8,8 @@
  * saved meanwhile goes without "typing…"), and every resident of the variant gets those platform
  * messages. Per resident there is one Lua
  * call (deliver-alert-7.lua): if they are in the middle of nothing and their state is still the
- * revision read, it writes the state with `lastAlert` (and `offered`, the buttons a typed number picks), marks the alert's event id handled, puts the
+ * revision read, it writes the state with `lastAlert` (and `offered`, the buttons a typed number picks, and
+ * `screen`, a question left open closed), marks the alert's event id handled, puts the
  * messages into their outbox and holds them; the processor then sends the outbox and lets go,
  * exactly as after a turn. So a crash leaves the alert in the outbox, where the batch's retry (the
  * script answers "still waiting") or the processor finds it, and the event id keeps it to once.
@@ -21,7 +22,7 @@ import { z } from 'zod';
 import type { ChannelId } from '../channels/activity.js';
 import type { ChannelClient, PlatformMessage } from '../channels/channel.js';
 import { handOverToInboxes, wakeWaiting, type AlertSource } from '../broadcast/contract.js';
-import { alertVariant } from '../engine/alerts.js';
+import { alertVariant, screenAfterAlert } from '../engine/alerts.js';
 import { offeredAfter, step } from '../engine/step.js';
 import type { ResidentState } from '../engine/state.js';
 import type { EngineEvent, Env, Input, Reply } from '../engine/types.js';
@@ -72,7 +73,7 @@ interface Variant {
   replies: Reply[];
   lastAlert: NonNullable<ResidentState['lastAlert']>;
   events: EngineEvent[];
-  /** Its buttons, for a typed number, as a turn keeps them (`offered`) for a resident outside a lesson's step. */
+  /** Its buttons, for a typed number, as a turn keeps them (`offered`). */
   offered: ResidentState['offered'];
 }
 
@@ -116,9 +117,9 @@ export class AlertLane {
       if (!variant) return void others.push(rid);
       const k = keys.resident(rid);
       const entries = outboxEntries(channel, rid.slice(channel.length + 1), messagesOf(variant, this.deps.clients[channel]!), alertId, true);
-      // As the turn would: `lastAlert`, and the alert's buttons for a typed number (none mid-lesson).
-      const offered = view.data.screen === 'lesson' ? undefined : variant.offered;
-      const next = JSON.stringify({ ...raw, lastAlert: { ...variant.lastAlert, at: now }, offered });
+      // As the turn would (engine/alerts.ts): `lastAlert`, the alert's buttons for a typed number, and any question left open closed.
+      const screen = view.data.screen === undefined ? undefined : screenAfterAlert(view.data.screen);
+      const next = JSON.stringify({ ...raw, lastAlert: { ...variant.lastAlert, at: now }, offered: variant.offered, ...(screen ? { screen } : {}) });
       const taking = redis.deliverAlert(
         k.state, k.seen, k.inbox, k.inboxData, k.outbox, k.lease, k.contact,
         eventId, Number(rev ?? 0), next, now, SEEN_WINDOW_MS, STATE_TTL_SECONDS, token, this.deps.leaseMs, ...entries.map((e) => e.raw),

@@ -2,6 +2,8 @@
  * An official's scam alert, as a resident gets it: who sends it, the warning, a picture, and
  * "Would you recognise it? Try this" (practice on that scam type, or a lesson). Not the resident's
  * own activity: it does not count as them being active, and it never interrupts a lesson's place.
+ * It does end a question the resident was asked (delete my data? check this? which commune?): its
+ * buttons are gone from the screen, and a "yes" typed after the alert must not answer it.
  */
 import type { FlowSet } from './flowset.js';
 import { payload } from './payloads.js';
@@ -25,12 +27,17 @@ export function alertVariant(state: { locale: string; current?: unknown; alerts?
   return `${state.locale}|${state.current != null ? 'lesson' : '-'}`;
 }
 
+/** The screen a resident is on after an alert: their lesson stays; any question left open is closed. */
+export function screenAfterAlert<S extends string>(screen: S): S | 'menu' {
+  return screen === 'lesson' ? screen : 'menu';
+}
+
 export function showAlert(flows: FlowSet, prior: ResidentState | null, input: AlertInput, env: Env): StepResult {
   const content = input.content;
   if (!prior || !content || prior.alerts === false) return { replies: [], state: prior, events: [] };
-  // Only `lastAlert` changes, and it is replaced whole: a shallow copy keeps `prior` untouched without
-  // the deep copy, which a broadcast would pay once per resident.
-  const turn = new Turn(flows, env, { ...prior });
+  // Only `lastAlert`, `screen` and `offered` change, each replaced whole: a shallow copy keeps `prior`
+  // untouched without the deep copy, which a broadcast would pay once per resident.
+  const turn = new Turn(flows, env, { ...prior, screen: screenAfterAlert(prior.screen) });
   const { state } = turn;
   const choices = [];
   const knownType = content.scamType !== undefined && flows.bankTypes.has(content.scamType);
@@ -40,7 +47,8 @@ export function showAlert(flows: FlowSet, prior: ResidentState | null, input: Al
   if (state.current) choices.push({ payload: payload.command('continue'), label: turn.t('menu.continue_label') });
   choices.push({ payload: payload.command('menu'), label: turn.t('buttons.menu') });
   const lines = [turn.t('alert.header', { from: content.from }), localize(content.text, state.locale)];
-  if (knownType || lesson) lines.push(turn.t('alert.try_line'));
+  if (knownType) lines.push(turn.t('alert.try_line'));
+  else if (lesson) lines.push(turn.t('alert.lesson_line'));
   turn.say(lines.join('\n\n'), { choices, ...(content.image ? { image: content.image } : {}) });
   state.lastAlert = { id: input.alertId, at: env.now, ...(knownType ? { scamType: content.scamType } : {}) };
   turn.emit({ type: 'alert_shown', alertId: input.alertId });

@@ -18,7 +18,10 @@ const plainName = (name: string) => normalizeAnswer(name).replace(PREFIXES, '').
 export function askArea(turn: Turn, choices?: readonly Choice[]): void {
   turn.state.screen = 'area';
   turn.state.menuMisses = 0;
-  turn.say(turn.t('area.ask'), {
+  // The example is a name from the deployment's own list, so that it is one the bot knows.
+  const first = turn.env.areas?.[0];
+  const example = first ? first.name.replace(/^(xã|phường|thị trấn)\s+/i, '') : 'An Bình';
+  turn.say(turn.t('area.ask', { example }), {
     choices: choices?.length ? [...choices] : [{ payload: payload.command('menu'), label: turn.t('buttons.skip') }],
   });
 }
@@ -54,17 +57,20 @@ export function onAreaText(turn: Turn, text: string): void {
       leaveArea(turn);
       return;
     }
-    // The buttons shown with the question (the lesson's suggestions, or Skip) stay.
-    const kept = (turn.state.offered ?? []).filter((c) => parsePayload(c.payload)?.type !== 'area');
-    turn.say(turn.t(found.length === 0 ? 'area.not_found' : 'area.too_many', { typed: text.trim().slice(0, 60) }), {
-      choices: kept.length ? kept : [{ payload: payload.command('menu'), label: turn.t('buttons.skip') }],
-    });
+    turn.say(turn.t(found.length === 0 ? 'area.not_found' : 'area.too_many', { typed: text.trim().slice(0, 60) }), { choices: keptChoices(turn) });
     return;
   }
+  // None of them may be theirs: the way out (Skip, or the lesson's suggestions) comes after the places.
   const lines = found.map((i, n) => `${n + 1}. ${areas[i]!.place}`);
   turn.say(`${turn.t('area.which')}\n${lines.join('\n')}`, {
-    choices: found.map((i, n) => ({ payload: payload.area(i), label: String(n + 1) })),
+    choices: [...found.map((i, n) => ({ payload: payload.area(i), label: String(n + 1) })), ...keptChoices(turn)],
   });
+}
+
+/** The buttons shown with the question (the lesson's suggestions, or Skip), without any list of places. */
+function keptChoices(turn: Turn): Choice[] {
+  const kept = (turn.state.offered ?? []).filter((c) => parsePayload(c.payload)?.type !== 'area');
+  return kept.length ? kept : [{ payload: payload.command('menu'), label: turn.t('buttons.skip') }];
 }
 
 /** The commune question left for later: back to the lesson, or the menu. */

@@ -29,6 +29,8 @@ export const Progress = z.object({
   scamType: z.string().optional(),
   /** The alert this practice answers to ("would you recognise it?"), for the alert's results. */
   alertId: z.string().optional(),
+  /** The unfinished lesson this one was opened over (from an alert, the menu), taken up again when this one ends. */
+  returnTo: z.string().optional(),
 });
 export type Progress = z.infer<typeof Progress>;
 

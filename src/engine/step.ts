@@ -8,7 +8,7 @@
 import { clonePlain } from './clone.js';
 import { confirmDelete, LANGUAGE_OPTIONS, runCommand, setAlerts, setLanguage } from './commands.js';
 import { imageFor, type FlowSet } from './flowset.js';
-import { matchCommand, matchOption, numberIn, saysWord } from './match.js';
+import { matchCommand, matchOption, numberIn, saysWord, type Command } from './match.js';
 import { normalizeAnswer } from './normalize.js';
 import { parsePayload, payload as makePayload, type Payload } from './payloads.js';
 import { MAX_OFFERED, newResident, type ResidentState } from './state.js';
@@ -30,20 +30,21 @@ export const REMINDER_QUIET_MS = 30 * 60 * 1000;
 export function step(flows: FlowSet, prior: ResidentState | null, input: Input, env: Env): StepResult {
   const result = stepOnce(flows, prior, input, env);
   // A changed state is this turn's own copy, never `prior` itself.
-  if (result.state && result.state !== prior) rememberOffered(result.state, result.replies);
+  if (result.state && result.state !== prior) rememberOffered(result.state, result.replies, input.type === 'alert');
   return result;
 }
 
-function rememberOffered(state: ResidentState, replies: readonly Reply[]): void {
-  const offered = offeredAfter(state.screen, replies);
+function rememberOffered(state: ResidentState, replies: readonly Reply[], alert: boolean): void {
+  const offered = offeredAfter(alert ? undefined : state.screen, replies);
   if (offered) state.offered = offered;
   else delete state.offered;
 }
 
 /**
  * What a typed number picks from after these replies (`ResidentState.offered`): the last reply's
- * choices, unless a lesson step's (the step places its own answers). The alert lane, which writes a
- * broadcast's states without a turn each, keeps it the same way.
+ * choices, unless a lesson step's (the step places its own answers; `screen` is 'lesson'). An
+ * alert's are kept even mid-lesson: it is what the resident sees last. The alert lane, which writes
+ * a broadcast's states without a turn each, keeps it the same way.
  */
 export function offeredAfter(screen: string | undefined, replies: readonly Reply[]): ResidentState['offered'] {
   const choices = replies.at(-1)?.choices;
@@ -96,10 +97,12 @@ interface TurnFacts {
 
 /** Returns true when the resident's data is to be deleted. */
 function dispatch(turn: Turn, input: Exclude<Input, { type: 'reminder' | 'alert' }>, facts: TurnFacts): boolean {
+  // Whether a text is a command is asked on most screens: worked out once.
+  const command = input.type === 'text' ? matchCommand(input.text, turn.env.texts) : undefined;
   // A typed number or label from the list just shown counts as a tap on that button.
-  const parsed = input.type === 'payload' ? parsePayload(input.payload) : input.type === 'text' ? pickOffered(turn, input.text) : undefined;
+  const parsed = input.type === 'payload' ? parsePayload(input.payload) : input.type === 'text' ? pickOffered(turn, input.text, command) : undefined;
   // A message kept for a report lives only until the consent answer: any other turn forgets it.
-  const answersReport = parsed?.type === 'report' || (turn.state.screen === 'report' && input.type === 'text' && saysYesOrNo(turn, input.text) !== undefined);
+  const answersReport = parsed?.type === 'report' || (turn.state.screen === 'report' && input.type === 'text' && saysYesOrNo(turn, input.text, command) !== undefined);
   if (!answersReport) delete turn.state.pendingReport;
   if (input.type === 'referral') {
     onReferral(turn, input);
@@ -111,8 +114,9 @@ function dispatch(turn: Turn, input: Exclude<Input, { type: 'reminder' | 'alert'
     return false;
   }
   if (parsed) return onPayload(turn, parsed);
-  const text = input.type === 'text' ? input.text : input.payload;
-  return onText(turn, text, facts);
+  // A payload that is none of ours (a platform's own, or typed-looking) is read as text.
+  if (input.type === 'payload') return onText(turn, input.payload, facts, matchCommand(input.payload, turn.env.texts));
+  return onText(turn, input.text, facts, command);
 }
 
 function onPayload(turn: Turn, p: Payload): boolean {
@@ -167,18 +171,18 @@ function onPayload(turn: Turn, p: Payload): boolean {
   }
 }
 
-function onText(turn: Turn, text: string, facts: TurnFacts): boolean {
+function onText(turn: Turn, text: string, facts: TurnFacts, command: Command | undefined): boolean {
   const { state } = turn;
 
   if (state.screen === 'confirm-delete') {
     if (saysWord(turn.env.texts, 'words.yes', text)) return confirmDelete(turn, true);
-    if (!matchCommand(text, turn.env.texts)) return confirmDelete(turn, false);
+    if (!command) return confirmDelete(turn, false);
   }
-  if (state.screen === 'check' && !matchCommand(text, turn.env.texts) && text.trim()) {
+  if (state.screen === 'check' && !command && text.trim()) {
     checkAndSay(turn, text);
     return false;
   }
-  if (state.screen === 'check-offer' && !matchCommand(text, turn.env.texts)) {
+  if (state.screen === 'check-offer' && !command) {
     const yes = saysWord(turn.env.texts, 'words.yes', text);
     if (yes || saysWord(turn.env.texts, 'words.no', text)) {
       answerOffer(turn, yes);
@@ -186,18 +190,18 @@ function onText(turn: Turn, text: string, facts: TurnFacts): boolean {
     }
   }
   if (state.screen === 'report') {
-    const yes = saysYesOrNo(turn, text);
+    const yes = saysYesOrNo(turn, text, command);
     if (yes !== undefined) {
       answerReport(turn, yes);
       return false;
     }
     state.screen = 'menu';
   }
-  if (state.screen === 'area' && !matchCommand(text, turn.env.texts)) {
+  if (state.screen === 'area' && !command) {
     onAreaText(turn, text);
     return false;
   }
-  if (state.screen === 'consent' && !matchCommand(text, turn.env.texts)) {
+  if (state.screen === 'consent' && !command) {
     const yes = saysWord(turn.env.texts, 'words.yes', text);
     if (yes || saysWord(turn.env.texts, 'words.no', text)) answerConsent(turn, yes);
     else consentUnanswered(turn, saysWord(turn.env.texts, 'words.next', text));
@@ -214,7 +218,6 @@ function onText(turn: Turn, text: string, facts: TurnFacts): boolean {
   const lessonHere = state.screen === 'lesson' ? turn.reconcile() : undefined;
   if (state.screen === 'lesson' && !lessonHere) return false; // the lesson is gone; the menu was shown
 
-  const command = matchCommand(text, turn.env.texts);
   if (lessonHere?.moved && !command) {
     // The resident has not seen the step they were moved to: show it rather than apply the answer to it.
     turn.enter(lessonHere.compiled, lessonHere.step);
@@ -271,9 +274,10 @@ function onText(turn: Turn, text: string, facts: TurnFacts): boolean {
  * was pasted, only a number, so that words of the text never pass for a label. Deleting data is
  * only ever confirmed by "yes" or its button.
  */
-function pickOffered(turn: Turn, text: string): Payload | undefined {
+function pickOffered(turn: Turn, text: string, command: Command | undefined): Payload | undefined {
   const { state } = turn;
-  if (state.screen === 'lesson' || state.screen === 'confirm-delete' || matchCommand(text, turn.env.texts)) return undefined;
+  // Mid-lesson only after an alert, which leaves its buttons in `offered`; a lesson step clears them.
+  if ((state.screen === 'lesson' && !state.offered) || state.screen === 'confirm-delete' || command) return undefined;
   const offered = state.offered ?? (state.screen === 'menu' ? turn.menuChoices() : undefined);
   if (!offered?.length) return undefined;
   const freeText = state.screen === 'check' || state.screen === 'area' || looksForwarded(text);
@@ -283,8 +287,8 @@ function pickOffered(turn: Turn, text: string): Payload | undefined {
 }
 
 /** A typed yes or no (and not a command); undefined for anything else. */
-function saysYesOrNo(turn: Turn, text: string): boolean | undefined {
-  if (matchCommand(text, turn.env.texts)) return undefined;
+function saysYesOrNo(turn: Turn, text: string, command: Command | undefined): boolean | undefined {
+  if (command) return undefined;
   if (saysWord(turn.env.texts, 'words.yes', text)) return true;
   if (saysWord(turn.env.texts, 'words.no', text)) return false;
   return undefined;

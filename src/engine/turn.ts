@@ -138,11 +138,12 @@ export class Turn {
     const paused = this.state.paused[flowId];
     if (paused) {
       delete this.state.paused[flowId];
-      this.state.current = paused;
+      this.state.current = { ...paused, ...returnTo(current) };
       this.resume('lesson.resume');
       return;
     }
     this.startFresh(compiled);
+    if (current) Object.assign(this.state.current!, returnTo(current));
   }
 
   /**
@@ -156,12 +157,14 @@ export class Turn {
       return;
     }
     const current = this.state.current;
-    if (current && current.flowId !== compiled.flow.id) this.state.paused[current.flowId] = current;
+    const over = current && current.flowId !== compiled.flow.id ? current : undefined;
+    if (over) this.state.paused[over.flowId] = over;
     delete this.state.paused[compiled.flow.id];
     const known = scamType !== undefined && this.flows.bankTypes.has(scamType);
     const alertId = known ? alertBehind(this.state, scamType, this.env.now) : undefined;
     if (alertId) this.emit({ type: 'alert_quiz_opened', alertId, scamType: scamType! });
     this.startFresh(compiled, known ? scamType : undefined, alertId);
+    if (over) Object.assign(this.state.current!, returnTo(over));
   }
 
   startFresh(compiled: CompiledFlow, scamType?: string, alertId?: string): void {
@@ -284,6 +287,7 @@ export class Turn {
     this.emit({ type: 'lesson_completed', flowId: compiled.flow.id, right: p.right, total: p.total });
     this.state.current = null;
     this.state.screen = 'menu';
+    this.takeUpAgain(p.returnTo);
     // After the first lesson, when the resident has seen what the bot is for: their commune, for local alerts.
     if (!this.state.area && !this.state.areaAsked && this.env.areas?.length) {
       this.state.areaAsked = true;
@@ -292,6 +296,23 @@ export class Turn {
       const suggestions = end?.choices;
       if (end) delete end.choices;
       askArea(this, suggestions);
+    }
+  }
+
+  /**
+   * The lesson a finished one was opened over becomes the one in progress again, and the end's
+   * message offers to go on with it first ("▶ Học tiếp", the menu's first button too).
+   */
+  private takeUpAgain(flowId: string | undefined): void {
+    const progress = flowId ? this.state.paused[flowId] : undefined;
+    if (!flowId || !progress || !this.flows.byId.has(flowId)) return;
+    delete this.state.paused[flowId];
+    this.state.current = progress;
+    const end = this.replies.at(-1);
+    const title = localize(this.flows.byId.get(flowId)!.flow.title, this.locale);
+    if (end) {
+      end.text = `${end.text}\n\n${this.t('menu.continue_line', { title })}`;
+      end.choices = [{ payload: payload.command('continue'), label: this.t('menu.continue_label') }, ...(end.choices ?? [])];
     }
   }
 
@@ -313,4 +334,9 @@ export class Turn {
     if (!p) return undefined;
     return p.draw ? `${p.stepId}.${p.draw.index}` : p.stepId;
   }
+}
+
+/** Where a lesson opened over `over` returns to when it ends. */
+function returnTo(over: Progress | null | undefined): { returnTo?: string } {
+  return over ? { returnTo: over.flowId } : {};
 }

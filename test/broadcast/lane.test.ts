@@ -69,22 +69,26 @@ beforeEach(() => {
 
 describe('the alert lane', () => {
   it('gives idle residents the alert at once, as a turn would leave them, and each only once', async () => {
-    const [vi, en, inLesson, viaTurn] = await seedResidents(server.redis, keys, [
+    const [vi, en, inLesson, viaTurn, asked] = await seedResidents(server.redis, keys, [
       { channel: 'messenger', area: HERE, lastWroteAgo: HOUR },
       { channel: 'zalo', area: HERE, lastWroteAgo: HOUR, locale: 'en' },
       { channel: 'messenger', area: HERE, lastWroteAgo: HOUR },
       { channel: 'messenger', area: HERE, lastWroteAgo: HOUR },
+      { channel: 'zalo', area: HERE, lastWroteAgo: HOUR },
     ]);
     // A lesson open: the alert offers to continue it.
     await server.app.conversation.handle({ residentId: inLesson!.id, input: { type: 'payload', payload: 'l:qr-payment' } });
     expect((await stateOf(inLesson!)).current).not.toBeNull();
+    // Asked whether to delete their data, not answered yet: the alert closes the question.
+    await server.app.conversation.handle({ residentId: asked!.id, input: { type: 'text', text: 'xoá dữ liệu' } });
+    expect((await stateOf(asked!)).screen).toBe('confirm-delete');
 
     const before = await stats();
     const now = Date.now();
-    const result = await server.app.lane.deliver(alert.id, [vi!.id, en!.id, inLesson!.id], now);
-    expect(result).toEqual({ direct: 3, inbox: [] });
+    const result = await server.app.lane.deliver(alert.id, [vi!.id, en!.id, inLesson!.id, asked!.id], now);
+    expect(result).toEqual({ direct: 4, inbox: [] });
 
-    for (const r of [vi!, en!, inLesson!]) {
+    for (const r of [vi!, en!, inLesson!, asked!]) {
       expect(deliveredTo(r)).toHaveLength(1);
       expect(await settled(r)).toBe(true);
       expect((await stateOf(r)).lastAlert).toEqual({ id: alert.id, at: now, scamType: 'police' });
@@ -96,12 +100,13 @@ describe('the alert lane', () => {
     expect(text(en!)).toContain('Warning: fake police calls');
     expect(JSON.stringify(deliveredTo(inLesson!)[0]!.message)).toContain('c:continue');
     expect(JSON.stringify(deliveredTo(vi!)[0]!.message)).not.toContain('c:continue');
-    // A typed number then picks the alert's button of that number, unless the resident is in a lesson's step.
+    // A typed number then picks the alert's button of that number, mid-lesson too (the lesson stays open).
     expect((await stateOf(vi!)).offered?.map((c) => c.payload)).toEqual(['t:police', 'c:menu']);
-    expect((await stateOf(inLesson!)).offered).toBeUndefined();
+    expect(await stateOf(inLesson!)).toMatchObject({ screen: 'lesson', offered: [{ payload: 't:police' }, { payload: 'c:continue' }, { payload: 'c:menu' }] });
+    expect(await stateOf(asked!)).toMatchObject({ screen: 'menu', offered: [{ payload: 't:police' }, { payload: 'c:menu' }] });
     const after = await stats();
-    expect(after.sent - before.sent).toBe(3);
-    expect(after.shown - before.shown).toBe(3);
+    expect(after.sent - before.sent).toBe(4);
+    expect(after.shown - before.shown).toBe(4);
 
     // The same alert through a turn (the inbox and the processor) sends the very same message.
     expect(await enqueueAlert(server.redis, keys, viaTurn!.id, alert.id, now)).toBe(true);
@@ -110,10 +115,10 @@ describe('the alert lane', () => {
     expect(deliveredTo(viaTurn!)[0]!.message).toEqual(deliveredTo(vi!)[0]!.message);
 
     // Again (a retried batch): nobody gets it twice, nothing is counted twice.
-    const again = await server.app.lane.deliver(alert.id, [vi!.id, en!.id, inLesson!.id, viaTurn!.id], Date.now());
+    const again = await server.app.lane.deliver(alert.id, [vi!.id, en!.id, inLesson!.id, viaTurn!.id, asked!.id], Date.now());
     expect(again).toEqual({ direct: 0, inbox: [] });
-    for (const r of [vi!, en!, inLesson!, viaTurn!]) expect(deliveredTo(r)).toHaveLength(1);
-    expect((await stats()).sent - before.sent).toBe(4);
+    for (const r of [vi!, en!, inLesson!, viaTurn!, asked!]) expect(deliveredTo(r)).toHaveLength(1);
+    expect((await stats()).sent - before.sent).toBe(5);
   });
 
   it('counts what went out while a send is still held up by the platform (the progress bar moves; a worker dying then loses no count)', async () => {
