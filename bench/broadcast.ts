@@ -33,6 +33,8 @@ import { call, stores } from '../test/api/client.js';
 import { dropPrefix } from '../test/helpers/redis.js';
 import { startTestServer } from '../test/helpers/server.js';
 
+/** The residents are half Messenger, half Zalo: the platforms the fake stands for (not the web chat). */
+const PLATFORMS = ['messenger', 'zalo'] as const;
 const args = process.argv.slice(2);
 const arg = (name: string) => {
   const i = args.indexOf(`--${name}`);
@@ -247,7 +249,7 @@ async function seed(prefix: string): Promise<void> {
   for (let i = 0; i < N; i += CHUNK) {
     const p = redis.pipeline();
     for (let j = i; j < Math.min(N, i + CHUNK); j++) {
-      const channel = PUSH_CHANNELS[j % 2]!;
+      const channel = PLATFORMS[j % 2]!;
       const id = `${channel}:${1_000_000_000 + j}`;
       const k = keys.resident(id);
       p.hset(k.state, 'rev', 1, 'doc', JSON.stringify({ ...newResident(now - 30 * 24 * HOUR, 'vi', `bench-${j}`), area: AREA }));

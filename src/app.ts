@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import express, { type Express } from 'express';
 import type { Channel } from './channels/channel.js';
 import { createChannels } from './channels/registry.js';
-import { webChannel } from './channels/web/routes.js';
 import type { Config } from './config.js';
 import { createConversation, type Conversation } from './conversation/conversation.js';
 import { createIntake, type Intake } from './conversation/intake.js';
@@ -145,7 +144,6 @@ export function createApp(deps: AppDeps): App {
   app.use(metricsRoute(config.METRICS_TOKEN, (deps.metricsSource ?? fromRegistry)(metrics.registry)));
   app.use('/api/v1', apiRouter({ accounts, links, areas, flows, redis, keys, residents: store, config, broadcast: broadcast.service, reports }));
   app.use(alertImageRoutes(broadcast.store));
-  app.use(webChannel({ conversation, mediaUrl }));
   app.use('/media', express.static(join(deps.flowsDir, 'media'), { maxAge: '1d', fallthrough: false }));
   app.use(coachingPages({ config, flows, links, log }));
   app.use('/official', express.static(join(SIMULATOR_DIR, '..', 'official'), { index: 'index.html' }));

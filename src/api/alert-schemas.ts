@@ -75,7 +75,7 @@ export const EstimateView = z
     total: z.number().int().describe('Residents the alert would go to.'),
     reachableNow: z.number().int(),
     notReachableNow: z.number().int().describe('The platforms\' rules do not let us write to them now; they are not sent to.'),
-    channels: z.object({ messenger: ChannelEstimate, zalo: ChannelEstimate }).strict(),
+    channels: z.object({ messenger: ChannelEstimate, zalo: ChannelEstimate, web: ChannelEstimate.describe('The web chat (its mailbox): everyone who used it in the last 30 days.') }).strict(),
     alertsOff: z.number().int().describe('Residents of the area left out because they turned alerts off.'),
     areaResidents: z.number().int(),
     exact: z.boolean().describe('false: estimated from a random sample of sampleSize residents.'),

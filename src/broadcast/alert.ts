@@ -13,6 +13,7 @@
 import { z } from 'zod';
 import { AccountId, AreaRef } from '../accounts/schema.js';
 import { BankScamTypeSchema, LocaleSchema } from '../flows/schema.js';
+import { PUSH_CHANNELS } from '../channels/window.js';
 
 export const ALERT_STATUSES = ['draft', 'pending_approval', 'scheduled', 'sending', 'done', 'cancelled'] as const;
 export const AlertStatus = z.enum(ALERT_STATUSES);
@@ -23,8 +24,8 @@ export const CANCELLABLE: ReadonlySet<AlertStatus> = new Set(['draft', 'pending_
 
 export const AlertId = z.string().regex(/^[a-z0-9]{12}$/, 'an alert id: 12 lowercase letters and digits');
 
-/** The channels an alert can go out on: the ones the bot may write to first. */
-export const PUSH_CHANNELS = ['messenger', 'zalo'] as const;
+/** The channels an alert can go out on: the ones the bot may write to first (channels/window.ts). */
+export { PUSH_CHANNELS };
 export const PushChannel = z.enum(PUSH_CHANNELS);
 export type PushChannel = z.infer<typeof PushChannel>;
 

@@ -16,7 +16,7 @@
  *
  * Needs Redis ≥ 6.2 (SMISMEMBER).
  */
-import { messagingWindow, type Contact, type Reach } from '../channels/window.js';
+import { messagingWindow, pushChannelOf, type Contact, type Reach } from '../channels/window.js';
 import type { Keys } from '../store/keys.js';
 import { perItem, type ScriptedRedis } from '../store/redis.js';
 import { PUSH_CHANNELS, type Audience, type PushChannel } from './alert.js';
@@ -93,8 +93,8 @@ export class AudienceReader {
   /** Narrow residents of the area to the audience (one round trip); `alertsOff` counts those left out only for that. */
   async filter(audience: Audience, members: readonly string[]): Promise<{ ids: string[]; alertsOff: number }> {
     const onChannel = members.filter((id) => {
-      const channel = id.slice(0, id.indexOf(':'));
-      return (PUSH_CHANNELS as readonly string[]).includes(channel) && (!audience.channel || channel === audience.channel);
+      const channel = pushChannelOf(id);
+      return channel !== undefined && (!audience.channel || channel === audience.channel);
     });
     if (onChannel.length === 0) return { ids: [], alertsOff: 0 };
     const checks: { key: string; want: 0 | 1 }[] = [];
@@ -130,7 +130,7 @@ export class AudienceReader {
   /** Who may be written to now, per channel, by the platforms' rules (channels/window.ts). */
   async classify(ids: readonly string[], now: number): Promise<Classified> {
     const contacts = await this.contacts(ids);
-    const out: Classified = { reachable: { messenger: [], zalo: [] }, notReachable: 0, why: { messenger: {}, zalo: {} }, charged: 0 };
+    const out: Classified = { reachable: { messenger: [], zalo: [], web: [] }, notReachable: 0, why: { messenger: {}, zalo: {}, web: {} }, charged: 0 };
     const connected = this.connected?.();
     ids.forEach((id, i) => {
       const channel = id.slice(0, id.indexOf(':')) as PushChannel;
@@ -192,8 +192,8 @@ export class AudienceReader {
         ...(ch === 'zalo' ? { charged: s(t.charged ?? 0) } : {}),
       };
     }
-    const reachableNow = channels.messenger.reachableNow + channels.zalo.reachableNow;
-    const notReachableNow = channels.messenger.notReachableNow + channels.zalo.notReachableNow;
+    const reachableNow = PUSH_CHANNELS.reduce((n, ch) => n + channels[ch].reachableNow, 0);
+    const notReachableNow = PUSH_CHANNELS.reduce((n, ch) => n + channels[ch].notReachableNow, 0);
     // Worst case (p = ½) of a proportion's 95 % interval, with the finite-population correction, in residents.
     const margin = exact || looked === 0 ? 0 : Math.ceil(1.96 * Math.sqrt((0.25 / looked) * ((areaResidents - looked) / Math.max(1, areaResidents - 1))) * areaResidents);
     return {
@@ -212,5 +212,5 @@ export class AudienceReader {
 
 function emptyTally() {
   const channel = (): ChannelEstimate => ({ audience: 0, reachableNow: 0, notReachableNow: 0, notReachableWhy: {} });
-  return { alertsOff: 0, channels: { messenger: channel(), zalo: { ...channel(), charged: 0 } } as Record<PushChannel, ChannelEstimate> };
+  return { alertsOff: 0, channels: { messenger: channel(), zalo: { ...channel(), charged: 0 }, web: channel() } satisfies Record<PushChannel, ChannelEstimate> };
 }

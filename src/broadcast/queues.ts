@@ -75,7 +75,9 @@ export function pacing(rate: number, maxBatch = MAX_BATCH): { batchSize: number;
   return { batchSize: Math.max(1, Math.floor(rate / k)), limiter: { max: k, duration: 1000 } };
 }
 
+/** Residents per second on a channel; 0 = no limit (the web mailbox is our own Redis: no platform limit to keep). */
 export function channelRate(config: Pick<Config, 'BROADCAST_RATE_MESSENGER' | 'BROADCAST_RATE_ZALO'>, channel: PushChannel): number {
+  if (channel === 'web') return 0;
   return channel === 'messenger' ? config.BROADCAST_RATE_MESSENGER : config.BROADCAST_RATE_ZALO;
 }
 

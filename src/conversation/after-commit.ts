@@ -5,6 +5,7 @@
  * A failure here is logged and never undoes or repeats the turn. Each part touches Redis only when
  * the turn changed something it keeps, so an ordinary turn costs no extra round trip.
  */
+import { pushChannelOf } from '../channels/window.js';
 import { nextReviewAt } from '../engine/review.js';
 import type { ResidentState } from '../engine/state.js';
 import type { StepResult } from '../engine/types.js';
@@ -24,9 +25,6 @@ export interface AfterCommitDeps {
   /** Residents' reports to officials (src/reports/); without it, a consented report is only logged as an event. */
   reports?: ReportSink | undefined;
 }
-
-/** Only the platforms we can write to first (within their messaging windows) get review follow-ups. */
-const canFollowUp = (residentId: string) => residentId.startsWith('messenger:') || residentId.startsWith('zalo:');
 
 /** When to offer a follow-up: a future due time only, since a passed one was offered (or the resident is here). */
 function followUpAt(state: ResidentState | null, flows: FlowSet, now: number): number | undefined {
@@ -61,7 +59,8 @@ export function afterCommit(deps: AfterCommitDeps, residentId: string, before: R
       .then(() => recordAlertEvents(b, result.events))
       .catch(warn('audience or alert counters not recorded'));
   }
-  if (canFollowUp(residentId)) {
+  // Only residents on a channel we can write to first (within its window) get review follow-ups.
+  if (pushChannelOf(residentId)) {
     const at = followUpAt(after, deps.flows, now);
     if (at !== followUpAt(before, deps.flows, now)) deps.store.scheduleFollowup(residentId, at).catch(warn('review follow-up not scheduled'));
   }

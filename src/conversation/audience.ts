@@ -4,6 +4,7 @@
  * commit and best effort, like the analytics events: a set is at worst one turn behind.
  */
 import { areaPaths, type AlertSource } from '../broadcast/contract.js';
+import { pushChannelOf } from '../channels/window.js';
 import type { ResidentState } from '../engine/state.js';
 import type { EngineEvent, Input } from '../engine/types.js';
 import type { Keys } from '../store/keys.js';
@@ -14,15 +15,10 @@ export interface Bookkeeping {
   keys: Keys;
 }
 
-/** Only residents on a platform we can write to are an audience. */
-const pushChannel = (residentId: string) => {
-  const channel = residentId.split(':')[0];
-  return channel === 'messenger' || channel === 'zalo' ? channel : undefined;
-};
-
 function memberships(keys: Keys, residentId: string, state: ResidentState | null): Set<string> {
   const out = new Set<string>();
-  const channel = pushChannel(residentId);
+  // Only residents on a channel we can write to first are an audience.
+  const channel = pushChannelOf(residentId);
   if (!state || !channel) return out;
   out.add(keys.audienceChannel(channel));
   out.add(keys.audienceLocale(state.locale));

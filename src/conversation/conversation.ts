@@ -40,6 +40,8 @@ export interface TurnOutcome {
   replies: Reply[];
   /** True when this message id was handled before and these are the replies it got then. */
   duplicate: boolean;
+  /** True when this turn deleted everything about the resident (they asked to). */
+  forgotten?: boolean;
 }
 
 export interface ConversationDeps {
@@ -118,7 +120,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
         if (commit.type === 'duplicate') return { replies: commit.replies, duplicate: true };
         if (commit.type === 'committed') {
           afterCommit(deps, message.residentId, loaded.state, result, now);
-          return { replies: result.replies, duplicate: false };
+          return { replies: result.replies, duplicate: false, ...(result.state === null && loaded.state ? { forgotten: true } : {}) };
         }
         // Another turn of this resident committed first: recompute on top of it.
       }

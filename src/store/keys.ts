@@ -4,7 +4,7 @@
  *
  * Redis Cluster: a Lua script, a MULTI, a pipeline on a Cluster or a command naming several keys must
  * keep them in one hash slot, and a key's slot comes from its `{tag}`. The tags:
- *   `r:{<residentId>}:*`   one resident's state, inbox, outbox, contact, lease (the turn scripts)
+ *   `r:{<residentId>}:*`   one resident's state, inbox, outbox, contact, lease, mailbox (the turn scripts)
  *   `{alert:<id>}:*`       one alert's JSON, picture, audit, counters and plan (the broadcast scripts)
  *   `{aud}:*`              every audience set, so sets can be combined (SMISMEMBER pages, SINTERCARD…)
  *   `{alerts}:*`           the alert indexes (by province, active), moved together in one MULTI
@@ -32,6 +32,8 @@ export interface ResidentKeys {
   contact: string;
   /** String: the process handling this resident now, with an expiry. */
   lease: string;
+  /** Stream: messages the bot wrote first to a web-chat resident (alerts, review follow-ups), fetched by the page. */
+  mailbox: string;
 }
 
 export interface Keys {
@@ -161,6 +163,7 @@ export function createKeys(prefix: string): Keys {
         outbox: `${tag}:outbox`,
         contact: `${tag}:contact`,
         lease: `${tag}:lease`,
+        mailbox: `${tag}:mailbox`,
       };
     },
     due: `${prefix}due`,

@@ -14,7 +14,7 @@ import { RedisUnavailableError } from './errors.js';
 const SCRIPTS = {
   addReport: { file: 'add-report-27.lua', keys: 27 },
   claimResident: { file: 'claim-resident-6.lua', keys: 6 },
-  commitTurn: { file: 'commit-turn-6.lua', keys: 6 },
+  commitTurn: { file: 'commit-turn-7.lua', keys: 7 },
   deliverAlert: { file: 'deliver-alert-7.lua', keys: 7 },
   finishResident: { file: 'finish-resident-4.lua', keys: 4 },
   outboxAck: { file: 'outbox-ack-1.lua', keys: 1 },
@@ -27,7 +27,7 @@ const SCRIPTS = {
 /** The Lua scripts, as typed commands. Each script's file opens with its KEYS / ARGV / returns. */
 export interface RedisScripts {
   commitTurn(
-    stateKey: string, seenKey: string, repliesKey: string, inboxKey: string, inboxDataKey: string, outboxKey: string,
+    stateKey: string, seenKey: string, repliesKey: string, inboxKey: string, inboxDataKey: string, outboxKey: string, mailboxKey: string,
     rev: number, doc: string, messageId: string, replies: string, now: number, windowMs: number, ttlSeconds: number,
     outbox: string,
   ): Promise<[number, number | string]>;

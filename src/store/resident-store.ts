@@ -61,7 +61,7 @@ export class ResidentStore {
   ): Promise<CommitResult> {
     const k = this.keys.resident(residentId);
     const [code, value] = await this.redis.commitTurn(
-      k.state, k.seen, k.replies, k.inbox, k.inboxData, k.outbox,
+      k.state, k.seen, k.replies, k.inbox, k.inboxData, k.outbox, k.mailbox,
       rev, state ? JSON.stringify(state) : '', messageId ?? '', JSON.stringify(replies), now, SEEN_WINDOW_MS, STATE_TTL_SECONDS,
       JSON.stringify(outbox),
     );

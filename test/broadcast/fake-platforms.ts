@@ -112,8 +112,8 @@ export class FakePlatforms {
     for (const h of held) h.respond();
   }
 
-  /** Texts delivered to one user, in order. */
-  textsTo(channel: Channel, user: string): string[] {
+  /** Texts delivered to one user, in order (none for a channel these fakes do not stand for). */
+  textsTo(channel: string, user: string): string[] {
     return this.delivered.filter((d) => d.channel === channel && d.user === user && d.message.text).map((d) => d.message.text!);
   }
 

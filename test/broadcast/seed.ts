@@ -5,6 +5,7 @@
  */
 import { randomInt } from 'node:crypto';
 import type { AreaRef } from '../../src/accounts/schema.js';
+import type { PushChannel } from '../../src/channels/window.js';
 import { recordAudience } from '../../src/conversation/audience.js';
 import { newResident, type QuizHistory, type ResidentState } from '../../src/engine/state.js';
 import { createLogger } from '../../src/log.js';
@@ -16,7 +17,7 @@ export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
 
 export interface SeedResident {
-  channel: 'messenger' | 'zalo';
+  channel: PushChannel;
   /** Platform user id (made up when absent). */
   user?: string;
   area: AreaRef;

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAreas } from '../../src/accounts/areas.js';
 import type { AreaRef } from '../../src/accounts/schema.js';
-import type { Alert, PushChannel } from '../../src/broadcast/alert.js';
+import { PUSH_CHANNELS, type Alert, type PushChannel } from '../../src/broadcast/alert.js';
 import type { NotReachableWhy } from '../../src/broadcast/audience.js';
 import { createBroadcast, type Broadcast } from '../../src/broadcast/index.js';
 import { runPlan, runSend, type JobDeps } from '../../src/broadcast/jobs.js';
@@ -21,7 +21,7 @@ import { dropPrefix, testRedis, uniquePrefix } from '../helpers/redis.js';
 import { DAY, HOUR, seedResidents, type Seeded } from './seed.js';
 
 const MIN = 60_000;
-type Expect = 'free' | 'paid' | 'update' | NotReachableWhy;
+type Expect = 'free' | 'paid' | 'update' | 'mailbox' | NotReachableWhy;
 
 /** channel, when they last wrote (ago), unreachable?, what the broadcast must make of it. */
 const CASES: [PushChannel, number | undefined, boolean, Expect][] = [
@@ -39,8 +39,12 @@ const CASES: [PushChannel, number | undefined, boolean, Expect][] = [
   ['zalo', 30 * DAY, false, 'window-closed'],
   ['zalo', undefined, false, 'never-wrote'],
   ['zalo', 1 * HOUR, true, 'unreachable'],
+  ['web', 1 * MIN, false, 'mailbox'],
+  ['web', 29 * DAY + 23 * HOUR, false, 'mailbox'],
+  ['web', 30 * DAY, false, 'window-closed'],
+  ['web', undefined, false, 'never-wrote'],
 ];
-const reachable = (e: Expect) => e === 'free' || e === 'paid' || e === 'update';
+const reachable = (e: Expect) => e === 'free' || e === 'paid' || e === 'update' || e === 'mailbox';
 
 const AREA: AreaRef = { province: '01', commune: '08980' };
 const prefix = uniquePrefix('window');
@@ -110,25 +114,25 @@ describe('the messaging window, case by case', () => {
     expect(e).toMatchObject({ exact: true, total: CASES.length, reachableNow: CASES.filter((c) => reachable(c[3])).length, margin: 0 });
     expect(e.channels.messenger).toMatchObject({ reachableNow: count('messenger', reachable), notReachableWhy: { 'window-closed': 2, 'never-wrote': 1, unreachable: 1 } });
     expect(e.channels.zalo).toMatchObject({ reachableNow: count('zalo', reachable), charged: 2, notReachableWhy: { 'window-closed': 2, 'never-wrote': 1, unreachable: 1 } });
+    expect(e.channels.web).toMatchObject({ reachableNow: 2, notReachableWhy: { 'window-closed': 1, 'never-wrote': 1 } });
   });
 
   it('planning sends only to the reachable and counts the rest as not reachable now', async () => {
     const alert = await sendingAlert();
     expect(await runPlan(jobDeps(), { data: { alertId: alert.id } })).toBe('planned');
-    const jobs = [...(await broadcast.queues.send.messenger.getJobs(['waiting'])), ...(await broadcast.queues.send.zalo.getJobs(['waiting']))].filter(
-      (j) => j.data.alertId === alert.id,
-    );
+    const waiting = await Promise.all(PUSH_CHANNELS.map((ch) => broadcast.queues.send[ch].getJobs(['waiting'])));
+    const jobs = waiting.flat().filter((j) => j.data.alertId === alert.id);
     const planned = jobs.flatMap((j) => j.data.residents).sort();
     expect(planned).toEqual(residents.filter((_, i) => reachable(CASES[i]![3])).map((r) => r.id).sort());
-    expect(jobs.map((j) => j.id).sort()).toEqual([`${alert.id}-messenger-1`, `${alert.id}-zalo-1`]);
+    expect(jobs.map((j) => j.id).sort()).toEqual([`${alert.id}-messenger-1`, `${alert.id}-web-1`, `${alert.id}-zalo-1`]);
     expect((await broadcast.store.stats(alert.id)).notReachableNow).toBe(CASES.filter((c) => !reachable(c[3])).length);
-    expect(await broadcast.store.plan(alert.id)).toMatchObject({ complete: true, matched: CASES.length, planned: planned.length, pending: 2 });
+    expect(await broadcast.store.plan(alert.id)).toMatchObject({ complete: true, matched: CASES.length, planned: planned.length, pending: 3 });
 
     // A window that closed between planning and sending: checked again, not sent, counted.
-    now += 2 * HOUR; // messenger 23 h 59 min and zalo 6 d 23 h are now out
+    now += 2 * HOUR; // messenger 23 h 59 min, zalo 6 d 23 h and web 29 d 23 h are now out
     for (const job of jobs) await runSend(jobDeps(), job);
     const inboxed = await Promise.all(residents.map((r) => redis.hexists(keys.resident(r.id).inboxData, `alert:${alert.id}`)));
-    const closedMeanwhile = new Set([1, 9]);
+    const closedMeanwhile = new Set([1, 9, 15]);
     expect(residents.filter((_, i) => inboxed[i]).map((r) => r.id).sort()).toEqual(
       residents.filter((_, i) => reachable(CASES[i]![3]) && !closedMeanwhile.has(i)).map((r) => r.id).sort(),
     );

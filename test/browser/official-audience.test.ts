@@ -20,6 +20,7 @@ const DONG_VAN_TOWN = { province: '02', district: '026', commune: '00721' };
 const PA_VI = { province: '02', district: '027', commune: '00777' };
 const BA_DINH = { province: '01', commune: '00004' };
 const SOC_SON = { province: '01', commune: '08980' };
+const BA_VI = { province: '01', commune: '09619' };
 
 let server: TestServer;
 let browser: Browser;
@@ -47,6 +48,9 @@ beforeAll(async () => {
     { channel: 'zalo', area: BA_DINH, lastWroteAgo: HOUR },
     // Phường Ngọc Hà: one resident, who wrote on Messenger three days ago (outside its 24 h window).
     { channel: 'messenger', area: { province: '01', commune: '00008' }, lastWroteAgo: 72 * HOUR },
+    // Xã Ba Vì: two residents of the web chat, one of whom last chatted 31 days ago.
+    { channel: 'web', area: BA_VI, lastWroteAgo: HOUR },
+    { channel: 'web', area: BA_VI, lastWroteAgo: 31 * 24 * HOUR },
   ]);
 });
 afterAll(async () => {
@@ -68,11 +72,17 @@ async function signIn(token: string, area: string): Promise<void> {
   await byId('who-area').filter({ hasText: area }).waitFor({ timeout: WAIT });
 }
 
+/**
+ * The estimate's headline for `total` residents of Zalo and Messenger: this server has no credentials
+ * for either, so none of them can be messaged now (the web chat's residents of Ba Vì can).
+ */
+const matching = (total: number) => `${total} người dân khớp lựa chọn, nhưng chưa ai nhắn được lúc này.`;
+
 /** Type a code into the box and estimate: the total said, or the error shown. */
 async function estimateFor(code: string, total: number): Promise<void> {
   await byId('area-code').fill(code);
   await byId('estimate-btn').click();
-  await byId('estimate-total').filter({ hasText: `Cảnh báo sẽ tới ${total} người dân.` }).waitFor({ timeout: WAIT });
+  await byId('estimate-total').filter({ hasText: matching(total) }).waitFor({ timeout: WAIT });
   expect(await byId('estimate-stale').isVisible()).toBe(false);
 }
 
@@ -122,10 +132,10 @@ describe('who gets an alert', () => {
     await byId('area').selectOption('02/026/00721');
     expect(await byId('area-code').inputValue()).toBe('');
     await byId('estimate-btn').click();
-    await byId('estimate-total').filter({ hasText: 'Cảnh báo sẽ tới 1 người dân.' }).waitFor({ timeout: WAIT });
+    await byId('estimate-total').filter({ hasText: matching(1) }).waitFor({ timeout: WAIT });
     await byId('area').selectOption('02');
     await byId('estimate-btn').click();
-    await byId('estimate-total').filter({ hasText: 'Cảnh báo sẽ tới 4 người dân.' }).waitFor({ timeout: WAIT });
+    await byId('estimate-total').filter({ hasText: matching(4) }).waitFor({ timeout: WAIT });
 
     // A code that is not hers is said at once, in Vietnamese, and nothing is asked of the server.
     const asked: string[] = [];
@@ -165,7 +175,7 @@ describe('who gets an alert', () => {
     await estimateFor('01/00004', 2);
     await byId('area-code').fill('');
     await byId('estimate-btn').click();
-    await byId('estimate-total').filter({ hasText: 'Cảnh báo sẽ tới 2 người dân.' }).waitFor({ timeout: WAIT });
+    await byId('estimate-total').filter({ hasText: matching(2) }).waitFor({ timeout: WAIT });
     await byId('tab-stats').click();
     expect(await byId('stats-area').locator('option').allInnerTexts()).toContain('Phường Ngọc Hà (00008)');
     expect(pageErrors).toEqual([]);
@@ -227,7 +237,7 @@ describe('who gets an alert', () => {
     const dialogs = await composeAsCityOfficial();
     await byId('area-code').fill('00008');
     await byId('estimate-btn').click();
-    await byId('estimate-total').filter({ hasText: 'Cảnh báo sẽ tới 1 người dân.' }).waitFor({ timeout: WAIT });
+    await byId('estimate-total').filter({ hasText: matching(1) }).waitFor({ timeout: WAIT });
     expect(await byId('estimate-total').isVisible()).toBe(true);
     const inView = await byId('estimate-total').evaluate((e) => {
       const r = e.getBoundingClientRect();
@@ -237,13 +247,38 @@ describe('who gets an alert', () => {
     expect(await byId('send').isDisabled()).toBe(true);
     expect(await byId('send-nobody').innerText()).toContain('Không gửi được lúc này: không ai trong số người nhận nhắn được bây giờ');
     await byId('lang').click();
-    expect(await byId('estimate-total').innerText()).toBe('The alert will reach 1 resident.');
+    expect(await byId('estimate-total').innerText()).toBe('1 resident matches, but none can be messaged now.');
     expect(await byId('send-nobody').innerText()).toContain('Nothing to send now');
     await byId('lang').click();
     // Ba Đình's residents wrote an hour ago: offered again.
     await byId('area-code').fill('00004');
     expect(await byId('send').isDisabled()).toBe(false);
     expect(dialogs).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('the web chat is a channel of its own: a row named in words, its 30 days explained, and it can be chosen alone', async () => {
+    await composeAsCityOfficial();
+    await byId('area-code').fill(BA_VI.commune);
+    await byId('estimate-btn').click();
+    await byId('estimate-total').filter({ hasText: 'Cảnh báo sẽ tới 1 người dân. 1 người khác khớp lựa chọn nhưng chưa nhắn được lúc này.' }).waitFor({ timeout: WAIT });
+    // Nobody of Ba Vì is on Zalo or Messenger: no rows of zeros for them.
+    const rows = page.getByTestId('estimate-row');
+    expect(await rows.evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.channel))).toEqual(['web']);
+    expect(await rows.locator('th').innerText()).toBe('Trang web');
+    expect(await rows.locator('td').allInnerTexts()).toEqual(['2', '1', '1']);
+    expect(await byId('estimate-why').innerText()).toContain('Trang web: 1 người đã hơn 30 ngày không nhắn tin trên trang web');
+    await byId('lang').click();
+    expect(await rows.locator('th').innerText()).toBe('Web chat');
+    expect(await byId('estimate-why').innerText()).toContain('Web chat: 1 has not written in the web chat for over 30 days');
+    await byId('lang').click();
+
+    await byId('channel').selectOption({ label: 'Chỉ trang web Học Số' });
+    await byId('estimate-btn').click();
+    await byId('estimate-total').filter({ hasText: 'Cảnh báo sẽ tới 1 người dân. 1 người khác khớp lựa chọn nhưng chưa nhắn được lúc này.' }).waitFor({ timeout: WAIT });
+    await byId('channel').selectOption('zalo');
+    await byId('estimate-btn').click();
+    await byId('estimate-total').filter({ hasText: 'Không có người dân nào khớp với lựa chọn này.' }).waitFor({ timeout: WAIT });
     expect(pageErrors).toEqual([]);
   });
 

@@ -11,6 +11,7 @@ import { AccountStore } from '../../src/accounts/store.js';
 import { createKeys } from '../../src/store/keys.js';
 import { launchChromium, openPage, PHONE, signInAt, WAIT } from '../helpers/browser.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { HOUR, seedResidents } from '../broadcast/seed.js';
 
 const SMALL = { ...PHONE, viewport: { width: 360, height: 640 } };
 
@@ -24,7 +25,11 @@ let token: string;
 beforeAll(async () => {
   browser = await launchChromium();
   server = await startTestServer();
-  token = (await new AccountStore(server.redis, createKeys(server.prefix)).create({ name: 'Chị Mai', role: 'official', area: { province: '02' } })).token;
+  const keys = createKeys(server.prefix);
+  token = (await new AccountStore(server.redis, keys).create({ name: 'Chị Mai', role: 'official', area: { province: '02' } })).token;
+  // A resident on each channel, so that the estimate's table has all its rows.
+  const area = { province: '02', district: '026', commune: '00715' };
+  await seedResidents(server.redis, keys, (['zalo', 'messenger', 'web'] as const).map((channel) => ({ channel, area, lastWroteAgo: HOUR })));
 });
 afterAll(async () => {
   await browser?.close();
@@ -101,6 +106,7 @@ describe('the console on a 360×640 phone', () => {
     await byId('estimate-btn').tap();
     await byId('estimate-total').waitFor({ timeout: WAIT });
     // The estimate's table fits the screen, all four columns (in Vietnamese without scrolling it).
+    expect(await page.getByTestId('estimate-row').count()).toBe(3);
     const table = await byId('estimate-table').evaluate((t) => ({ right: t.getBoundingClientRect().right, box: t.closest('[data-testid="estimate"]')!.getBoundingClientRect().right }));
     expect(table.right).toBeLessThanOrEqual(table.box);
     expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);

@@ -246,7 +246,8 @@ describe('official console', () => {
 
     // The estimate, per channel, with the residents the platforms' rules keep out explained.
     await byId('estimate-btn').click();
-    await byId('estimate-total').filter({ hasText: 'Cảnh báo sẽ tới 3 người dân.' }).waitFor({ timeout: WAIT });
+    // The headline counts who gets it: the two Messenger residents out of reach are named beside them.
+    await byId('estimate-total').filter({ hasText: 'Cảnh báo sẽ tới 1 người dân. 2 người khác khớp lựa chọn nhưng chưa nhắn được lúc này.' }).waitFor({ timeout: WAIT });
     const row = page.locator('[data-testid="estimate-row"][data-channel="messenger"]');
     expect(await row.locator('td').allInnerTexts()).toEqual(['3', '1', '2']);
     const why = await byId('estimate-why').innerText();
@@ -271,7 +272,7 @@ describe('official console', () => {
     fake.hold();
     const question = acceptNextDialog();
     await byId('send').click();
-    expect(await question).toBe('Gửi cảnh báo này tới khoảng 3 người dân? Sau khi gửi không sửa được nội dung.');
+    expect(await question).toBe('Gửi cảnh báo này tới 1 người dân? 2 người khác chưa nhắn được lúc này nên sẽ không nhận. Sau khi gửi không sửa được nội dung.');
     await byId('detail-notice').filter({ hasText: 'Đã bắt đầu gửi cảnh báo.' }).waitFor({ timeout: WAIT });
     const id = await shownAlertId();
     expect(id).toMatch(/^[a-z0-9]{12}$/);
@@ -335,14 +336,14 @@ describe('official console', () => {
     await byId('try-scam').check();
     await byId('scam-type').selectOption('otp');
     await byId('estimate-btn').click();
-    await byId('estimate-total').filter({ hasText: 'Cảnh báo sẽ tới 6 người dân.' }).waitFor({ timeout: WAIT });
+    await byId('estimate-total').filter({ hasText: 'Cảnh báo sẽ tới 3 người dân. 3 người khác khớp lựa chọn nhưng chưa nhắn được lúc này.' }).waitFor({ timeout: WAIT });
     expect(await byId('estimate-approval').innerText()).toBe(`Trên ${THRESHOLD} người: cần một cán bộ khác phụ trách khu vực này duyệt trước khi gửi.`);
     expect(await page.locator('[data-testid="estimate-row"][data-channel="zalo"] td').allInnerTexts()).toEqual(['3', '2', '1']);
     expect(await byId('estimate').innerText()).toContain('1 người đã tắt cảnh báo lừa đảo');
 
     const question = acceptNextDialog();
     await byId('send').click();
-    expect(await question).toContain('6 người dân');
+    expect(await question).toBe('Gửi cảnh báo này tới 3 người dân? 3 người khác chưa nhắn được lúc này nên sẽ không nhận. Sau khi gửi không sửa được nội dung.');
     const notice = byId('detail-notice');
     await notice.filter({ hasText: 'Chưa gửi' }).waitFor({ timeout: WAIT });
     expect(await notice.innerText()).toBe(`Chưa gửi: cảnh báo tới 6 người, quá ${THRESHOLD} người là mức một cán bộ được tự gửi. Một cán bộ khác phụ trách khu vực này cần vào mục “Chờ duyệt” để duyệt. Khi được duyệt, hệ thống sẽ tự gửi.`);

@@ -69,9 +69,14 @@ describe('audiences', () => {
     }
   });
 
-  it('web simulator residents are never an audience (nobody can be messaged there)', async () => {
+  it('web-chat residents are an audience of their own channel (their mailbox); Bot Framework residents never are', async () => {
     const res = await fetch(`${server.url}/channels/web/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId: 'aud-web-1', text: 'xin chào' }) });
     expect(res.status).toBe(200);
-    expect(await member(keys.audienceLocale('vi'), 'web:aud-web-1')).toBe(false);
+    await waitFor('web channel set', () => member(keys.audienceChannel('web'), 'web:aud-web-1'));
+    expect(await member(keys.audienceLocale('vi'), 'web:aud-web-1')).toBe(true);
+
+    await server.app.conversation.handle({ residentId: 'botframework:aud-bf-1', input: { type: 'text', text: 'xin chào' } });
+    await server.app.processor.idle();
+    expect(await member(keys.audienceLocale('vi'), 'botframework:aud-bf-1')).toBe(false);
   });
 });

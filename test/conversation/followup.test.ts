@@ -1,6 +1,7 @@
 /**
  * Review follow-ups: a quiz item answered wrongly through Messenger is offered again as a short
  * follow-up when it falls due, if the platform's messaging window still allows it, and only once.
+ * In the web chat, the follow-up goes to the resident's mailbox, which the page fetches.
  * Real app and Redis; the Graph API faked with nock; the server's clock is moved by the test.
  */
 import nock from 'nock';
@@ -9,6 +10,7 @@ import { REVIEW_GAPS_MS } from '../../src/engine/review.js';
 import { createKeys } from '../../src/store/keys.js';
 import { deliverMessenger, newPsid, text } from '../helpers/messenger.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { WebResident } from '../helpers/web-client.js';
 
 const ENV = {
   MESSENGER_APP_SECRET: 'followup-app-secret',
@@ -94,5 +96,18 @@ describe('review follow-ups', () => {
 
     await tap(psid, 'c:menu');
     expect(textsTo(psid)).toContain('Có 1 tin nhắn mẫu bạn từng nhầm');
+  });
+
+  it('in the web chat: the follow-up waits in the mailbox for the page', async () => {
+    const r = new WebResident(server.url);
+    await r.tap('l:prize-only');
+    await r.tap('o:one.0:1');
+    expect(r.said).toContain('❌ Chưa đúng.');
+    now += 7 * HOUR;
+    await server.app.processor.sweep();
+    await server.app.processor.idle();
+    const res = await fetch(`${server.url}/channels/web/messages?userId=${r.userId}`);
+    const { replies } = (await res.json()) as { replies: { text: string }[] };
+    expect(replies.map((x) => x.text).join('\n')).toContain('Có 1 tin nhắn mẫu hôm trước bạn nhầm');
   });
 });

@@ -10,7 +10,7 @@ let redis: ScriptedRedis;
 const prefix = uniquePrefix('lua');
 const k = createKeys(prefix).resident('web:alice');
 const commit = (rev: number, doc: string, msg: string, replies = '[]', now = 10_000, outbox: string[] = []) =>
-  redis.commitTurn(k.state, k.seen, k.replies, k.inbox, k.inboxData, k.outbox, rev, doc, msg, replies, now, WINDOW, TTL, JSON.stringify(outbox));
+  redis.commitTurn(k.state, k.seen, k.replies, k.inbox, k.inboxData, k.outbox, k.mailbox, rev, doc, msg, replies, now, WINDOW, TTL, JSON.stringify(outbox));
 
 beforeAll(async () => {
   redis = await testRedis();
@@ -20,7 +20,7 @@ afterAll(async () => {
   await redis.quit();
 });
 
-describe('commit-turn-6.lua', () => {
+describe('commit-turn-7.lua', () => {
   it('commits from the right revision and refuses an outdated one', async () => {
     expect(await commit(0, '{"a":1}', 'm1', '[{"text":"hi"}]')).toEqual([1, 1]);
     expect(await redis.hgetall(k.state)).toEqual({ rev: '1', doc: '{"a":1}' });
@@ -59,7 +59,10 @@ describe('commit-turn-6.lua', () => {
   });
 
   it('deletes everything about the resident but keeps a revision so racing turns fail', async () => {
+    await redis.rpush(k.outbox, '{"n":9}');
+    await redis.xadd(k.mailbox, '*', 'm', '{"text":"an alert"}');
     expect(await commit(4, '', 'm4', '[{"text":"deleted"}]')).toEqual([1, 5]);
+    expect(await redis.exists(k.outbox, k.mailbox)).toBe(0);
     expect(await redis.hgetall(k.state)).toEqual({ rev: '5' });
     expect(await redis.zrange(k.seen, 0, -1)).toEqual(['m4']);
     expect(await commit(4, '{"a":"stale"}', 'm5')).toEqual([-1, 5]);

@@ -9,6 +9,7 @@
   KEYS[4] inbox sorted set (webhook channels; untouched when the message did not come through it)
   KEYS[5] inbox data hash
   KEYS[6] outbox list (platform messages waiting to be sent, in order)
+  KEYS[7] mailbox stream (web chat: messages the bot wrote first; only deleted here)
 
   ARGV[1] rev the turn was computed from ("0" for a new resident)
   ARGV[2] new state JSON, or "" to delete everything about the resident
@@ -37,7 +38,7 @@ local window = tonumber(ARGV[6])
 local newRev = rev + 1
 
 if ARGV[2] == '' then
-  redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[6])
+  redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[6], KEYS[7])
   -- Keep only a tombstone revision so a racing turn computed on the old state fails its check.
   redis.call('HSET', KEYS[1], 'rev', newRev)
   redis.call('PEXPIRE', KEYS[1], window)

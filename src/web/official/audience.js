@@ -6,7 +6,7 @@
 import { el, fill } from '../shared/dom.js';
 import { say, session, t } from '../shared/session.js';
 import { lessonTitle } from './catalog.js';
-import { CHANNEL_NAMES, els } from './page.js';
+import { channelName, els } from './page.js';
 
 /**
  * Areas the official may target, `{ ref, name, kind }`: their own area first (`kind: 'own'`), then
@@ -212,6 +212,6 @@ export function audienceText(aud, areaName) {
   if (aud.finished) parts.push(t('finishedFilter')(lessonTitle(aud.finished)));
   if (aud.notFinished) parts.push(t('notFinishedFilter')(lessonTitle(aud.notFinished)));
   if (aud.locale) parts.push(t('onlyLocale')(aud.locale === 'en' ? t('localeEn') : t('localeVi')));
-  if (aud.channel) parts.push(t('onlyChannel')(CHANNEL_NAMES[aud.channel] ?? aud.channel));
+  if (aud.channel) parts.push(t('onlyChannel')(channelName(aud.channel)));
   return parts.filter(Boolean).join(', ');
 }

@@ -9,7 +9,7 @@ import { forgetAlerts } from './alerts.js';
 import { audienceKey, composeAudience, fillAudience, initAudience, onFilterChange, renderAreaCodeResult } from './audience.js';
 import { limits } from './catalog.js';
 import { openDetail } from './detail.js';
-import { estimateFits, estimateTotal, lastEstimate, markStaleEstimate, nobodyToSend, renderEstimate, renderSendState, setEstimate } from './estimate.js';
+import { estimateFits, estimateTotal, headcount, lastEstimate, markStaleEstimate, nobodyToSend, renderEstimate, renderSendState, setEstimate } from './estimate.js';
 import { busy, els, unwrapAlert } from './page.js';
 import { clearPicture, onImageChange, onImageRemove, picture, showSavedPicture } from './picture.js';
 import { schedulePreview, setPreviewLang } from './preview.js';
@@ -149,7 +149,9 @@ async function onSend(e) {
         renderSendState();
         return;
       }
-      if (!window.confirm(t('confirmSend')(num(total)))) return;
+      const h = headcount(lastEstimate);
+      const question = h.notNow > 0 ? t('confirmSendSome')(h.count(h.reach), h.count(h.notNow)) : t('confirmSend')(h.count(h.reach));
+      if (!window.confirm(question)) return;
       const submitted = unwrapAlert(await call('POST', `/alerts/${encodeURIComponent(id)}/submit`));
       const status = submitted?.status;
       const counted = submitted?.submittedAudience ?? total;

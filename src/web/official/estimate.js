@@ -6,7 +6,7 @@ import { el, fill } from '../shared/dom.js';
 import { num } from '../shared/format.js';
 import { say, t } from '../shared/session.js';
 import { audienceKey, composeAudience } from './audience.js';
-import { CHANNEL_NAMES, els } from './page.js';
+import { channelName, els } from './page.js';
 
 /** The estimate on show, and the audience it counted. */
 export let lastEstimate = null;
@@ -36,6 +36,17 @@ function estimateReachableNow(est) {
 }
 
 /**
+ * Who the alert goes to, as the headline and the "Send?" question say it: those who can be messaged
+ * now (the others are never sent to), the rest named beside them; "about" when counted from a sample.
+ */
+export function headcount(est) {
+  const reach = estimateReachableNow(est);
+  const notNow = estimateTotal(est) - reach;
+  const count = (n) => (est?.exact === false ? t('about')(num(n)) : num(n));
+  return { reach, notNow, count };
+}
+
+/**
  * "Send" is not offered for an audience the estimate found nobody in: the button is disabled and
  * the note beside it says why and what to change. Left alone while the button is busy sending.
  */
@@ -57,7 +68,7 @@ export function renderSendState() {
  */
 function estimateRows(est) {
   const only = composeAudience().audience?.channel;
-  return Object.entries(est?.channels ?? {}).filter(([channel]) => !only || channel === only).map(([channel, v]) => ({
+  const rows = Object.entries(est?.channels ?? {}).filter(([channel]) => !only || channel === only).map(([channel, v]) => ({
     channel,
     total: Number(v?.audience ?? 0),
     reachableNow: Number(v?.reachableNow ?? 0),
@@ -65,6 +76,8 @@ function estimateRows(est) {
     why: v?.notReachableWhy ?? {},
     charged: Number(v?.charged ?? 0),
   }));
+  // A channel nobody of the audience is on is a row of zeros: left out, unless it is the one chosen.
+  return rows.filter((r) => r.total > 0 || r.channel === only);
 }
 
 export function estimateTotal(est) {
@@ -84,14 +97,15 @@ export function renderEstimate() {
   const total = estimateTotal(lastEstimate);
   // Why some cannot be reached now, channel by channel, in plain words.
   const why = rows.flatMap((r) => {
-    const name = CHANNEL_NAMES[r.channel] ?? r.channel;
+    const name = channelName(r.channel);
     const lines = [];
     const closed = Number(r.why['window-closed'] ?? 0);
     const never = Number(r.why['never-wrote'] ?? 0);
     const blocked = Number(r.why.unreachable ?? 0);
     const notConnected = Number(r.why['not-connected'] ?? 0);
     const other = Math.max(0, r.notReachableNow - closed - never - blocked - notConnected);
-    if (closed) lines.push(r.channel === 'zalo' ? t('estimateWhyZalo')(num(closed)) : r.channel === 'messenger' ? t('estimateWhyMessenger')(num(closed)) : t('estimateWhyOther')(name, num(closed)));
+    const whyClosed = { zalo: t('estimateWhyZalo'), messenger: t('estimateWhyMessenger'), web: t('estimateWhyWeb') }[r.channel];
+    if (closed) lines.push(whyClosed ? whyClosed(num(closed)) : t('estimateWhyOther')(name, num(closed)));
     if (never) lines.push(t('estimateNeverWrote')(name, num(never)));
     if (blocked) lines.push(t('estimateUnreachable')(name, num(blocked)));
     if (notConnected) lines.push(t('estimateNotConnected')(name, num(notConnected)));
@@ -100,13 +114,19 @@ export function renderEstimate() {
     return lines;
   });
   const notNow = rows.some((r) => r.notReachableNow > 0);
+  const headline = () => {
+    const h = headcount(lastEstimate);
+    if (total === 0) return t('estimateNobody');
+    if (h.reach === 0) return t('estimateTotalNoneNow')(h.count(h.notNow));
+    return h.notNow > 0 ? t('estimateTotalSome')(h.count(h.reach), h.count(h.notNow)) : t('estimateTotal')(h.count(h.reach));
+  };
   const optedOut = Number(lastEstimate.alertsOff ?? 0);
   const threshold = lastEstimate.approvalThreshold;
   const needsApproval = lastEstimate.needsApproval ?? (typeof threshold === 'number' && total > threshold);
   box.hidden = false;
   fill(box,
     el('h3', { text: t('estimateTitle') }),
-    el('p', { class: 'big', 'data-testid': 'estimate-total', text: total > 0 ? t('estimateTotal')(num(total)) : t('estimateNobody') }),
+    el('p', { class: 'big', 'data-testid': 'estimate-total', text: headline() }),
     rows.length
       ? el('div', { class: 'table-scroll' }, el('table', { class: 'table', 'data-testid': 'estimate-table' },
         el('thead', {}, el('tr', {},
@@ -115,7 +135,7 @@ export function renderEstimate() {
           el('th', { scope: 'col', class: 'n', text: t('estimateReachable') }),
           el('th', { scope: 'col', class: 'n', text: t('estimateNotNow') }))),
         el('tbody', {}, rows.map((r) => el('tr', { 'data-testid': 'estimate-row', 'data-channel': r.channel },
-          el('th', { scope: 'row', text: CHANNEL_NAMES[r.channel] ?? r.channel }),
+          el('th', { scope: 'row', text: channelName(r.channel) }),
           el('td', { class: 'n', text: num(r.total) }),
           el('td', { class: 'n', text: num(r.reachableNow) }),
           el('td', { class: 'n', text: num(r.notReachableNow) }))))))

@@ -5,7 +5,12 @@ import { $ } from '../shared/dom.js';
 import { session, t } from '../shared/session.js';
 import { SCAM_TYPES } from './strings.js';
 
-export const CHANNEL_NAMES = { zalo: 'Zalo', messenger: 'Messenger', web: 'Web', botframework: 'Bot Framework' };
+const CHANNEL_NAMES = { zalo: 'Zalo', messenger: 'Messenger', botframework: 'Bot Framework' };
+
+/** A channel as an official reads it: the platforms by their brand names, our own web chat in words. */
+export function channelName(channel) {
+  return channel === 'web' ? t('webName') : CHANNEL_NAMES[channel] ?? channel;
+}
 
 export const els = {};
 

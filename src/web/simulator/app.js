@@ -1,95 +1,20 @@
 // The web simulator: a phone-sized chat with the Học Số bot over POST /channels/web/messages,
+// what the server sent by itself (an alert, a reminder) fetched from GET /channels/web/messages,
 // and a "View as" switch that draws the last replies as Zalo or Messenger would send them
-// (POST /channels/web/preview). Plain ES module, no build step, no framework.
+// (preview.js). Plain ES module, no build step, no framework.
 
 import { el } from '/shared/dom.js';
+import { renderPreview } from './preview.js';
+import { UI } from './strings.js';
 
 const MESSAGES_URL = '/channels/web/messages';
-const PREVIEW_URL = '/channels/web/preview';
 const USER_KEY = 'hocso.sim.userId';
 const LANG_KEY = 'hocso.sim.lang';
 const SESSION_KEY = 'hocso.sim.session';
-
-// ── Page chrome strings (the bot's own words come from the server) ─────────────────────────────
-
-const UI = {
-  vi: {
-    subtitle: 'Trò chuyện thử',
-    newResident: 'Người mới',
-    langAria: 'Đổi ngôn ngữ trang sang tiếng Anh',
-    viewAs: 'Xem như',
-    inputLabel: 'Tin nhắn của bạn',
-    placeholder: 'Nhập tin nhắn…',
-    send: 'Gửi',
-    close: 'Đóng',
-    picture: 'Hình minh hoạ',
-    openPicture: 'Xem ảnh lớn',
-    typing: 'Đang trả lời…',
-    choices: 'Các lựa chọn',
-    networkError: 'Không kết nối được máy chủ. Tin của bạn vẫn còn trong ô nhập, hãy bấm Gửi lại.',
-    serverError: 'Chưa gửi được',
-    keptText: 'Tin của bạn vẫn còn trong ô nhập.',
-    previewEmpty: 'Chưa có tin trả lời nào để xem.',
-    previewLoading: 'Đang dựng bản xem trước…',
-    previewError: 'Không dựng được bản xem trước',
-    previewIntro: 'Tin trả lời gần nhất, gửi đúng như sau:',
-    messages: (n) => `${n} tin nhắn`,
-    msgrLimits: 'Giới hạn Messenger: văn bản ≤ 2000 ký tự mỗi tin; nút trả lời nhanh ≤ 13, tiêu đề ≤ 20 ký tự; mẫu nút: văn bản ≤ 640 ký tự, 1–3 nút.',
-    msgrStyle: {
-      quick_replies: 'Lựa chọn hiện thành nút trả lời nhanh.',
-      button_template: 'Lựa chọn hiện thành mẫu nút (tiêu đề cắt còn 20 ký tự).',
-      numbered: 'Lựa chọn quá dài hoặc quá nhiều: danh sách đánh số, nút “1”, “2”… (tối đa 13).',
-      none: 'Không có lựa chọn.',
-    },
-    zaloLimits: 'Giới hạn Zalo: văn bản ≤ 2000 ký tự mỗi tin (dài hơn bị từ chối, nên được cắt); tối đa 5 nút, tiêu đề giữ ≤ 20 ký tự.',
-    zaloStyle: {
-      buttons: 'Lựa chọn hiện thành nút bên dưới tin.',
-      numbered_buttons: 'Nhãn dài: danh sách đánh số kèm nút “1”, “2”…',
-      numbered: 'Hơn 5 lựa chọn: chỉ có danh sách đánh số, người dùng gõ số.',
-      none: 'Không có lựa chọn.',
-    },
-    split: (n) => `Văn bản được cắt thành ${n} phần.`,
-    reset: 'Bắt đầu với một người dùng mới.',
-  },
-  en: {
-    subtitle: 'Try the chat',
-    newResident: 'New resident',
-    langAria: 'Switch the page language to Vietnamese',
-    viewAs: 'View as',
-    inputLabel: 'Your message',
-    placeholder: 'Type a message…',
-    send: 'Send',
-    close: 'Close',
-    picture: 'Illustration',
-    openPicture: 'Open full size',
-    typing: 'Replying…',
-    choices: 'Choices',
-    networkError: 'Could not reach the server. Your message is still in the box; press Send again.',
-    serverError: 'Not sent',
-    keptText: 'Your message is still in the box.',
-    previewEmpty: 'No bot replies to show yet.',
-    previewLoading: 'Building the preview…',
-    previewError: 'Could not build the preview',
-    previewIntro: 'The last replies, sent exactly like this:',
-    messages: (n) => `${n} message${String(n) === '1' ? '' : 's'}`,
-    msgrLimits: 'Messenger limits: text ≤ 2000 chars per message; quick replies ≤ 13, titles ≤ 20 chars; button template text ≤ 640 chars, 1–3 buttons.',
-    msgrStyle: {
-      quick_replies: 'Choices shown as quick replies.',
-      button_template: 'Choices shown as a button template (titles cut to 20 chars).',
-      numbered: 'Labels too long or too many choices: numbered list, quick replies “1”, “2”… (at most 13).',
-      none: 'No choices.',
-    },
-    zaloLimits: 'Zalo limits: text ≤ 2000 chars per message (longer is rejected, so it is split); at most 5 buttons, titles kept ≤ 20 chars.',
-    zaloStyle: {
-      buttons: 'Choices shown as buttons under the message.',
-      numbered_buttons: 'Long labels: numbered list with buttons “1”, “2”…',
-      numbered: 'More than 5 choices: numbered list only; the resident types the number.',
-      none: 'No choices.',
-    },
-    split: (n) => `The text was split into ${n} parts.`,
-    reset: 'Started over as a new resident.',
-  },
-};
+const CURSOR_KEY = 'hocso.sim.cursor';
+const POLL_MS = 5000;
+/** A poll that hangs would hold up every later one (they never overlap): give up on it. */
+const POLL_TIMEOUT_MS = 15_000;
 
 // ── State ───────────────────────────────────────────────────────────────────────────────────
 
@@ -100,11 +25,14 @@ let busy = false;
 /** Bubbles that live only on screen (errors, typing), kept after re-rendering. */
 let transient = [];
 /**
- * The first of the bot's replies to the resident's last message (its index in session.entries), or
- * -1: the chat scrolls so that it is in view, since the resident reads the answer from its start
- * ("✅ Đúng rồi!", a check's verdict) down, not from its last message up.
+ * The first of the bot's replies to the resident's last message, or of the replies just fetched
+ * (its index in session.entries), or -1: the chat scrolls so that it is in view, since the resident
+ * reads the answer from its start ("✅ Đúng rồi!", a check's verdict) down, not from its last message up.
  */
 let readFrom = -1;
+/** The id of the last pushed reply fetched for this resident (in any tab): only later ones are fetched. */
+let cursor;
+let polling = false;
 
 const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const els = {};
@@ -193,6 +121,9 @@ async function send(message) {
   try {
     const json = await postJson(MESSAGES_URL, body);
     const replies = Array.isArray(json?.replies) ? json.replies : [];
+    // The resident deleted their data: on a phone others may use, nothing of it stays on the page
+    // either. The chat starts over as a new resident, with the bot's "deleted" answer only.
+    if (json?.forgotten) startOver();
     if (replies.length) readFrom = session.entries.length;
     for (const reply of replies) session.entries.push({ from: 'bot', reply });
     if (replies.length) session.last = replies;
@@ -207,7 +138,7 @@ async function send(message) {
     busy = false;
     setBusy(false);
     render();
-    if (session.view !== 'web') void renderPreview();
+    if (session.view !== 'web') void showPreview();
     if (message.text !== undefined) els.input.focus();
   }
 }
@@ -215,6 +146,55 @@ async function send(message) {
 function setBusy(on) {
   els.send.disabled = on;
   for (const chip of document.querySelectorAll('[data-testid="choice"]')) chip.disabled = on;
+}
+
+// ── Messages the server pushed ─────────────────────────────────────────────────────────────────
+
+function loadCursor(userId) {
+  try {
+    const saved = JSON.parse(localStorage.getItem(CURSOR_KEY) ?? 'null');
+    return saved?.userId === userId && typeof saved.cursor === 'string' ? saved.cursor : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Fetch what the server sent this resident since the last fetch and add it to the chat. Skipped
+ * while the page is hidden or a message is being sent (its answer takes the end of the chat, and a
+ * failed send takes its bubble back from there); a failed fetch is silent and retried next tick.
+ */
+async function poll() {
+  if (polling || busy || document.visibilityState !== 'visible') return;
+  polling = true;
+  const userId = session.userId;
+  try {
+    const query = new URLSearchParams({ userId, ...(cursor ? { after: cursor } : {}) });
+    const res = await fetch(`${MESSAGES_URL}?${query}`, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(POLL_TIMEOUT_MS) });
+    if (!res.ok) return;
+    const json = await res.json();
+    const replies = Array.isArray(json?.replies) ? json.replies : [];
+    // Answered meanwhile, or a new resident: the cursor has not moved, so the next tick fetches them again.
+    if (busy || userId !== session.userId || typeof json.cursor !== 'string') return;
+    if (replies.length) showPushed(replies);
+    // Moved only once the replies are in the chat: a reload shows them from the saved session.
+    cursor = json.cursor;
+    localStorage.setItem(CURSOR_KEY, JSON.stringify({ userId, cursor }));
+  } catch {
+    // Offline, timed out, not JSON: tried again next tick.
+  } finally {
+    polling = false;
+  }
+}
+
+/** Pushed replies join the chat like an answer: read from the first, the last one's buttons offered. */
+function showPushed(replies) {
+  readFrom = session.entries.length;
+  for (const reply of replies) session.entries.push({ from: 'bot', reply });
+  session.last = replies;
+  saveSession();
+  render();
+  if (session.view !== 'web') void showPreview();
 }
 
 // ── Drawing the web chat ────────────────────────────────────────────────────────────────────
@@ -320,118 +300,13 @@ function setView(view) {
   els.preview.hidden = view === 'web';
   document.body.dataset.view = view;
   if (view === 'web') scrollToLatest();
-  else void renderPreview();
+  else void showPreview();
 }
 
-let previewSeq = 0;
-
-async function renderPreview() {
-  const view = session.view;
-  const seq = ++previewSeq;
-  const box = els.preview;
-  box.className = `preview ${view}`;
-  if (!session.last.length) {
-    box.replaceChildren(el('p', { class: 'caption', text: t('previewEmpty') }));
-    return;
-  }
-  box.replaceChildren(el('p', { class: 'caption', text: t('previewLoading') }));
-  try {
-    const json = await postJson(PREVIEW_URL, { replies: session.last });
-    if (seq !== previewSeq || session.view !== view) return;
-    const messages = view === 'zalo' ? json.zalo : json.messenger;
-    const thread = el('div', { class: 'thread' }, messages.map((m) => (view === 'zalo' ? zaloMessage(m) : messengerMessage(m))));
-    box.replaceChildren(
-      el('p', { class: 'caption', text: `${t('previewIntro')} ${t('messages')(messages.length)}` }),
-      thread,
-      el('p', { class: 'caption limits', 'data-testid': 'preview-caption', text: captionFor(view, messages) }),
-    );
-    box.scrollTop = 0;
-  } catch (err) {
-    if (seq !== previewSeq) return;
-    box.replaceChildren(el('p', { class: 'bubble error', role: 'alert', text: `${t('previewError')}: ${err.message}` }));
-  }
-}
-
-/** Tapping a drawn button sends its payload, as the platform would. */
-function tapButton(title, payload) {
-  return () => send({ payload, label: title });
-}
-
-function messengerMessage(m) {
-  const wrap = el('div', { class: 'pm msgr' });
-  const att = m.attachment;
-  if (att?.type === 'image') {
-    wrap.append(el('img', { class: 'pm-img', src: att.payload.url, alt: t('picture') }));
-  } else if (att?.type === 'template' && att.payload.template_type === 'button') {
-    wrap.append(
-      el('div', { class: 'card' },
-        el('div', { class: 'card-text', text: att.payload.text }),
-        att.payload.buttons.map((b) => el('button', { type: 'button', class: 'card-btn', text: b.title, title: b.payload, onclick: tapButton(b.title, b.payload) })),
-      ),
-    );
-  } else if (typeof m.text === 'string') {
-    wrap.append(el('div', { class: 'pm-bubble', text: m.text }));
-  }
-  if (m.quick_replies?.length) {
-    wrap.append(
-      el('div', { class: 'pills' },
-        m.quick_replies.map((q) => el('button', { type: 'button', class: 'pill', text: q.title, title: q.payload, onclick: tapButton(q.title, q.payload) })),
-      ),
-    );
-  }
-  return wrap;
-}
-
-function zaloMessage(m) {
-  const wrap = el('div', { class: 'pm zalo' });
-  const card = el('div', { class: 'pm-bubble' });
-  const att = m.attachment;
-  if (att?.payload?.template_type === 'media') {
-    for (const e of att.payload.elements) card.append(el('img', { class: 'pm-img', src: e.url, alt: t('picture') }));
-  }
-  if (typeof m.text === 'string') card.append(el('div', { class: 'pm-text', text: m.text }));
-  if (att?.payload?.buttons) {
-    card.append(
-      el('div', { class: 'zbtns' },
-        att.payload.buttons.map((b) => el('button', { type: 'button', class: 'zbtn', text: b.title, title: b.payload, onclick: tapButton(b.title, b.payload) })),
-      ),
-    );
-  }
-  wrap.append(card);
-  return wrap;
-}
-
-/** Which of the renderer's rules fired, read back from the payloads. */
-function captionFor(view, messages) {
-  // Text parts: text messages and button templates (a Zalo picture's caption is not a part).
-  const kind = (m) => m.attachment?.payload?.template_type;
-  const textParts = messages.filter((m) => kind(m) === 'button' || (typeof m.text === 'string' && kind(m) !== 'media')).length;
-  const repliesWithText = session.last.filter((r) => r.text?.trim()).length;
-  const lines = [];
-  if (view === 'messenger') {
-    lines.push(t('msgrLimits'));
-    const last = messages.at(-1) ?? {};
-    const qr = messages.flatMap((m) => m.quick_replies ?? []);
-    const style = messages.some((m) => m.attachment?.payload?.template_type === 'button')
-      ? 'button_template'
-      : qr.length && qr.every((q, i) => q.title === String(i + 1)) && /\n1\. /.test(last.text ?? '')
-        ? 'numbered'
-        : qr.length
-          ? 'quick_replies'
-          : 'none';
-    lines.push(t('msgrStyle')[style]);
-  } else {
-    lines.push(t('zaloLimits'));
-    const buttons = messages.flatMap((m) => m.attachment?.payload?.buttons ?? []);
-    const last = messages.at(-1) ?? {};
-    const numbered = /(^|\n)1\. /.test(last.text ?? '');
-    const style = buttons.length
-      ? buttons.every((b, i) => b.title === String(i + 1)) && numbered ? 'numbered_buttons' : 'buttons'
-      : numbered && session.last.at(-1)?.choices?.length > 5 ? 'numbered' : 'none';
-    lines.push(t('zaloStyle')[style]);
-  }
-  if (textParts > repliesWithText) lines.push(t('split')(textParts));
-  return lines.join(' ');
+/** Draw the last replies as the chosen platform would; its buttons send their payloads. */
+function showPreview() {
+  const tap = (payload, label) => send({ payload, label });
+  return renderPreview(els.preview, { view: session.view, replies: session.last, t, postJson, tap, currentView: () => session.view });
 }
 
 // ── Page chrome ─────────────────────────────────────────────────────────────────────────────
@@ -446,14 +321,21 @@ function applyLang() {
   document.title = lang === 'vi' ? 'Học Số — thử trò chuyện' : 'Học Số — try the chat';
 }
 
-function newResident() {
-  if (busy) return;
+/** A new resident id, an empty chat and no cursor (the old id's messages are not fetched again). */
+function startOver() {
   const userId = newUserId();
   localStorage.setItem(USER_KEY, userId);
+  localStorage.removeItem(CURSOR_KEY);
   session = { userId, entries: [], last: [], view: session.view };
-  transient = [];
+  cursor = undefined;
   readFrom = -1;
   saveSession();
+}
+
+function newResident() {
+  if (busy) return;
+  startOver();
+  transient = [];
   render();
   void send({});
 }
@@ -469,6 +351,7 @@ function init() {
     lightboxImg: /** @type {HTMLImageElement} */ ($('lightbox-img')),
   });
   session = loadSession();
+  cursor = loadCursor(session.userId);
   applyLang();
 
   $('composer').addEventListener('submit', (e) => {
@@ -487,7 +370,7 @@ function init() {
     localStorage.setItem(LANG_KEY, lang);
     applyLang();
     render();
-    if (session.view !== 'web') void renderPreview();
+    if (session.view !== 'web') void showPreview();
   });
   for (const b of document.querySelectorAll('[data-view]')) b.addEventListener('click', () => setView(b.dataset.view));
   els.lightbox.addEventListener('click', () => els.lightbox.close());
@@ -496,10 +379,16 @@ function init() {
   setView(session.view);
   // Opened from a lesson link (/?code=HS7K3P9Q): start with that lesson, once, then tidy the address.
   const code = new URLSearchParams(location.search).get('code');
+  let start;
   if (code) {
     history.replaceState(null, '', location.pathname);
-    void send({ ref: code.slice(0, 40) });
-  } else if (session.entries.length === 0) void send({});
+    start = send({ ref: code.slice(0, 40) });
+  } else if (session.entries.length === 0) start = send({});
+
+  // What was pushed while the page was closed comes after the greeting; then every few seconds.
+  void Promise.resolve(start).then(poll);
+  setInterval(poll, POLL_MS);
+  document.addEventListener('visibilitychange', () => void poll());
 }
 
 init();
