@@ -6,9 +6,11 @@
  * npm run admin -- list
  * npm run admin -- disable k3j4h5g6f7
  * npm run admin -- token k3j4h5g6f7
+ * npm run admin -- audiences
  */
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../config.js';
+import { rebuildAudiences, type Bookkeeping } from '../conversation/audience.js';
 import { RedisUnavailableError } from '../store/errors.js';
 import { createKeys } from '../store/keys.js';
 import { connectRedis, type ScriptedRedis } from '../store/redis.js';
@@ -26,6 +28,8 @@ const USAGE = `Usage: npm run admin -- <command>
   disable <id>         the account's token stops working
   enable <id>          it works again
   token <id>           a new token; the old one stops working
+  audiences            rebuild the alerts' audiences from the residents' data (after an
+                       upgrade, or when an alert seems to miss residents); safe while the bot runs
 
 Uses REDIS_URL (or REDIS_CLUSTER_NODES) and REDIS_PREFIX, like the server.`;
 
@@ -44,6 +48,7 @@ interface Io {
 type Command =
   | { kind: 'add'; input: NewAccount }
   | { kind: 'list' }
+  | { kind: 'audiences' }
   | { kind: 'disable' | 'enable' | 'token'; id: string };
 
 /** Check everything that does not need Redis, so a typo never waits on a connection. */
@@ -73,6 +78,10 @@ function parseCommand(argv: string[], areas: AreaList): Command {
     if (rest.length) throw new UsageError(`list takes no arguments (got "${rest.join(' ')}")`, true);
     return { kind: 'list' };
   }
+  if (command === 'audiences') {
+    if (rest.length) throw new UsageError(`audiences takes no arguments (got "${rest.join(' ')}")`, true);
+    return { kind: 'audiences' };
+  }
   if (command === 'disable' || command === 'enable' || command === 'token') {
     if (rest.length !== 1 || !rest[0]) throw new UsageError(`${command} needs one account id, e.g. npm run admin -- ${command} k3j4h5g6f7`);
     return { kind: command, id: rest[0] };
@@ -93,8 +102,14 @@ function table(rows: string[][]): string[] {
   return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell + ' '.repeat(widths[i]! - [...cell].length))).join('  '));
 }
 
-async function run(command: Command, store: AccountStore, areas: AreaList, io: Io): Promise<void> {
+async function run(command: Command, store: AccountStore, areas: AreaList, io: Io, bookkeeping: Bookkeeping): Promise<void> {
   switch (command.kind) {
+    case 'audiences': {
+      const { residents, added, removed } = await rebuildAudiences(bookkeeping);
+      const n = (x: number, what: string) => `${x.toLocaleString('en')} ${what}${x === 1 ? '' : 's'}`;
+      io.out(`Audiences rebuilt from ${n(residents, 'resident')}: ${n(added, 'membership')} added, ${removed.toLocaleString('en')} removed.`);
+      return;
+    }
     case 'add': {
       const { account, token } = await store.create(command.input);
       io.out(`Created ${account.role} account "${account.name}" (${areas.describeArea(account.area)}).`);
@@ -156,7 +171,8 @@ async function main(argv: string[]): Promise<number> {
   let redis: ScriptedRedis | undefined;
   try {
     redis = await connectRedis(config);
-    await run(command, new AccountStore(redis, createKeys(config.REDIS_PREFIX)), areas, io);
+    const keys = createKeys(config.REDIS_PREFIX);
+    await run(command, new AccountStore(redis, keys), areas, io, { redis, keys });
     return 0;
   } catch (err) {
     if (err instanceof RedisUnavailableError || err instanceof AccountNotFoundError) return fail(err.message);

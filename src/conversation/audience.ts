@@ -5,10 +5,10 @@
  */
 import { areaPaths, type AlertSource } from '../broadcast/contract.js';
 import { pushChannelOf } from '../channels/window.js';
-import type { ResidentState } from '../engine/state.js';
+import { ResidentState } from '../engine/state.js';
 import type { EngineEvent, Input } from '../engine/types.js';
 import type { Keys } from '../store/keys.js';
-import type { ScriptedRedis } from '../store/redis.js';
+import { masters, perItem, type ScriptedRedis } from '../store/redis.js';
 
 export interface Bookkeeping {
   redis: ScriptedRedis;
@@ -63,4 +63,74 @@ export async function withAlert(input: Extract<Input, { type: 'alert' }>, source
       ...(content.lessonId ? { lessonId: content.lessonId } : {}),
     },
   };
+}
+
+const SCAN_PAGE = 500;
+
+/** Every key of `match` on every node (a Cluster's masters), a page at a time. */
+async function* scanKeys(redis: ScriptedRedis, match: string): AsyncGenerator<string[]> {
+  for (const node of masters(redis)) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await node.scan(cursor, 'MATCH', match, 'COUNT', SCAN_PAGE);
+      cursor = next;
+      if (keys.length) yield keys;
+    } while (cursor !== '0');
+  }
+}
+
+/** Residents' states as stored (null: gone, deleted, or not a state this version can read). */
+async function statesOf(b: Bookkeeping, residentIds: readonly string[]): Promise<(ResidentState | null)[]> {
+  const docs = await perItem(b.redis, residentIds, (p, rid) => p.hget(b.keys.resident(rid).state, 'doc'));
+  return docs.map((doc) => {
+    if (typeof doc !== 'string' || !doc) return null;
+    try {
+      const parsed = ResidentState.safeParse(JSON.parse(doc));
+      return parsed.success ? parsed.data : null;
+    } catch {
+      return null;
+    }
+  });
+}
+
+/**
+ * The audience sets made right again from the residents' states: each resident added to the sets
+ * they belong in, and every set's members that do not belong (any more) taken out. The sets are
+ * kept after each turn best effort, so a failed write, or a new rule (the web chat joining the push
+ * channels), leaves them wrong until the resident's next change; `npm run admin -- audiences`
+ * repairs that. Safe while the bot runs: a turn meanwhile writes what this would.
+ */
+export async function rebuildAudiences(b: Bookkeeping): Promise<{ residents: number; added: number; removed: number }> {
+  const statePrefix = b.keys.resident('').state.replace('{}:state', '{');
+  let residents = 0;
+  let added = 0;
+  let removed = 0;
+  for await (const page of scanKeys(b.redis, `${statePrefix}*}:state`)) {
+    const ids = page.map((key) => key.slice(statePrefix.length, -'}:state'.length));
+    const states = await statesOf(b, ids);
+    // Every audience set shares the `{aud}` slot: one pipeline per page, on a Cluster too.
+    const pipeline = b.redis.pipeline();
+    ids.forEach((rid, i) => {
+      if (states[i]) residents++;
+      for (const key of memberships(b.keys, rid, states[i] ?? null)) pipeline.sadd(key, rid);
+    });
+    for (const [err, n] of (await pipeline.exec()) ?? []) {
+      if (err) throw err;
+      added += Number(n);
+    }
+  }
+  const audPrefix = b.keys.audienceAlertsOff.replace(/alerts-off$/, '');
+  for await (const sets of scanKeys(b.redis, `${audPrefix}*`)) {
+    for (const set of sets) {
+      let cursor = '0';
+      do {
+        const [next, members] = await b.redis.sscan(set, cursor, 'COUNT', SCAN_PAGE);
+        cursor = next;
+        const states = members.length ? await statesOf(b, members) : [];
+        const stale = members.filter((rid, i) => !memberships(b.keys, rid, states[i] ?? null).has(set));
+        if (stale.length) removed += await b.redis.srem(set, ...stale);
+      } while (cursor !== '0');
+    }
+  }
+  return { residents, added, removed };
 }

@@ -8,6 +8,7 @@ import { AccountStore } from '../../src/accounts/store.js';
 import { createKeys } from '../../src/store/keys.js';
 import type { ScriptedRedis } from '../../src/store/redis.js';
 import { dropPrefix, testRedis, TEST_REDIS_ENV, uniquePrefix } from '../helpers/redis.js';
+import { HOUR, seedResidents } from '../broadcast/seed.js';
 
 const prefix = uniquePrefix('admin-cli');
 let redis: ScriptedRedis;
@@ -115,6 +116,20 @@ describe('list, disable, enable, token', () => {
     const { code, stderr } = admin([command, 'zzzzzzzzzz']);
     expect(code).toBe(1);
     expect(stderr).toBe('No account has id zzzzzzzzzz; run "npm run admin -- list" to see them.');
+  });
+});
+
+describe('npm run admin -- audiences', () => {
+  it('puts a resident missing from the audiences back, and says how many it changed', async () => {
+    const keys = createKeys(prefix);
+    const [resident] = await seedResidents(redis, keys, [{ channel: 'web', area: { province: '01', commune: '00004' }, lastWroteAgo: HOUR }]);
+    await redis.srem(keys.audienceArea('01//00004'), resident!.id);
+    const { code, stdout, stderr } = admin(['audiences']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout.trim()).toBe('Audiences rebuilt from 1 resident: 1 membership added, 0 removed.');
+    expect(await redis.sismember(keys.audienceArea('01//00004'), resident!.id)).toBe(1);
+    expect(admin(['audiences', 'now']).code).toBe(2);
   });
 });
 
