@@ -168,7 +168,7 @@ export class AlertLane {
     const result = step(this.deps.flows, state, input, { ...this.deps.env, now });
     const lastAlert = result.state?.lastAlert;
     const variant = result.replies.length && lastAlert
-      ? { replies: result.replies, lastAlert, events: result.events, offered: offeredAfter(undefined, result.replies) }
+      ? { replies: result.replies, lastAlert, events: result.events, offered: offeredAfter(result.replies) }
       : null;
     if (this.variants.size >= VARIANTS_KEPT) this.variants.clear();
     this.variants.set(key, variant);

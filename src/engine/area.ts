@@ -10,9 +10,11 @@ import type { Turn } from './turn.js';
 import type { Choice, CommuneOption } from './types.js';
 
 const PREFIXES = /^(xa|phuong|thi tran|tt|x|p|commune|ward)\.?\s+/;
+/** "Ba Vi commune", "Ba Dinh ward": the English way puts the word after the name. */
+const SUFFIXES = /\s+(commune|ward|town)$/;
 const MAX_LISTED = 9;
 
-const plainName = (name: string) => normalizeAnswer(name).replace(PREFIXES, '').trim();
+const plainName = (name: string) => normalizeAnswer(name).replace(PREFIXES, '').replace(SUFFIXES, '').trim();
 
 /** Ask for the commune; `choices` (e.g. the lesson suggestions just shown) stay tappable instead of "Skip". */
 export function askArea(turn: Turn, choices?: readonly Choice[]): void {

@@ -6,7 +6,7 @@
 import { askArea } from './area.js';
 import { askForMessage } from './check.js';
 import type { Command } from './match.js';
-import { normalizeAnswer } from './normalize.js';
+import { normalizeAnswer, plain } from './normalize.js';
 import { payload as makePayload } from './payloads.js';
 import { reviewConsent } from './referral.js';
 import type { Turn } from './turn.js';
@@ -34,7 +34,8 @@ export function runCommand(turn: Turn, command: Command, typed?: string): boolea
       else turn.showMenu(turn.t('check.unavailable'));
       return false;
     case 'alerts': {
-      const said = typed ? normalizeAnswer(typed) : '';
+      // Plain, not normalizeAnswer: that drops a last "on" (from "cảm ơn"), which here is the answer.
+      const said = typed ? plain(typed) : '';
       if (/\b(tat|off)\b/.test(said)) setAlerts(turn, false);
       else if (/\b(bat|on)\b/.test(said)) setAlerts(turn, true);
       else {

@@ -17,9 +17,9 @@ const NUMBER_WORDS: Record<string, number> = {
   one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9,
   first: 1, second: 2, third: 3,
 };
-const NUMBER_PREFIXES = ['so', 'cau', 'chon', 'dap an', 'y', 'number', 'option', 'no'];
+const NUMBER_PREFIXES = ['so', 'cau', 'chon', 'dap an', 'y', 'number', 'option'];
 
-/** "2", "2.", "số 2", "câu hai", "option 2" → 2. */
+/** "2", "2.", "số 2", "câu hai", "option 2", "no. 2" → 2. */
 export function numberIn(text: string): number | undefined {
   let s = plain(text);
   for (const prefix of NUMBER_PREFIXES) {
@@ -28,15 +28,37 @@ export function numberIn(text: string): number | undefined {
       break;
     }
   }
+  // "No. 2" is a number; "no one" is not (it is "nobody"): "no" only before digits.
+  if (/^no \d/.test(s)) s = s.slice(3);
   if (/^\d{1,2}$/.test(s)) return Number(s);
   return NUMBER_WORDS[s];
 }
 
-const NEGATIONS = ['khong', 'ko', 'k', 'chang', 'chua', 'not', 'isn t', 'no'];
+/** Words that turn a sentence around ("I'd never pay", "don't confirm"), as `plain` writes them. */
+const NEGATIONS = [
+  'khong', 'ko', 'k', 'chang', 'chua',
+  'not', 'no', 'never', 'isn t', 'don t', 'dont', 'doesn t', 'didn t', 'won t', 'wont', 'wouldn t', 'wouldnt', 'can t', 'cant', 'shouldn t',
+];
 
-function hasNegation(text: string): boolean {
+export function hasNegation(text: string): boolean {
   return NEGATIONS.some((n) => containsWords(text, n));
 }
+
+/**
+ * Terms that stand inside a longer text for their option: all of them, but where the text is
+ * negated only those that are negated themselves ("don't tap" inside "I don't tap it"; never "tap"),
+ * and never a bare negation ("không" is not the option "No" inside "không biết").
+ */
+export function saidInside(input: string, term: string): boolean {
+  if (NEGATIONS.includes(term)) return false;
+  return containsWords(input, term) && (!hasNegation(input) || hasNegation(term));
+}
+
+/**
+ * Vietnamese words that, without their diacritics, are everyday English words: "thật" (genuine) is
+ * "that". In an English speaker's sentence ("that's a scam") they are not taken for the option.
+ */
+const FOLDS_TO_ENGLISH = new Set(['that']);
 
 /** Does the normalised input say one of the words listed under `key` (e.g. `words.yes`)? */
 export function saysWord(texts: Texts, key: string, input: string): boolean {
@@ -54,9 +76,10 @@ function optionTerms(option: MatchableOption): string[] {
 /**
  * Which option (0-based) the text picks, or undefined.
  * Order: number, exact label/synonym, yes/no word, whole words inside a longer sentence
- * (unless it is negated), then a unique beginning of a label (≥ 3 letters).
+ * (a negated sentence only through a negated term: `saidInside`), then a unique beginning of a
+ * label (≥ 3 letters). `locale`: the resident's, where their language matters (see FOLDS_TO_ENGLISH).
  */
-export function matchOption(text: string, options: readonly MatchableOption[], texts: Texts): number | undefined {
+export function matchOption(text: string, options: readonly MatchableOption[], texts: Texts, locale?: Locale): number | undefined {
   const input = normalizeAnswer(text);
   if (!input) return undefined;
 
@@ -76,10 +99,9 @@ export function matchOption(text: string, options: readonly MatchableOption[], t
     }
   }
 
-  if (!hasNegation(input)) {
-    const inside = unique(indexes(termsByOption, (terms) => terms.some((t) => containsWords(input, t))));
-    if (inside !== undefined) return inside;
-  }
+  const insideTerms = locale === 'en' ? termsByOption.map((terms) => terms.filter((t) => !FOLDS_TO_ENGLISH.has(t))) : termsByOption;
+  const inside = unique(indexes(insideTerms, (terms) => terms.some((t) => saidInside(input, t))));
+  if (inside !== undefined) return inside;
 
   if (input.length >= 3) {
     const prefix = unique(indexes(termsByOption, (terms) => terms.some((t) => t.startsWith(input))));

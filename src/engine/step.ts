@@ -30,25 +30,28 @@ export const REMINDER_QUIET_MS = 30 * 60 * 1000;
 export function step(flows: FlowSet, prior: ResidentState | null, input: Input, env: Env): StepResult {
   const result = stepOnce(flows, prior, input, env);
   // A changed state is this turn's own copy, never `prior` itself.
-  if (result.state && result.state !== prior) rememberOffered(result.state, result.replies, input.type === 'alert');
+  if (result.state && result.state !== prior) rememberOffered(result.state, result.replies);
   return result;
 }
 
-function rememberOffered(state: ResidentState, replies: readonly Reply[], alert: boolean): void {
-  const offered = offeredAfter(alert ? undefined : state.screen, replies);
+function rememberOffered(state: ResidentState, replies: readonly Reply[]): void {
+  const offered = offeredAfter(replies);
   if (offered) state.offered = offered;
   else delete state.offered;
 }
 
+/** Buttons that answer a lesson's step, which the step places itself (its synonyms, yes/no words, `means`). */
+const STEP_PAYLOADS = new Set(['option', 'next', 'skip']);
+
 /**
  * What a typed number picks from after these replies (`ResidentState.offered`): the last reply's
- * choices, unless a lesson step's (the step places its own answers; `screen` is 'lesson'). An
- * alert's are kept even mid-lesson: it is what the resident sees last. The alert lane, which writes
- * a broadcast's states without a turn each, keeps it the same way.
+ * choices, unless they are a lesson step's own. So also mid-lesson after an alert, or a side
+ * question such as "alerts on or off?": it is what the resident sees last. The alert lane, which
+ * writes a broadcast's states without a turn each, keeps it the same way.
  */
-export function offeredAfter(screen: string | undefined, replies: readonly Reply[]): ResidentState['offered'] {
+export function offeredAfter(replies: readonly Reply[]): ResidentState['offered'] {
   const choices = replies.at(-1)?.choices;
-  if (!choices?.length || screen === 'lesson') return undefined;
+  if (!choices?.length || choices.some((c) => STEP_PAYLOADS.has(parsePayload(c.payload)?.type ?? ''))) return undefined;
   return choices.slice(0, MAX_OFFERED).map(({ payload, label }) => ({ payload, label }));
 }
 
@@ -276,7 +279,7 @@ function onText(turn: Turn, text: string, facts: TurnFacts, command: Command | u
  */
 function pickOffered(turn: Turn, text: string, command: Command | undefined): Payload | undefined {
   const { state } = turn;
-  // Mid-lesson only after an alert, which leaves its buttons in `offered`; a lesson step clears them.
+  // Mid-lesson only after a reply that was not the step's (an alert, a side question); the step's own clear them.
   if ((state.screen === 'lesson' && !state.offered) || state.screen === 'confirm-delete' || command) return undefined;
   const offered = state.offered ?? (state.screen === 'menu' ? turn.menuChoices() : undefined);
   if (!offered?.length) return undefined;

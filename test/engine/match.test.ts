@@ -43,6 +43,30 @@ describe('matchOption', () => {
   });
 });
 
+const PAY_OR_NOT: MatchableOption[] = [
+  { label: { vi: 'Nộp phí để lấy lại tiền', en: 'Pay the fee' } },
+  { label: { vi: 'Không nộp, báo công an', en: 'Don\'t pay, tell the police' }, synonyms: { en: ['never pay', 'don\'t pay'] } },
+];
+
+// What English speakers type: a negated sentence picks only an option that says the negation itself.
+const ENGLISH: [string, MatchableOption[], number | null][] = [
+  ["I'd never pay", PAY_OR_NOT, 1], ["I wouldn't pay the fee", PAY_OR_NOT, null], ["don't pay it", PAY_OR_NOT, 1],
+  ['pay the fee', PAY_OR_NOT, 0], ['I will pay the fee', PAY_OR_NOT, 0], ["I can't pay", PAY_OR_NOT, null],
+  ["I don't think it's a scam", SCAM_OR_REAL, null], ["that's a scam", SCAM_OR_REAL, 0], ['that is real', SCAM_OR_REAL, 1],
+  ['no one', THREE, null], ['no. 2', THREE, 1], ['No 3', THREE, 2],
+  ['không biết', YES_NO, null], ['tôi không biết', YES_NO, null], ['không', YES_NO, 1],
+];
+
+describe('matchOption, for an English speaker', () => {
+  it.each(ENGLISH)('%j picks %#', (typed, options, expected) => {
+    expect(matchOption(typed, options, texts, 'en') ?? null).toBe(expected);
+  });
+  it('"thật" without its marks is the English word "that": for a Vietnamese speaker it still says genuine', () => {
+    expect(matchOption('chắc là thật', SCAM_OR_REAL, texts, 'vi')).toBe(1);
+    expect(matchOption("that's a scam", SCAM_OR_REAL, texts, 'vi') ?? null).toBeNull(); // both found: no guess
+  });
+});
+
 describe('matchCommand', () => {
   const CASES: [string, string | undefined][] = [
     ['menu', 'menu'], ['Danh mục', 'menu'], ['danh muc', 'menu'], ['hướng dẫn', 'help'], ['HELP', 'help'],

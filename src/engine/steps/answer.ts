@@ -1,6 +1,11 @@
-/** `answer`: the resident types a short answer, checked against accepted answers in any language. */
+/**
+ * `answer`: the resident types a short answer, checked against accepted answers in any language:
+ * the answer alone, or inside a sentence ("it has 6 digits"), unless the sentence turns it around
+ * ("not 6"). "Skip" or "don't know" typed is the Skip button.
+ */
 import type { z } from 'zod';
 import type { AnswerStep } from '../../flows/schema.js';
+import { saidInside, saysWord } from '../match.js';
 import { normalizeAnswer } from '../normalize.js';
 import { payload } from '../payloads.js';
 import type { StepBehaviour } from './behaviour.js';
@@ -19,8 +24,9 @@ export const answer: StepBehaviour<Answer> = {
   },
   answer(step, input, turn, compiled) {
     const p = turn.state.current!;
-    if (input.type === 'payload') {
-      if (input.payload.type !== 'skip') return { type: 'unplaced' };
+    const skipped = input.type === 'text' && saysWord(turn.env.texts, 'words.skip', input.text);
+    if (input.type === 'payload' || skipped) {
+      if (input.type === 'payload' && input.payload.type !== 'skip') return { type: 'unplaced' };
       turn.score(compiled.flow.id, step.id, false);
       turn.emit({ type: 'answer_checked', flowId: compiled.flow.id, stepId: step.id, correct: false });
       return { type: 'advance', replies: [] };
@@ -28,7 +34,7 @@ export const answer: StepBehaviour<Answer> = {
     const typed = normalizeAnswer(input.text);
     if (!typed) return { type: 'unplaced' };
     const accepted = [...(step.accept.vi ?? []), ...(step.accept.en ?? [])].map(normalizeAnswer);
-    if (!accepted.includes(typed)) {
+    if (!accepted.includes(typed) && !accepted.some((a) => saidInside(typed, a))) {
       p.tries += 1;
       return {
         type: 'stay',

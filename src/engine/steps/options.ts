@@ -39,5 +39,5 @@ export function pickedOption(options: readonly Option[], input: StepInput, turn:
     },
     means: o.means,
   }));
-  return matchOption(input.text, matchable, turn.env.texts);
+  return matchOption(input.text, matchable, turn.env.texts, turn.locale);
 }

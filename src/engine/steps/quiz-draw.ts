@@ -73,7 +73,7 @@ export const quizDraw: StepBehaviour<QuizDraw> = {
         label: { vi: turn.env.texts.t('vi', `quiz.${v}_label`), en: turn.env.texts.t('en', `quiz.${v}_label`) },
         synonyms: { vi: [...turn.env.texts.words(`words.${v}`)] },
       }));
-      index = matchOption(input.text, options, turn.env.texts);
+      index = matchOption(input.text, options, turn.env.texts, turn.locale);
     }
     if (index === undefined) return { type: 'unplaced' };
 
