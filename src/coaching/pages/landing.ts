@@ -31,32 +31,36 @@ export interface GoneView {
   menuUrl: string;
 }
 
+// Text sizes in rem on a percentage root (1rem = 20 px at the browser's default 16 px), so the
+// phone's own text size counts; boxes stay in px and grow with their text; a long word (a domain in
+// a lesson's summary) wraps rather than widening the page. Focus: a dark ring with a white halo,
+// visible on the page and on the green header and buttons.
 const CSS = `
-:root{--ink:#1b1f24;--muted:#4a535e;--brand:#0b6e4f;--line:#d5dbe1;font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Helvetica Neue",Arial,sans-serif;font-size:20px;line-height:1.5;color:var(--ink);-webkit-text-size-adjust:100%}
+:root{--ink:#1b1f24;--muted:#4a535e;--brand:#0b6e4f;--line:#d5dbe1;font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Helvetica Neue",Arial,sans-serif;font-size:125%;line-height:1.5;color:var(--ink);-webkit-text-size-adjust:100%}
 *{box-sizing:border-box}
 body{margin:0;background:#f6f7f9}
-:focus-visible{outline:3px solid #f2a900;outline-offset:2px}
-.top{display:flex;align-items:center;justify-content:space-between;gap:8px;padding:8px 14px;background:var(--brand);color:#fff}
-.brand{display:flex;align-items:center;gap:10px;font-weight:700;font-size:22px}
-.logo{display:grid;place-items:center;width:40px;height:40px;border-radius:50%;background:#fff;color:var(--brand);font-weight:800;font-size:16px}
-.lang{display:inline-flex;align-items:center;min-height:44px;padding:4px 12px;border:1.5px solid rgb(255 255 255/.8);border-radius:12px;color:#fff;font-size:18px;font-weight:600;text-decoration:none}
-main{max-width:560px;margin:0 auto;padding:16px 16px 32px}
+:focus-visible{outline:3px solid var(--ink);outline-offset:2px;box-shadow:0 0 0 2px #fff}
+.top{display:flex;flex-wrap:wrap;align-items:center;justify-content:space-between;gap:8px;padding:8px 14px;background:var(--brand);color:#fff}
+.brand{display:flex;align-items:center;gap:10px;font-weight:700;font-size:1.1rem}
+.logo{display:grid;place-items:center;min-width:40px;aspect-ratio:1;padding:0 .25em;border-radius:50%;background:#fff;color:var(--brand);font-weight:800;font-size:.8rem}
+.lang{display:inline-flex;align-items:center;min-height:44px;padding:4px 12px;border:1.5px solid rgb(255 255 255/.8);border-radius:12px;color:#fff;font-size:.9rem;font-weight:600;text-decoration:none}
+main{max-width:560px;margin:0 auto;padding:16px 16px 32px;overflow-wrap:anywhere}
 .from{margin:0 0 4px;color:var(--muted)}
-h1{margin:0 0 8px;font-size:30px;line-height:1.25}
+h1{margin:0 0 8px;font-size:1.5rem;line-height:1.25}
 .summary{margin:0 0 12px}
 .codebox{margin:16px 0;padding:12px 10px 14px;border:2px solid var(--brand);border-radius:18px;background:#fff;text-align:center}
-.codebox h2{margin:0;font-size:19px;font-weight:600;color:var(--muted)}
-.code{margin:2px 0 6px;font:800 clamp(38px,12.5vw,64px)/1.15 ui-monospace,"DejaVu Sans Mono",Menlo,Consolas,monospace;letter-spacing:.06em;overflow-wrap:anywhere}
-.hint{margin:0;font-size:18px;color:var(--muted)}
-.ways-title{margin:24px 0 10px;font-size:24px}
+.codebox h2{margin:0;font-size:.95rem;font-weight:600;color:var(--muted)}
+.code{margin:2px 0 6px;font:800 clamp(1.9rem,12.5vw,3.2rem)/1.15 ui-monospace,"DejaVu Sans Mono",Menlo,Consolas,monospace;letter-spacing:.06em}
+.hint{margin:0;font-size:.9rem;color:var(--muted)}
+.ways-title{margin:24px 0 10px;font-size:1.2rem}
 .ways{display:flex;flex-direction:column;gap:12px;margin:0;padding:0;list-style:none}
 .way{padding:14px;border:1px solid var(--line);border-radius:18px;background:#fff}
-.way h3{margin:0 0 10px;font-size:22px}
-.way p{margin:10px 0 0;font-size:19px}
-.btn{display:flex;align-items:center;justify-content:center;min-height:56px;padding:10px 18px;border-radius:14px;background:var(--brand);color:#fff;font-size:21px;font-weight:700;text-align:center;text-decoration:none}
+.way h3{margin:0 0 10px;font-size:1.1rem}
+.way p{margin:10px 0 0;font-size:.95rem}
+.btn{display:flex;align-items:center;justify-content:center;min-height:56px;padding:10px 18px;border-radius:14px;background:var(--brand);color:#fff;font-size:1.05rem;font-weight:700;text-align:center;text-decoration:none}
 .zalo .btn{background:#0052cc}
 .messenger .btn{background:#0a55c4}
-.safe{margin:24px 0 0;font-size:18px;color:var(--muted)}
+.safe{margin:24px 0 0;font-size:.9rem;color:var(--muted)}
 .gone h1{margin-top:8px}
 .gone .btn{margin:20px 0 12px}
 `.trim();

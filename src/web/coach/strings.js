@@ -5,7 +5,7 @@ export const UI = {
   vi: {
     title: 'Học Số — trang cho tổ công nghệ số',
     subtitle: 'Trang cho tổ công nghệ số',
-    langAria: 'Đổi ngôn ngữ trang sang tiếng Anh',
+    langAria: 'EN – đổi ngôn ngữ trang sang tiếng Anh',
     signinTitle: 'Đăng nhập',
     signinHelp: 'Dán mã truy cập mà quản trị viên đã gửi cho bạn. Máy này sẽ nhớ mã cho lần sau.',
     tokenLabel: 'Mã truy cập',
@@ -78,7 +78,7 @@ export const UI = {
   en: {
     title: 'Học Số — for the digital team',
     subtitle: 'For the commune digital team',
-    langAria: 'Switch the page language to Vietnamese',
+    langAria: 'VI – switch the page language to Vietnamese',
     signinTitle: 'Sign in',
     signinHelp: 'Paste the access token an admin sent you. This device remembers it for next time.',
     tokenLabel: 'Access token',

@@ -65,7 +65,7 @@ export const UI = {
   vi: {
     title: 'Học Số — cảnh báo lừa đảo',
     subtitle: 'Cảnh báo lừa đảo cho người dân',
-    langAria: 'Đổi ngôn ngữ trang sang tiếng Anh',
+    langAria: 'EN – đổi ngôn ngữ trang sang tiếng Anh',
     signinTitle: 'Đăng nhập',
     signinHelp: 'Dán mã truy cập mà quản trị viên đã gửi cho bạn. Máy này sẽ nhớ mã cho lần sau.',
     tokenLabel: 'Mã truy cập',
@@ -354,7 +354,7 @@ export const UI = {
   en: {
     title: 'Học Số — scam alerts',
     subtitle: 'Scam alerts for residents',
-    langAria: 'Switch the page language to Vietnamese',
+    langAria: 'VI – switch the page language to Vietnamese',
     signinTitle: 'Sign in',
     signinHelp: 'Paste the access token an admin sent you. This device remembers it for next time.',
     tokenLabel: 'Access token',
