@@ -45,7 +45,7 @@ export type PublicAccount = z.infer<typeof PublicAccount>;
 
 export const NewAccount = z
   .object({
-    name: z.string().trim().min(1).max(80).describe('Shown to residents: "Anh Minh of the commune digital team sent you this lesson".'),
+    name: z.string().trim().min(1).max(80).describe('Shown to residents: "Anh Minh of the community digital technology team sent you this lesson".'),
     role: Role,
     area: AreaRef,
   })

@@ -37,7 +37,8 @@ export function numberIn(text: string): number | undefined {
 /** Words that turn a sentence around ("I'd never pay", "don't confirm"), as `plain` writes them. */
 const NEGATIONS = [
   'khong', 'ko', 'k', 'chang', 'chua',
-  'not', 'no', 'never', 'isn t', 'don t', 'dont', 'doesn t', 'didn t', 'won t', 'wont', 'wouldn t', 'wouldnt', 'can t', 'cant', 'shouldn t',
+  'not', 'no', 'never', 'isn t', 'aren t', 'wasn t', 'don t', 'dont', 'doesn t', 'didn t', 'won t', 'wont', 'wouldn t', 'wouldnt',
+  'can t', 'cant', 'couldn t', 'shouldn t', 'haven t', 'hasn t', 'havent',
 ];
 
 export function hasNegation(text: string): boolean {

@@ -105,7 +105,7 @@ describe('GET /l/:code — the landing page', () => {
     expect(page.status).toBe(200);
     expect(page.body).toContain('<html lang="en">');
     const t = text(page.body);
-    expect(t).toContain('Anh Minh of the community digital team sent you this lesson');
+    expect(t).toContain('Anh Minh of the community digital technology team sent you this lesson');
     expect(t).toContain(TITLE_EN);
     expect(t).toContain('Your lesson code');
     expect(page.body).toContain('href="?lang=vi"');

@@ -53,7 +53,7 @@ const ENGLISH: [string, MatchableOption[], number | null][] = [
   ["I'd never pay", PAY_OR_NOT, 1], ["I wouldn't pay the fee", PAY_OR_NOT, null], ["don't pay it", PAY_OR_NOT, 1],
   ['pay the fee', PAY_OR_NOT, 0], ['I will pay the fee', PAY_OR_NOT, 0], ["I can't pay", PAY_OR_NOT, null],
   ["I don't think it's a scam", SCAM_OR_REAL, null], ["that's a scam", SCAM_OR_REAL, 0], ['that is real', SCAM_OR_REAL, 1],
-  ['no one', THREE, null], ['no. 2', THREE, 1], ['No 3', THREE, 2],
+  ['no one', THREE, null], ['no. 2', THREE, 1], ['No 3', THREE, 2], ["I haven't paid the fee", PAY_OR_NOT, null],
   ['không biết', YES_NO, null], ['tôi không biết', YES_NO, null], ['không', YES_NO, 1],
 ];
 

@@ -96,7 +96,7 @@ describe('reporting a checked message', () => {
     r.send('english');
     r.send('check message');
     r.send(SCAM);
-    expect(r.choices).toContain('📣 Report to officials');
+    expect(r.choices).toContain('📣 Report it');
     r.tap('c:report');
     expect(r.said).toContain('Report this message to officials?');
     r.send('yes');

@@ -72,7 +72,7 @@ export const WORDS: Record<Locale, LandingWords> = {
     lang: 'en',
     brand: 'Học Số',
     otherLanguage: 'Tiếng Việt',
-    fromCoach: (name) => `${name} of the community digital team sent you this lesson`,
+    fromCoach: (name) => `${name} of the community digital technology team sent you this lesson`,
     fromShare: 'Someone you know sent you this lesson',
     fromSomeone: 'Someone sent you this lesson',
     codeLabel: 'Your lesson code',

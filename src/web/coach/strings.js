@@ -76,8 +76,8 @@ export const UI = {
     },
   },
   en: {
-    title: 'Học Số — for the digital team',
-    subtitle: 'For the commune digital team',
+    title: 'Học Số — for the digital technology team',
+    subtitle: 'For the community digital technology team',
     langAria: 'VI – switch the page language to Vietnamese',
     signinTitle: 'Sign in',
     signinHelp: 'Paste the access token an admin sent you. This device remembers it for next time.',

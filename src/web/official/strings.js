@@ -362,7 +362,7 @@ export const UI = {
     signingIn: 'Checking…',
     signinEmpty: 'Paste your access token in the box above.',
     signinFailed: 'Could not sign in',
-    notOfficial: 'This account is not an official’s, so it cannot send alerts. The digital team uses /coach/.',
+    notOfficial: 'This account is not an official’s, so it cannot send alerts. The community digital technology team uses /coach/.',
     sessionEnded: 'Please sign in again',
     signout: 'Sign out',
     signedOut: 'Signed out. This device no longer remembers your access token.',
