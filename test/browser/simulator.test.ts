@@ -4,7 +4,10 @@
  */
 import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { AccountStore } from '../../src/accounts/store.js';
 import type { WebReply } from '../../src/channels/web/schema.js';
+import { LinkStore } from '../../src/coaching/link-store.js';
+import { createKeys } from '../../src/store/keys.js';
 import { launchChromium, openPage, PHONE, WAIT } from '../helpers/browser.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
@@ -13,10 +16,15 @@ let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 let pageErrors: string[];
+let links: LinkStore;
+let coachId: string;
 
 beforeAll(async () => {
   browser = await launchChromium();
   server = await startTestServer();
+  const keys = createKeys(server.prefix);
+  links = new LinkStore(server.redis, keys);
+  coachId = (await new AccountStore(server.redis, keys).create({ name: 'Anh Minh', role: 'coach', area: { province: '01', commune: '00004' } })).account.id;
 });
 afterAll(async () => {
   await browser?.close();
@@ -179,6 +187,8 @@ describe('simulator page', () => {
     const error = page.getByTestId('error-bubble');
     await error.waitFor({ timeout: WAIT });
     expect(await error.innerText()).toContain('Hệ thống đang bận.');
+    // "Still in the box" is said once (it was said twice, in the error and again under it).
+    expect((await page.locator('body').innerText()).match(/ô nhập/g)).toHaveLength(1);
     expect(await page.getByTestId('text-input').inputValue()).toBe('tiếp tục');
     expect(await page.getByTestId('user-bubble').count()).toBe(0);
 
@@ -204,10 +214,203 @@ describe('simulator page', () => {
     expect(await page.getByTestId('send').innerText()).toBe('Send');
     expect(await bot().first().innerText()).toContain('Xin chào');
 
+    // It asks first (a resident may read "New resident" as "I am new here"): yes.
+    page.once('dialog', (dialog) => void dialog.accept());
     await page.getByTestId('new-resident').tap();
     await page.waitForFunction((id) => localStorage.getItem('hocso.sim.userId') !== id, firstId, { timeout: WAIT });
     await bot().filter({ hasText: 'Xin chào' }).first().waitFor({ timeout: WAIT });
     expect(await page.getByTestId('user-bubble').count()).toBe(0);
+  });
+
+  it('"New resident" asks first, in words a resident understands; saying no keeps the chat and the id', async () => {
+    await page.goto(server.url + '/');
+    await bot().filter({ hasText: menuText }).first().waitFor({ timeout: WAIT });
+    const firstId = await resident();
+    await page.getByTestId('text-input').fill('menu');
+    await page.getByTestId('text-input').press('Enter');
+    await page.getByTestId('user-bubble').first().waitFor({ timeout: WAIT });
+    const bubbles = await bot().count();
+
+    const asked: string[] = [];
+    page.once('dialog', (dialog) => {
+      asked.push(`${dialog.type()}: ${dialog.message()}`);
+      void dialog.dismiss();
+    });
+    await page.getByTestId('new-resident').tap();
+    await expect.poll(() => asked.length, { timeout: WAIT }).toBe(1);
+    expect(asked[0]).toMatch(/^confirm: /);
+    expect(asked[0]).toContain('người mới');
+    expect(asked[0]).toContain('sẽ không hiện các bài học');
+    expect(await resident()).toBe(firstId);
+    expect(await page.getByTestId('user-bubble').count()).toBe(1);
+    expect(await bot().count()).toBe(bubbles);
+
+    // In English too.
+    await page.getByTestId('lang').tap();
+    page.once('dialog', (dialog) => {
+      asked.push(dialog.message());
+      void dialog.accept();
+    });
+    await page.getByTestId('new-resident').tap();
+    await page.waitForFunction((id) => localStorage.getItem('hocso.sim.userId') !== id, firstId, { timeout: WAIT });
+    expect(asked[1]).toContain('someone new');
+    expect(asked[1]).toContain('will no longer show your lessons');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('opened from a lesson link, it is a resident’s chat: no staff tools, from then on, until /?tools=1', async () => {
+    // A staff member's "View as" choice, left in this tab, is not where the resident lands.
+    await page.goto(server.url + '/');
+    await bot().filter({ hasText: menuText }).first().waitFor({ timeout: WAIT });
+    await page.getByTestId('view-zalo').tap();
+
+    const link = await links.create({ lessonId: 'password-otp', coachId, senderName: 'Anh Minh' });
+    await page.goto(`${server.url}/?code=${link.code}`);
+    await page.getByTestId('user-bubble').or(bot()).first().waitFor({ timeout: WAIT });
+    const tools = async () => ({ newResident: await page.getByTestId('new-resident').isVisible(), views: await page.getByTestId('views').isVisible() });
+    expect(await tools()).toEqual({ newResident: false, views: false });
+    expect(await page.getByTestId('chat-log').isVisible()).toBe(true);
+    expect(new URL(page.url()).search).toBe('');
+
+    // Later visits to the plain address: still the resident's.
+    await page.goto(server.url + '/');
+    await bot().first().waitFor({ timeout: WAIT });
+    expect(await tools()).toEqual({ newResident: false, views: false });
+
+    // Staff get them back with /?tools=1, and keep them.
+    await page.goto(server.url + '/?tools=1');
+    await page.getByTestId('new-resident').waitFor({ timeout: WAIT });
+    expect(await tools()).toEqual({ newResident: true, views: true });
+    expect(new URL(page.url()).search).toBe('');
+    await page.reload();
+    await bot().first().waitFor({ timeout: WAIT });
+    expect(await tools()).toEqual({ newResident: true, views: true });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('a chip tapped offline says the connection failed and offers “Gửi lại”, which sends the same choice once back online', async () => {
+    await page.goto(server.url + '/');
+    const chip = page.locator('[data-testid="choice"][data-payload^="l:"]').first();
+    await chip.waitFor({ timeout: WAIT });
+    const label = (await chip.textContent())!.trim();
+    const payload = (await chip.getAttribute('data-payload'))!;
+    const bots = await bot().count();
+
+    await context.setOffline(true);
+    await chip.tap();
+    const error = page.getByTestId('error-bubble');
+    await error.waitFor({ timeout: WAIT });
+    expect(await error.innerText()).toContain('không kết nối được máy chủ');
+    // Nothing was typed: nothing is said about the text box.
+    expect(await page.locator('body').innerText()).not.toContain('ô nhập');
+    expect(await page.getByTestId('kept-hint').count()).toBe(0);
+    expect(await page.getByTestId('user-bubble').count()).toBe(0);
+    const retry = error.getByTestId('retry');
+    expect(await retry.innerText()).toBe('Gửi lại');
+    expect((await retry.boundingBox())!.height).toBeGreaterThanOrEqual(44);
+    // The focus waits on it (not lost to the page).
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('retry');
+
+    await context.setOffline(false);
+    const sent = page.waitForRequest((r) => r.method() === 'POST' && new URL(r.url()).pathname === '/channels/web/messages', { timeout: WAIT });
+    await retry.tap();
+    expect((await sent).postDataJSON()).toMatchObject({ payload });
+    await page.getByTestId('user-bubble').filter({ hasText: label }).waitFor({ timeout: WAIT });
+    await bot().nth(bots).waitFor({ timeout: WAIT });
+    await error.waitFor({ state: 'detached', timeout: WAIT });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('“Gửi lại” after an answer lost on the way: the same message id, so the server answers what it did, and acts once', async () => {
+    await page.goto(server.url + '/');
+    const chip = page.locator('[data-testid="choice"][data-payload^="l:"]').first();
+    await chip.waitFor({ timeout: WAIT });
+    const ids: string[] = [];
+    // The first try reaches the server (the lesson starts there), but its answer never comes back.
+    await page.route('**/channels/web/messages', async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      ids.push(String(route.request().postDataJSON().messageId));
+      if (ids.length === 1) {
+        await route.fetch();
+        return route.abort('connectionreset');
+      }
+      return route.continue();
+    });
+    await chip.tap();
+    const retry = page.getByTestId('error-bubble').getByTestId('retry');
+    await retry.waitFor({ timeout: WAIT });
+    await retry.tap();
+    await bot().filter({ has: page.locator('img') }).first().waitFor({ timeout: WAIT });
+    expect(ids).toHaveLength(2);
+    expect(ids[1]).toBe(ids[0]);
+    // Handled twice, the second tap would have said "we go on with the lesson" instead of its first step.
+    expect(await page.locator('body').innerText()).not.toContain('tiếp tục bài');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('typed text sent offline: the error says it is still in the box, once; “Gửi lại” sends it once back online', async () => {
+    await page.goto(server.url + '/');
+    await bot().filter({ hasText: menuText }).first().waitFor({ timeout: WAIT });
+    await context.setOffline(true);
+    await page.getByTestId('text-input').fill('hướng dẫn');
+    await page.getByTestId('send').tap();
+    const error = page.getByTestId('error-bubble');
+    await error.waitFor({ timeout: WAIT });
+    expect((await page.locator('body').innerText()).match(/ô nhập/g)).toHaveLength(1);
+    expect(await page.getByTestId('kept-hint').innerText()).toBe('Tin của bạn vẫn còn trong ô nhập.');
+    expect(await page.getByTestId('text-input').inputValue()).toBe('hướng dẫn');
+
+    await context.setOffline(false);
+    await error.getByTestId('retry').tap();
+    await page.getByTestId('user-bubble').filter({ hasText: 'hướng dẫn' }).waitFor({ timeout: WAIT });
+    await error.waitFor({ state: 'detached', timeout: WAIT });
+    await expect.poll(() => page.getByTestId('text-input').inputValue(), { timeout: WAIT }).toBe('');
+    expect(await page.getByTestId('user-bubble').count()).toBe(1);
+  });
+
+  it('a lesson picture keeps its room while it loads (the text under it does not jump); its button names the picture', async () => {
+    // Hold every lesson picture until the bubble has been measured.
+    let letGo!: () => void;
+    const held = new Promise<void>((resolve) => (letGo = resolve));
+    await page.route('**/media/**', async (route) => {
+      await held;
+      await route.continue();
+    });
+    try {
+      await page.goto(server.url + '/');
+      const lesson = page.locator('[data-testid="choice"][data-payload^="l:"]').first();
+      await lesson.waitFor({ timeout: WAIT });
+      await lesson.tap();
+      const pictured = bot().filter({ has: page.locator('img') }).last();
+      await pictured.waitFor({ timeout: WAIT });
+      const img = pictured.locator('img');
+      expect(await img.getAttribute('src')).toMatch(/\/media\//);
+      expect([await img.getAttribute('width'), await img.getAttribute('height')]).toEqual(['800', '800']);
+      const layout = () =>
+        pictured.evaluate((b) => {
+          const i = b.querySelector('img')!;
+          const text = b.querySelector('.text');
+          return { loaded: i.complete && i.naturalWidth > 0, width: i.getBoundingClientRect().width, height: i.getBoundingClientRect().height, textTop: text ? text.getBoundingClientRect().top - b.getBoundingClientRect().top : null };
+        });
+      const before = await layout();
+      expect(before.loaded).toBe(false);
+      expect(before.width).toBeGreaterThan(200);
+      expect(Math.abs(before.height - before.width)).toBeLessThanOrEqual(1);
+      letGo();
+      await expect.poll(async () => (await layout()).loaded, { timeout: WAIT }).toBe(true);
+      const after = await layout();
+      expect(after.height).toBeCloseTo(before.height, 0);
+      expect(after.textTop).toBe(before.textTop);
+      expect(await page.getByRole('button', { name: 'Hình minh hoạ — xem ảnh lớn', exact: true }).count()).toBeGreaterThan(0);
+    } finally {
+      letGo();
+    }
+
+    // An alert's picture (not a lesson's) is drawn at its own shape: no size given.
+    await push(await resident(), { text: 'Cảnh báo: ảnh tin nhắn giả.', imageUrl: '/alerts/a-made-up-id/image' });
+    const alert = bot().filter({ hasText: 'ảnh tin nhắn giả' });
+    await alert.waitFor({ timeout: WAIT });
+    expect(await alert.locator('img').getAttribute('width')).toBeNull();
   });
 
   it('deleting one’s data leaves nothing of the chat on the page either: a shared phone shows the next person nothing', async () => {

@@ -1,9 +1,19 @@
 // The web simulator: a phone-sized chat with the Học Số bot over POST /channels/web/messages,
 // what the server sent by itself (an alert, a reminder) fetched from GET /channels/web/messages,
 // and a "View as" switch that draws the last replies as Zalo or Messenger would send them
-// (preview.js). Plain ES module, no build step, no framework.
+// (preview.js). The chat itself is drawn by chat.js. Plain ES module, no build step, no framework.
+//
+// Whose page this is. Residents land here from a coach's lesson link ("Mở bài học" on /l/<code>
+// opens /?code=<code>); staff try the bot here too. The staff tools, "Người mới" (start over as a
+// new resident, which loses the chat) and the "Xem như" (View as) bar, are no place for a resident:
+//  - opened with ?code=… : this browser is a resident's. The tools are hidden, now and on every
+//    later visit (localStorage 'hocso.sim.tools' = 'off');
+//  - opened with ?tools=1 : they are shown again, and that is remembered ('on'). Staff who
+//    followed a lesson link to check it come back with /?tools=1.
+// Without either the last choice holds; a browser that never had one shows them (a newcomer's
+// try-out). "Người mới" asks first in any case.
 
-import { el } from '/shared/dom.js';
+import * as chat from './chat.js';
 import { renderPreview } from './preview.js';
 import { UI } from './strings.js';
 
@@ -12,6 +22,7 @@ const USER_KEY = 'hocso.sim.userId';
 const LANG_KEY = 'hocso.sim.lang';
 const SESSION_KEY = 'hocso.sim.session';
 const CURSOR_KEY = 'hocso.sim.cursor';
+const TOOLS_KEY = 'hocso.sim.tools';
 const POLL_MS = 5000;
 /** A poll that hangs would hold up every later one (they never overlap): give up on it. */
 const POLL_TIMEOUT_MS = 15_000;
@@ -22,7 +33,7 @@ const POLL_TIMEOUT_MS = 15_000;
 let session;
 let lang = localStorage.getItem(LANG_KEY) === 'en' ? 'en' : 'vi';
 let busy = false;
-/** Bubbles that live only on screen (errors, typing), kept after re-rendering. */
+/** Bubbles that live only on screen (typing, an error), after the conversation. @type {import('./chat.js').Transient[]} */
 let transient = [];
 /**
  * The first of the bot's replies to the resident's last message, or of the replies just fetched
@@ -102,8 +113,10 @@ async function postJson(url, body) {
 }
 
 /**
- * Send one resident message: `{ text }`, `{ payload, label }`, `{ ref }` (start from a lesson link) or `{}` (start).
- * The resident's words stay in the text box until the server has answered.
+ * Send one resident message: `{ text }`, `{ payload, label }`, `{ ref }` (start from a lesson link) or `{}` (start);
+ * `chip: true` when a chip in the chat was tapped (the focus follows the answer).
+ * The resident's words stay in the text box until the server has answered. A message that did not
+ * go through is offered again ("Gửi lại" in the error bubble), exactly as it was.
  */
 async function send(message) {
   if (busy) return;
@@ -113,11 +126,14 @@ async function send(message) {
   if (shown !== undefined) session.entries.push({ from: 'user', text: shown });
   transient = [{ kind: 'typing' }];
   render();
-  const body = { userId: session.userId, messageId: uuid() };
+  if (message.chip) chat.focusOwnAnswer();
+  // "Gửi lại" sends the same id: had the first try reached the server, it answers what it answered then, once.
+  const body = { userId: session.userId, messageId: message.messageId ?? uuid() };
   if (message.payload !== undefined) body.payload = message.payload;
   else if (message.text !== undefined) body.text = message.text;
   else if (message.ref !== undefined) body.ref = message.ref;
   readFrom = -1;
+  let answered = [];
   try {
     const json = await postJson(MESSAGES_URL, body);
     const replies = Array.isArray(json?.replies) ? json.replies : [];
@@ -128,18 +144,24 @@ async function send(message) {
     for (const reply of replies) session.entries.push({ from: 'bot', reply });
     if (replies.length) session.last = replies;
     transient = [];
-    if (message.text !== undefined) els.input.value = '';
+    // Emptied only if it still holds what was sent (not something typed meanwhile).
+    if (message.text !== undefined && els.input.value.trim() === message.text) setInput('');
     saveSession();
+    answered = replies;
   } catch (err) {
-    // Take the resident's bubble back: it was not delivered, and its text is still in the box.
+    // Take the resident's bubble back: it was not delivered (a typed text is still in the box).
     if (shown !== undefined) session.entries.pop();
-    transient = [{ kind: 'error', text: err?.fromServer ? `${t('serverError')}: ${err.message}` : t('networkError'), kept: message.text !== undefined }];
+    const kept = message.text !== undefined && els.input.value.trim() !== '';
+    transient = [{ kind: 'error', detail: err?.fromServer ? err.message : undefined, kept, message: { ...message, messageId: body.messageId } }];
   } finally {
     busy = false;
     setBusy(false);
     render();
     if (session.view !== 'web') void showPreview();
     if (message.text !== undefined) els.input.focus();
+    // After a chip the focus moves on to the answer, which is read there (not twice); otherwise it is announced.
+    const moved = message.chip && chat.focusAnswer();
+    if (answered.length || moved) chat.announce(moved ? [] : answered);
   }
 }
 
@@ -194,94 +216,12 @@ function showPushed(replies) {
   session.last = replies;
   saveSession();
   render();
+  chat.announce(replies);
   if (session.view !== 'web') void showPreview();
 }
 
-// ── Drawing the web chat ────────────────────────────────────────────────────────────────────
-
-function picture(url) {
-  const img = el('img', { src: url, alt: t('picture'), loading: 'lazy', decoding: 'async' });
-  // A picture grows its bubble once loaded: keep the answer's start where the resident reads.
-  img.addEventListener('load', () => scrollToLatest(), { once: true });
-  return el('button', { type: 'button', class: 'pic', 'aria-label': t('openPicture'), onclick: () => openPicture(url) }, img);
-}
-
-function botBubble(reply, first = false) {
-  return el(
-    'div',
-    { class: 'bubble bot', 'data-testid': 'bot-bubble', 'data-first-new': first ? 'true' : null },
-    reply.imageUrl ? picture(reply.imageUrl) : null,
-    reply.text ? el('div', { class: 'text', text: reply.text }) : null,
-    reply.link ? el('a', { class: 'link', href: reply.link.url, target: '_blank', rel: 'noopener noreferrer', 'data-testid': 'link', text: `👉 ${reply.link.label}` }) : null,
-  );
-}
-
 function render() {
-  const log = els.log;
-  log.replaceChildren();
-  const lastUser = session.entries.findLastIndex((e) => e.from === 'user');
-  const lastBot = session.entries.findLastIndex((e) => e.from === 'bot');
-  session.entries.forEach((entry, i) => {
-    if (entry.from === 'user') {
-      log.append(el('div', { class: 'bubble user', 'data-testid': 'user-bubble', text: entry.text }));
-      return;
-    }
-    log.append(botBubble(entry.reply, i === readFrom));
-    const choices = entry.reply.choices ?? [];
-    if (i === lastBot && lastBot > lastUser && choices.length) {
-      log.append(
-        el(
-          'div',
-          { class: 'chips', role: 'group', 'aria-label': t('choices') },
-          choices.map((c) =>
-            el('button', {
-              type: 'button',
-              class: 'chip',
-              'data-testid': 'choice',
-              'data-payload': c.payload,
-              text: c.label,
-              disabled: busy,
-              onclick: () => send({ payload: c.payload, label: c.label }),
-            }),
-          ),
-        ),
-      );
-    }
-  });
-  for (const item of transient) {
-    if (item.kind === 'typing') {
-      log.append(el('div', { class: 'bubble bot typing', 'aria-label': t('typing') }, el('span'), el('span'), el('span')));
-    } else if (item.kind === 'error') {
-      log.append(
-        el('div', { class: 'bubble error', role: 'alert', 'data-testid': 'error-bubble' },
-          el('div', { text: item.text }),
-          item.kept && els.input.value ? el('div', { class: 'hint', text: t('keptText') }) : null),
-      );
-    } else if (item.kind === 'note') {
-      log.append(el('div', { class: 'note', text: item.text }));
-    }
-  }
-  scrollToLatest();
-}
-
-/** Room left above the answer's first reply, so the resident's own message just shows above it. */
-const READ_MARGIN = 12;
-
-/**
- * Show the newest part of the chat: the whole of the bot's latest answer when it fits on the
- * screen; otherwise its first reply at the top, to be read downwards (the resident scrolls on).
- * While waiting, or after an error, the end (the typing dots, the error).
- */
-function scrollToLatest() {
-  const log = els.log;
-  const first = transient.length ? null : log.querySelector('[data-first-new]');
-  if (!first) {
-    log.scrollTop = log.scrollHeight;
-    return;
-  }
-  const top = log.scrollTop + first.getBoundingClientRect().top - log.getBoundingClientRect().top - READ_MARGIN;
-  const fits = log.scrollHeight - top <= log.clientHeight;
-  log.scrollTop = fits ? log.scrollHeight : top;
+  chat.render({ entries: session.entries, readFrom, transient, busy, lang });
 }
 
 function openPicture(url) {
@@ -295,11 +235,10 @@ function openPicture(url) {
 function setView(view) {
   session.view = view;
   saveSession();
-  for (const b of document.querySelectorAll('[data-view]')) b.setAttribute('aria-pressed', String(b.dataset.view === view));
+  for (const b of document.querySelectorAll('button[data-view]')) b.setAttribute('aria-pressed', String(b.dataset.view === view));
   els.log.hidden = view !== 'web';
   els.preview.hidden = view === 'web';
-  document.body.dataset.view = view;
-  if (view === 'web') scrollToLatest();
+  if (view === 'web') chat.scrollToLatest();
   else void showPreview();
 }
 
@@ -316,9 +255,28 @@ function applyLang() {
   for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = t(node.dataset.i18n);
   for (const node of document.querySelectorAll('[data-i18n-placeholder]')) node.setAttribute('placeholder', t(node.dataset.i18nPlaceholder));
   for (const node of document.querySelectorAll('[data-i18n-aria]')) node.setAttribute('aria-label', t(node.dataset.i18nAria));
+  // Its name starts with what it shows ("EN – …"), so that saying "EN" to a voice control finds it.
   els.lang.textContent = lang === 'vi' ? 'EN' : 'VI';
-  els.lang.setAttribute('aria-pressed', String(lang === 'en'));
   document.title = lang === 'vi' ? 'Học Số — thử trò chuyện' : 'Học Số — try the chat';
+}
+
+/** Whether the staff tools are shown in this browser (see the top of this file): `?code=` and `?tools=1` are remembered. */
+function staffTools(params) {
+  try {
+    if (params.get('tools') === '1') localStorage.setItem(TOOLS_KEY, 'on');
+    else if (params.has('code')) localStorage.setItem(TOOLS_KEY, 'off');
+    return localStorage.getItem(TOOLS_KEY) !== 'off';
+  } catch {
+    return !params.has('code');
+  }
+}
+
+/** The text box grows with what is in it (a pasted SMS), up to the few lines its CSS allows. */
+function setInput(value) {
+  if (value !== undefined) els.input.value = value;
+  els.input.style.height = 'auto';
+  const border = els.input.offsetHeight - els.input.clientHeight;
+  els.input.style.height = `${els.input.scrollHeight + border}px`;
 }
 
 /** A new resident id, an empty chat and no cursor (the old id's messages are not fetched again). */
@@ -332,8 +290,9 @@ function startOver() {
   saveSession();
 }
 
+/** Staff only (hidden on a resident's phone), and asked first: the resident's chat is lost to this page. */
 function newResident() {
-  if (busy) return;
+  if (busy || !window.confirm(t('newResidentConfirm'))) return;
   startOver();
   transient = [];
   render();
@@ -344,26 +303,45 @@ function init() {
   Object.assign(els, {
     log: $('log'),
     preview: $('preview'),
-    input: /** @type {HTMLInputElement} */ ($('text')),
+    input: /** @type {HTMLTextAreaElement} */ ($('text')),
+    form: /** @type {HTMLFormElement} */ ($('composer')),
     send: /** @type {HTMLButtonElement} */ ($('send')),
     lang: $('lang'),
     lightbox: /** @type {HTMLDialogElement} */ ($('lightbox')),
     lightboxImg: /** @type {HTMLImageElement} */ ($('lightbox-img')),
   });
+  const params = new URLSearchParams(location.search);
+  const tools = staffTools(params);
   session = loadSession();
   cursor = loadCursor(session.userId);
+  // A resident's page has no "View as": always the chat.
+  if (!tools) session.view = 'web';
+  $('new-resident').hidden = !tools;
+  $('views').hidden = !tools;
+  chat.setupChat({
+    log: els.log,
+    live: $('announcer'),
+    t,
+    tap: (choice) => void send({ ...choice, chip: true }),
+    retry: (message) => void send(message),
+    openPicture,
+  });
   applyLang();
 
-  $('composer').addEventListener('submit', (e) => {
+  els.form.addEventListener('submit', (e) => {
     e.preventDefault();
     const text = els.input.value.trim();
     if (!text || busy) return;
     void send({ text });
   });
-  // Enter while a Vietnamese input method is still composing a letter must not send.
+  // Enter sends, Shift+Enter starts a new line; Enter while a Vietnamese input method is still
+  // composing a letter is the input method's (it ends the letter), never a send.
   els.input.addEventListener('keydown', (e) => {
-    if (e.key === 'Enter' && e.isComposing) e.preventDefault();
+    if (e.key !== 'Enter' || e.shiftKey || e.isComposing || e.keyCode === 229) return;
+    e.preventDefault();
+    els.form.requestSubmit();
   });
+  els.input.addEventListener('input', () => setInput());
   $('new-resident').addEventListener('click', newResident);
   els.lang.addEventListener('click', () => {
     lang = lang === 'vi' ? 'en' : 'vi';
@@ -372,18 +350,17 @@ function init() {
     render();
     if (session.view !== 'web') void showPreview();
   });
-  for (const b of document.querySelectorAll('[data-view]')) b.addEventListener('click', () => setView(b.dataset.view));
+  for (const b of document.querySelectorAll('button[data-view]')) b.addEventListener('click', () => setView(b.dataset.view));
   els.lightbox.addEventListener('click', () => els.lightbox.close());
 
   render();
   setView(session.view);
   // Opened from a lesson link (/?code=HS7K3P9Q): start with that lesson, once, then tidy the address.
-  const code = new URLSearchParams(location.search).get('code');
+  const code = params.get('code');
+  if (code || params.has('tools')) history.replaceState(null, '', location.pathname);
   let start;
-  if (code) {
-    history.replaceState(null, '', location.pathname);
-    start = send({ ref: code.slice(0, 40) });
-  } else if (session.entries.length === 0) start = send({});
+  if (code) start = send({ ref: code.slice(0, 40) });
+  else if (session.entries.length === 0) start = send({});
 
   // What was pushed while the page was closed comes after the greeting; then every few seconds.
   void Promise.resolve(start).then(poll);
