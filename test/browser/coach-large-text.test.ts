@@ -15,20 +15,13 @@
  *
  * Saves /tmp/coach-large-text-<min>-<width>(-tabs).png and /tmp/landing-large-text-<min>-<width>.png to look at.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AccountStore } from '../../src/accounts/store.js';
 import { LinkStore } from '../../src/coaching/link-store.js';
 import { createKeys } from '../../src/store/keys.js';
-import { launchChromium, openPage, PHONE, signInAt, WAIT } from '../helpers/browser.js';
+import { contrast, launchChromium, openPage, openWithMinimumFontSize, PHONE, signInAt, WAIT } from '../helpers/browser.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-
-/** As test/helpers/browser.ts launches it. */
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /** The lesson whose summary ends in a long domain ("…trên dichvucong.gov.vn."). */
 const LONG_DOMAIN_LESSON = 'public-services';
@@ -64,20 +57,10 @@ const signIn = async (page: Page) => {
 
 /** A phone whose browser has Chromium's minimum font size set to `px`: a browser of its own. */
 async function phoneWithMinimumFontSize(px: number): Promise<Page> {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium)`);
-  const profile = mkdtempSync(join(tmpdir(), 'hocso-large-text-'));
-  mkdirSync(join(profile, 'Default'));
-  writeFileSync(join(profile, 'Default', 'Preferences'), JSON.stringify({ webkit: { webprefs: { minimum_font_size: px } } }));
-  const context: BrowserContext = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ARGS, ...PHONE, viewport: SCREENS[0]! });
-  closing.push(async () => {
-    await context.close();
-    rmSync(profile, { recursive: true, force: true });
-  });
-  const page = context.pages()[0] ?? (await context.newPage());
-  const errors: string[] = [];
-  page.on('pageerror', (err) => errors.push(err.message));
-  closing.push(async () => expect(errors).toEqual([]));
-  return page;
+  const opened = await openWithMinimumFontSize(px, { ...PHONE, viewport: SCREENS[0]! });
+  closing.push(() => opened.close());
+  closing.push(async () => expect(opened.pageErrors).toEqual([]));
+  return opened.page;
 }
 
 /** A phone whose browser's default font size is `px` (16 unless changed), as the "Font size" setting sets it. */
@@ -255,18 +238,6 @@ describe.each([27, 36])('text at least %i px (Chromium’s minimum font size)', 
 
 // ── Focus and the language button ─────────────────────────────────────────────────────────────
 
-/** WCAG's contrast ratio of two `rgb(…)` colours. */
-function contrast(a: string, b: string): number {
-  const lum = (c: string) => {
-    const [r, g, bl] = c.match(/[\d.]+/g)!.slice(0, 3).map(Number).map((v) => {
-      const s = v / 255;
-      return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
-    }) as [number, number, number];
-    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
-  };
-  const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x) as [number, number];
-  return (hi + 0.05) / (lo + 0.05);
-}
 
 const WHITE = 'rgb(255, 255, 255)';
 const BRAND = 'rgb(11, 110, 79)';

@@ -6,15 +6,12 @@
  * and a larger default font size (CDP `Page.setFontSizes`, which the page's rem sizes follow).
  * Real Chromium, real server; layouts are measured, never timed.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AccountStore } from '../../src/accounts/store.js';
 import { LinkStore } from '../../src/coaching/link-store.js';
 import { createKeys } from '../../src/store/keys.js';
-import { launchChromium, openPage, PHONE, WAIT } from '../helpers/browser.js';
+import { contrast, launchChromium, openPage, openWithMinimumFontSize, PHONE, WAIT } from '../helpers/browser.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 let server: TestServer;
@@ -51,19 +48,9 @@ type LargeText = { minimumFontSize: number } | { defaultFontSize: number } | nul
 async function phone(large: LargeText, viewport = PHONE.viewport!): Promise<{ page: Page; context: BrowserContext; pageErrors: string[] }> {
   const options: BrowserContextOptions = { ...PHONE, viewport };
   if (large && 'minimumFontSize' in large) {
-    const profile = mkdtempSync(join(tmpdir(), 'hocso-large-text-'));
-    mkdirSync(join(profile, 'Default'));
-    writeFileSync(join(profile, 'Default', 'Preferences'), JSON.stringify({ webkit: { webprefs: { minimum_font_size: large.minimumFontSize } } }));
-    const context = await chromium.launchPersistentContext(profile, {
-      ...options,
-      executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    opened.push({ close: async () => { await context.close(); rmSync(profile, { recursive: true, force: true }); } });
-    const page = context.pages()[0] ?? (await context.newPage());
-    const pageErrors: string[] = [];
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    return { page, context, pageErrors };
+    const own = await openWithMinimumFontSize(large.minimumFontSize, options);
+    opened.push({ close: () => own.close() });
+    return own;
   }
   const { context, page, pageErrors } = await openPage(browser, options);
   opened.push(context);
@@ -120,14 +107,6 @@ function measureChrome(page: Page) {
 
 const overlaps = (a: Box, b: Box) => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
 
-function contrast(a: string, b: string): number {
-  const lum = (c: string) => {
-    const [r, g, bl] = c.match(/[\d.]+/g)!.slice(0, 3).map((v) => Number(v) / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
-    return 0.2126 * r! + 0.7152 * g! + 0.0722 * bl!;
-  };
-  const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
-  return (hi! + 0.05) / (lo! + 0.05);
-}
 
 describe('simulator page with large text', () => {
   const cases: Array<{ name: string; large: LargeText; width: number; height: number; font: number }> = [

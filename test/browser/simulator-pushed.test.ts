@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { WebReply } from '../../src/channels/web/schema.js';
 import { launchChromium, openPage, PHONE, WAIT } from '../helpers/browser.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { pushTo, residentOf } from '../helpers/simulator.js';
 
 let server: TestServer;
 let browser: Browser;
@@ -35,14 +36,8 @@ const bot = () => page.getByTestId('bot-bubble');
 const choices = () => page.getByTestId('choice');
 const menuText = 'Bạn muốn học gì';
 
-/** The page's resident, as the server knows it without the `web:` prefix. */
-const resident = async () => (await page.evaluate(() => localStorage.getItem('hocso.sim.userId')))!;
-
-/** Send `reply` to `userId` as the alert and reminder lanes do: through the web channel's client. */
-async function push(userId: string, reply: WebReply): Promise<void> {
-  const web = server.app.channels.find((c) => c.id === 'web')!;
-  expect(await web.client!.send(userId, reply)).toEqual({ type: 'sent' });
-}
+const resident = () => residentOf(page);
+const push = (userId: string, reply: WebReply) => pushTo(server, userId, reply);
 
 /** The page asking for pushed messages (not sending one). */
 const isPoll = (r: Response) => r.request().method() === 'GET' && new URL(r.url()).pathname === '/channels/web/messages';

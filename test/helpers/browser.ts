@@ -4,7 +4,9 @@
  * staff pages (the coach page, the officials' console) as a person does, by pasting a token. Both
  * pages sign in with the same code (src/web/shared/session.js), so they are held to the same story.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 
@@ -83,4 +85,37 @@ export async function expectWrongTokenRefused(page: Page, { serverUrl, path, sto
   if (tap) await button.tap();
   else await button.click();
   expect(await error.innerText()).toBe('Hãy dán mã truy cập vào ô trên.');
+}
+
+/**
+ * A page in a browser of its own whose Chromium minimum font size is `px` (the phone's large-text
+ * setting): a browser preference read from the profile at start, which CDP cannot set, so a
+ * persistent context on a fresh profile. `close()` closes it and removes the profile.
+ */
+export async function openWithMinimumFontSize(px: number, options: BrowserContextOptions): Promise<OpenPage & { close(): Promise<void> }> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium)`);
+  const profile = mkdtempSync(join(tmpdir(), 'hocso-large-text-'));
+  mkdirSync(join(profile, 'Default'));
+  writeFileSync(join(profile, 'Default', 'Preferences'), JSON.stringify({ webkit: { webprefs: { minimum_font_size: px } } }));
+  const context = await chromium.launchPersistentContext(profile, { ...options, executablePath: CHROMIUM, args: ARGS });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const pageErrors: string[] = [];
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+  return {
+    context, page, pageErrors,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** WCAG's contrast ratio of two `rgb(…)` colours. */
+export function contrast(a: string, b: string): number {
+  const lum = (c: string) => {
+    const [r, g, bl] = c.match(/[\d.]+/g)!.slice(0, 3).map((v) => Number(v) / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4)) as [number, number, number];
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x) as [number, number];
+  return (hi + 0.05) / (lo + 0.05);
 }
