@@ -1,5 +1,7 @@
 /** The web channel end to end: real HTTP, real Redis, the shipped lessons. */
 import { readdirSync } from 'node:fs';
+import { request } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKeys } from '../../src/store/keys.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -42,6 +44,33 @@ describe('web channel', () => {
     const state = await storedState(r.userId);
     expect((state?.completed as Record<string, unknown>)[flowId]).toMatchObject({ times: 1 });
     expect(r.choices.map((c) => c.payload)).toContain('c:menu');
+  });
+
+  it('the page, its scripts and the API come compressed to a browser that asks; a webhook answer is left alone', async () => {
+    const raw = (path: string, json?: unknown) =>
+      new Promise<{ encoding: string | undefined; bytes: number; body: Buffer }>((resolve, reject) => {
+        const headers = { 'accept-encoding': 'gzip', ...(json ? { 'content-type': 'application/json' } : {}) };
+        const req = request(`${server.url}${path}`, { method: json ? 'POST' : 'GET', headers }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const body = Buffer.concat(chunks);
+            resolve({ encoding: res.headers['content-encoding'], bytes: body.length, body });
+          });
+        });
+        req.on('error', reject);
+        req.end(json ? JSON.stringify(json) : undefined);
+      });
+    for (const path of ['/app.js', '/official/strings.js', '/shared/base.css', '/']) {
+      const got = await raw(path);
+      expect(got.encoding, path).toBe('gzip');
+      expect(gunzipSync(got.body).length, path).toBeGreaterThan(2 * got.bytes);
+    }
+    // Pictures are compressed already; the channels (the webhooks' hot path) answer as before.
+    expect((await raw('/media/' + readdirSync('flows/media').find((f) => f.endsWith('.png'))!)).encoding).toBeUndefined();
+    const chat = await raw('/channels/web/messages', { userId: 'gzip-check' });
+    expect(chat.bytes).toBeGreaterThan(1024); // large enough that it would have been compressed
+    expect(chat.encoding).toBeUndefined();
   });
 
   it('every image a lesson shows is served', async () => {
