@@ -24,6 +24,11 @@ const marker = `LANE-${Date.now().toString(36)}`;
 const mine = (d: Delivery) => JSON.stringify(d.message).includes(marker);
 const deliveredTo = (r: Seeded) => fake.delivered.filter((d) => d.channel === r.channel && d.user === r.user && mine(d));
 const stats = () => server.app.broadcast.store.stats(alert.id);
+/** The counts with nothing of an earlier test still on its way (they are written every few ms: flushed first). */
+const statsNow = async () => {
+  await server.app.processor.idle();
+  return stats();
+};
 
 async function stateOf(r: Seeded): Promise<ResidentState> {
   return ResidentState.parse(JSON.parse((await server.redis.hget(keys.resident(r.id).state, 'doc'))!));
@@ -83,7 +88,7 @@ describe('the alert lane', () => {
     await server.app.conversation.handle({ residentId: asked!.id, input: { type: 'text', text: 'xoá dữ liệu' } });
     expect((await stateOf(asked!)).screen).toBe('confirm-delete');
 
-    const before = await stats();
+    const before = await statsNow();
     const now = Date.now();
     const result = await server.app.lane.deliver(alert.id, [vi!.id, en!.id, inLesson!.id, asked!.id], now);
     expect(result).toEqual({ direct: 4, inbox: [] });
@@ -123,7 +128,7 @@ describe('the alert lane', () => {
 
   it('counts what went out while a send is still held up by the platform (the progress bar moves; a worker dying then loses no count)', async () => {
     const [slow, ...quick] = await reachable(3);
-    const before = await stats();
+    const before = await statsNow();
     fake.hold(({ user }) => user === slow!.user);
     const delivering = server.app.lane.deliver(alert.id, [slow!.id, ...quick.map((r) => r.id)], Date.now());
     try {
@@ -204,7 +209,7 @@ describe('the alert lane', () => {
   it('a platform that says "try later": the message stays in the outbox and goes out after Retry-After, once', async () => {
     const [limited] = await reachable(1);
     fake.policy = ({ user, n }) => (user === limited!.user && n === 0 ? rateLimited('messenger', 1) : undefined);
-    const before = await stats();
+    const before = await statsNow();
     const result = await server.app.lane.deliver(alert.id, [limited!.id], Date.now());
     expect(result).toEqual({ direct: 1, inbox: [] });
     const k = keys.resident(limited!.id);
@@ -221,7 +226,7 @@ describe('the alert lane', () => {
     const [off] = await seedResidents(server.redis, keys, [{ channel: 'zalo', area: HERE, lastWroteAgo: HOUR, alertsOff: true }]);
     const [broken] = await reachable(1);
     await server.redis.hset(keys.resident(broken!.id).state, 'doc', '{"not":"a state"}');
-    const before = await stats();
+    const before = await statsNow();
     const result = await server.app.lane.deliver(alert.id, [off!.id, broken!.id], Date.now());
     expect(result.direct).toBe(0);
     expect(result.inbox.sort()).toEqual([off!.id, broken!.id].sort());

@@ -221,6 +221,8 @@ describe('simulator page', () => {
     await page.getByTestId('text-input').fill('menu');
     await page.getByTestId('text-input').press('Enter');
     await page.getByTestId('user-bubble').first().waitFor({ timeout: WAIT });
+    // The answer (the menu again) is in before the bubbles are counted.
+    await bot().filter({ hasText: menuText }).nth(1).waitFor({ timeout: WAIT });
     const bubbles = await bot().count();
 
     const asked: string[] = [];
