@@ -194,6 +194,15 @@ describe('official console', () => {
     // Zalo draws choices as buttons under the message, Messenger as quick replies.
     expect(await zalo.locator('.zbtn').allInnerTexts()).toEqual(['Thử nhận biết', 'Danh mục']);
     expect(await messenger.locator('.pill').allInnerTexts()).toEqual(['Thử nhận biết', 'Danh mục']);
+    // Word for word what the bot says (locales), also for a lesson instead of a practice.
+    const said = JSON.parse(readFileSync('locales/vi/translation.json', 'utf8')) as { alert: { try_line: string; lesson_line: string } };
+    expect(zaloText).toContain(said.alert.try_line);
+    await byId('try-lesson').check();
+    await byId('try-lesson-select').selectOption({ index: 1 });
+    await zalo.getByText(said.alert.lesson_line).waitFor({ timeout: WAIT });
+    expect(await zalo.innerText()).not.toContain(said.alert.try_line);
+    await byId('try-scam').check();
+    await zalo.getByText('Thử nhận biết').waitFor({ timeout: WAIT });
 
     // A picture over 1 MB is refused before any upload; a small one shows as a thumbnail and in the previews.
     await byId('image').setInputFiles({ name: 'big.png', mimeType: 'image/png', buffer: Buffer.alloc(1.5 * 1024 * 1024) });

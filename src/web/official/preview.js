@@ -38,7 +38,7 @@ function alertReply(locale) {
     if (l) choices.push({ payload: `l:${l.id}`, label: l.title[locale] ?? l.title.vi });
   }
   const lines = [words.header(fromName()), text];
-  if (choices.length) lines.push(words.tryLine);
+  if (choices.length) lines.push(kind === 'scam' ? words.tryLine : words.lessonLine);
   choices.push({ payload: 'c:menu', label: words.menu });
   return { text: lines.join('\n\n'), ...(picture ? { imageUrl: picture.url } : {}), choices };
 }

@@ -44,18 +44,21 @@ export const SCAM_TYPES = {
 
 /**
  * What a resident receives, word for word as the bot sends it (locales/<lang>/translation.json
- * `alert.header`, `alert.try_line`, `alert.try`, `buttons.menu`), for the preview.
+ * `alert.header`, `alert.try_line`, `alert.lesson_line`, `alert.try`, `buttons.menu`; a test compares
+ * them), for the preview.
  */
 export const BOT = {
   vi: {
     header: (from) => `⚠️ Cảnh báo lừa đảo từ ${from}:`,
     tryLine: 'Bạn có nhận ra kiểu lừa này không? Thử vài tin nhắn mẫu nhé.',
+    lessonLine: 'Bài học bên dưới chỉ cách nhận biết và phòng tránh.',
     tryButton: 'Thử nhận biết',
     menu: 'Danh mục',
   },
   en: {
     header: (from) => `⚠️ Scam alert from ${from}:`,
     tryLine: 'Would you recognise this scam? Try a few example messages.',
+    lessonLine: 'The lesson below shows how to recognise and avoid it.',
     tryButton: 'Try it',
     menu: 'Menu',
   },
