@@ -46,7 +46,10 @@ export function showAlert(flows: FlowSet, prior: ResidentState | null, input: Al
   if (lesson) choices.push({ payload: payload.lesson(lesson.flow.id), label: localize(lesson.flow.title, state.locale) });
   if (state.current) choices.push({ payload: payload.command('continue'), label: turn.t('menu.continue_label') });
   choices.push({ payload: payload.command('menu'), label: turn.t('buttons.menu') });
-  const lines = [turn.t('alert.header', { from: content.from }), localize(content.text, state.locale)];
+  // "UBND <place>" (the official's People's Committee) is said in the resident's language.
+  const committee = /^UBND (.+)$/.exec(content.from);
+  const from = committee ? turn.t('alert.from_committee', { place: committee[1] }) : content.from;
+  const lines = [turn.t('alert.header', { from }), localize(content.text, state.locale)];
   if (knownType) lines.push(turn.t('alert.try_line'));
   else if (lesson) lines.push(turn.t('alert.lesson_line'));
   turn.say(lines.join('\n\n'), { choices, ...(content.image ? { image: content.image } : {}) });

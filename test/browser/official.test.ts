@@ -219,7 +219,7 @@ describe('official console', () => {
     await byId('text-en').fill('Someone calls claiming to be the police.');
     await byId('preview-en').click();
     await zalo.getByText('Try it').waitFor({ timeout: WAIT });
-    expect(await zalo.innerText()).toContain('⚠️ Scam alert from');
+    expect(await zalo.innerText()).toContain("⚠️ Scam alert from the People's Committee of Phường Ba Đình:");
     await byId('lang').click();
     expect(await byId('tab-queue').innerText()).toContain('Approval queue');
     expect(await byId('count-vi').innerText()).toMatch(/characters$/);
@@ -400,7 +400,7 @@ describe('official console', () => {
     expect(await byId('progress-mode').innerText()).toBe('Đã gửi xong');
     expect(polls.length).toBeGreaterThan(0);
     await expectNoJunk();
-    expect(fake.textsTo('zalo', r.zCharged.user).join('\n')).toContain('Scam alert from UBND Phường Ba Đình');
+    expect(fake.textsTo('zalo', r.zCharged.user).join('\n')).toContain("Scam alert from the People's Committee of Phường Ba Đình");
     expect(fake.delivered.filter((d) => d.user === r.zOff.user || d.user === r.zOld.user || d.user === r.mElsewhere.user)).toEqual([]);
 
     // The audit trail: who did what, and when.

@@ -56,7 +56,7 @@ export const BOT = {
     menu: 'Danh mục',
   },
   en: {
-    header: (from) => `⚠️ Scam alert from ${from}:`,
+    header: (from) => `⚠️ Scam alert from ${from.replace(/^UBND /, "the People's Committee of ")}:`,
     tryLine: 'Would you recognise this scam? Try a few example messages.',
     lessonLine: 'The lesson below shows how to recognise and avoid it.',
     tryButton: 'Try it',
