@@ -47,8 +47,8 @@ export function showAlert(flows: FlowSet, prior: ResidentState | null, input: Al
   if (state.current) choices.push({ payload: payload.command('continue'), label: turn.t('menu.continue_label') });
   choices.push({ payload: payload.command('menu'), label: turn.t('buttons.menu') });
   // "UBND <place>" (the official's People's Committee) is said in the resident's language.
-  const committee = /^UBND (.+)$/.exec(content.from);
-  const from = committee ? turn.t('alert.from_committee', { place: committee[1] }) : content.from;
+  const place = /^UBND (.+)$/.exec(content.from)?.[1];
+  const from = place ? turn.t('alert.from_committee', { place }) : content.from;
   const lines = [turn.t('alert.header', { from }), localize(content.text, state.locale)];
   if (knownType) lines.push(turn.t('alert.try_line'));
   else if (lesson) lines.push(turn.t('alert.lesson_line'));
