@@ -11,6 +11,8 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { rebuildAudiences, type Bookkeeping } from '../conversation/audience.js';
+import { createLogger } from '../log.js';
+import { ResidentStore } from '../store/resident-store.js';
 import { RedisUnavailableError } from '../store/errors.js';
 import { createKeys } from '../store/keys.js';
 import { connectRedis, type ScriptedRedis } from '../store/redis.js';
@@ -105,7 +107,7 @@ function table(rows: string[][]): string[] {
 async function run(command: Command, store: AccountStore, areas: AreaList, io: Io, bookkeeping: Bookkeeping): Promise<void> {
   switch (command.kind) {
     case 'audiences': {
-      const { residents, added, removed } = await rebuildAudiences(bookkeeping);
+      const { residents, added, removed } = await rebuildAudiences(bookkeeping, new ResidentStore(bookkeeping.redis, bookkeeping.keys, createLogger('silent')));
       const n = (x: number, what: string) => `${x.toLocaleString('en')} ${what}${x === 1 ? '' : 's'}`;
       io.out(`Audiences rebuilt from ${n(residents, 'resident')}: ${n(added, 'membership')} added, ${removed.toLocaleString('en')} removed.`);
       return;

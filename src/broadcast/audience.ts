@@ -133,7 +133,7 @@ export class AudienceReader {
     const out: Classified = { reachable: { messenger: [], zalo: [], web: [] }, notReachable: 0, why: { messenger: {}, zalo: {}, web: {} }, charged: 0 };
     const connected = this.connected?.();
     ids.forEach((id, i) => {
-      const channel = id.slice(0, id.indexOf(':')) as PushChannel;
+      const channel = pushChannelOf(id)!; // the audience holds push channels' residents only
       const reach: Reach | { can: false; why: 'not-connected' } = connected && !connected.has(channel) ? { can: false, why: 'not-connected' } : messagingWindow(channel, contacts[i]!, now);
       if (reach.can) {
         out.reachable[channel].push(id);

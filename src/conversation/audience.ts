@@ -1,14 +1,16 @@
 /**
  * Keeping the broadcast audiences current as residents change (their commune, language, channel,
  * finished lessons, alerts on or off), and counting what residents did with an alert. After the
- * commit and best effort, like the analytics events: a set is at worst one turn behind.
+ * commit and best effort, like the analytics events: a write that fails leaves a set wrong until the
+ * resident's next change, or until `rebuildAudiences` (`npm run admin -- audiences`) runs.
  */
 import { areaPaths, type AlertSource } from '../broadcast/contract.js';
 import { pushChannelOf } from '../channels/window.js';
-import { ResidentState } from '../engine/state.js';
+import type { ResidentState } from '../engine/state.js';
 import type { EngineEvent, Input } from '../engine/types.js';
 import type { Keys } from '../store/keys.js';
-import { masters, perItem, type ScriptedRedis } from '../store/redis.js';
+import { scanKeys, type ScriptedRedis } from '../store/redis.js';
+import type { ResidentStore } from '../store/resident-store.js';
 
 export interface Bookkeeping {
   redis: ScriptedRedis;
@@ -65,34 +67,6 @@ export async function withAlert(input: Extract<Input, { type: 'alert' }>, source
   };
 }
 
-const SCAN_PAGE = 500;
-
-/** Every key of `match` on every node (a Cluster's masters), a page at a time. */
-async function* scanKeys(redis: ScriptedRedis, match: string): AsyncGenerator<string[]> {
-  for (const node of masters(redis)) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await node.scan(cursor, 'MATCH', match, 'COUNT', SCAN_PAGE);
-      cursor = next;
-      if (keys.length) yield keys;
-    } while (cursor !== '0');
-  }
-}
-
-/** Residents' states as stored (null: gone, deleted, or not a state this version can read). */
-async function statesOf(b: Bookkeeping, residentIds: readonly string[]): Promise<(ResidentState | null)[]> {
-  const docs = await perItem(b.redis, residentIds, (p, rid) => p.hget(b.keys.resident(rid).state, 'doc'));
-  return docs.map((doc) => {
-    if (typeof doc !== 'string' || !doc) return null;
-    try {
-      const parsed = ResidentState.safeParse(JSON.parse(doc));
-      return parsed.success ? parsed.data : null;
-    } catch {
-      return null;
-    }
-  });
-}
-
 /**
  * The audience sets made right again from the residents' states: each resident added to the sets
  * they belong in, and every set's members that do not belong (any more) taken out. The sets are
@@ -100,14 +74,13 @@ async function statesOf(b: Bookkeeping, residentIds: readonly string[]): Promise
  * channels), leaves them wrong until the resident's next change; `npm run admin -- audiences`
  * repairs that. Safe while the bot runs: a turn meanwhile writes what this would.
  */
-export async function rebuildAudiences(b: Bookkeeping): Promise<{ residents: number; added: number; removed: number }> {
-  const statePrefix = b.keys.resident('').state.replace('{}:state', '{');
+export async function rebuildAudiences(b: Bookkeeping, store: ResidentStore): Promise<{ residents: number; added: number; removed: number }> {
   let residents = 0;
   let added = 0;
   let removed = 0;
-  for await (const page of scanKeys(b.redis, `${statePrefix}*}:state`)) {
-    const ids = page.map((key) => key.slice(statePrefix.length, -'}:state'.length));
-    const states = await statesOf(b, ids);
+  for await (const page of scanKeys(b.redis, b.keys.residentStates.pattern)) {
+    const ids = page.map(b.keys.residentStates.residentOf);
+    const states = await store.states(ids);
     // Every audience set shares the `{aud}` slot: one pipeline per page, on a Cluster too.
     const pipeline = b.redis.pipeline();
     ids.forEach((rid, i) => {
@@ -119,14 +92,13 @@ export async function rebuildAudiences(b: Bookkeeping): Promise<{ residents: num
       added += Number(n);
     }
   }
-  const audPrefix = b.keys.audienceAlertsOff.replace(/alerts-off$/, '');
-  for await (const sets of scanKeys(b.redis, `${audPrefix}*`)) {
+  for await (const sets of scanKeys(b.redis, b.keys.audiences)) {
     for (const set of sets) {
       let cursor = '0';
       do {
-        const [next, members] = await b.redis.sscan(set, cursor, 'COUNT', SCAN_PAGE);
+        const [next, members] = await b.redis.sscan(set, cursor, 'COUNT', 500);
         cursor = next;
-        const states = members.length ? await statesOf(b, members) : [];
+        const states = members.length ? await store.states(members) : [];
         const stale = members.filter((rid, i) => !memberships(b.keys, rid, states[i] ?? null).has(set));
         if (stale.length) removed += await b.redis.srem(set, ...stale);
       } while (cursor !== '0');

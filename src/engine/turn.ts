@@ -142,8 +142,7 @@ export class Turn {
       this.resume('lesson.resume');
       return;
     }
-    this.startFresh(compiled);
-    if (current) Object.assign(this.state.current!, returnTo(current));
+    this.startFresh(compiled, returnTo(current));
   }
 
   /**
@@ -163,11 +162,11 @@ export class Turn {
     const known = scamType !== undefined && this.flows.bankTypes.has(scamType);
     const alertId = known ? alertBehind(this.state, scamType, this.env.now) : undefined;
     if (alertId) this.emit({ type: 'alert_quiz_opened', alertId, scamType: scamType! });
-    this.startFresh(compiled, known ? scamType : undefined, alertId);
-    if (over) Object.assign(this.state.current!, returnTo(over));
+    this.startFresh(compiled, { ...(known ? { scamType: scamType! } : {}), ...(alertId ? { alertId } : {}), ...returnTo(over) });
   }
 
-  startFresh(compiled: CompiledFlow, scamType?: string, alertId?: string): void {
+  /** Start a lesson at its first step; `from`: the scam type and alert it answers to, the lesson it was opened over. */
+  startFresh(compiled: CompiledFlow, from: { scamType?: string; alertId?: string; returnTo?: string } = {}): void {
     const first = compiled.steps[0]!;
     this.state.current = {
       flowId: compiled.flow.id,
@@ -180,8 +179,7 @@ export class Turn {
       tries: 0,
       vars: {},
       startedAt: this.env.now,
-      ...(scamType ? { scamType } : {}),
-      ...(alertId ? { alertId } : {}),
+      ...from,
     };
     this.state.screen = 'lesson';
     this.emit({ type: 'lesson_started', flowId: compiled.flow.id, flowVersion: compiled.flow.version, resumed: false });

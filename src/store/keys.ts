@@ -39,6 +39,8 @@ export interface ResidentKeys {
 export interface Keys {
   prefix: string;
   resident(residentId: string): ResidentKeys;
+  /** SCAN pattern of every resident's state hash, and the resident id back from such a key. */
+  residentStates: { pattern: string; residentOf(stateKey: string): string };
   /** Sorted set: residents with work waiting (inbox or outbox), scored by when to look at them. */
   due: string;
   /** Stream of analytics events (anonymous ids only). */
@@ -74,6 +76,8 @@ export interface Keys {
   audienceFinished(lessonId: string): string;
   /** Set: residents who turned alerts off. */
   audienceAlertsOff: string;
+  /** SCAN pattern of every audience set. */
+  audiences: string;
   /** String: an alert (JSON). Its other keys share the `{alert:<id>}` tag. */
   alert(id: string): string;
   /** Hash: an alert's counters (sent, failed, unreachable, notReachableNow, shown, opened, recognised, missed…). */
@@ -152,6 +156,10 @@ export function createReportKeys(prefix: string, province: string): ReportKeys {
 export function createKeys(prefix: string): Keys {
   return {
     prefix,
+    residentStates: {
+      pattern: `${prefix}r:{*}:state`,
+      residentOf: (stateKey) => stateKey.slice(`${prefix}r:{`.length, -'}:state'.length),
+    },
     resident(residentId) {
       const tag = `${prefix}r:{${residentId}}`;
       return {
@@ -184,6 +192,7 @@ export function createKeys(prefix: string): Keys {
     audienceLocale: (locale) => `${prefix}{aud}:locale:${locale}`,
     audienceFinished: (lessonId) => `${prefix}{aud}:finished:${lessonId}`,
     audienceAlertsOff: `${prefix}{aud}:alerts-off`,
+    audiences: `${prefix}{aud}:*`,
     alert: (id) => `${prefix}{alert:${id}}:data`,
     alertStats: (id) => `${prefix}{alert:${id}}:stats`,
     alertAudit: (id) => `${prefix}{alert:${id}}:audit`,

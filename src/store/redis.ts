@@ -162,6 +162,18 @@ export function masters(redis: Redis | Cluster): Redis[] {
   return redis instanceof Cluster ? redis.nodes('master') : [redis];
 }
 
+/** Every key matching `pattern` on every node (a Cluster's masters), a SCAN page at a time. */
+export async function* scanKeys(redis: Redis | Cluster, pattern: string, count = 500): AsyncGenerator<string[]> {
+  for (const node of masters(redis)) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', count);
+      cursor = next;
+      if (keys.length) yield keys;
+    } while (cursor !== '0');
+  }
+}
+
 /**
  * Commands on many residents (or other keys in many Cluster slots), each item's own commands in
  * one slot. On a single Redis: one pipeline for all. On a Cluster, where a pipeline may not span

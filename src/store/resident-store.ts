@@ -7,7 +7,7 @@ import { ResidentState } from '../engine/state.js';
 import type { EngineEvent, Reply } from '../engine/types.js';
 import type { Logger } from '../log.js';
 import type { Keys } from './keys.js';
-import type { ScriptedRedis } from './redis.js';
+import { perItem, type ScriptedRedis } from './redis.js';
 
 /** Message ids are remembered this long: Messenger retries for up to 36 h, Zalo for up to 12 h. */
 export const SEEN_WINDOW_MS = 48 * 60 * 60 * 1000;
@@ -44,6 +44,12 @@ export class ResidentStore {
   async load(residentId: string): Promise<Loaded> {
     const [rev, doc] = await this.redis.hmget(this.keys.resident(residentId).state, 'rev', 'doc');
     return this.fromStored(rev, doc);
+  }
+
+  /** Several residents' states in one round trip (one per resident on a Cluster); null for one with none. */
+  async states(residentIds: readonly string[]): Promise<(ResidentState | null)[]> {
+    const docs = await perItem(this.redis, residentIds, (p, rid) => p.hget(this.keys.resident(rid).state, 'doc'));
+    return docs.map((doc) => (typeof doc === 'string' && doc ? this.parse(doc) : null));
   }
 
   /** The state hash's `rev` and `doc` fields as read by the caller (e.g. in a script of its own). */

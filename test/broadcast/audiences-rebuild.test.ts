@@ -6,7 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rebuildAudiences } from '../../src/conversation/audience.js';
+import { createLogger } from '../../src/log.js';
 import { createKeys, type Keys } from '../../src/store/keys.js';
+import { ResidentStore } from '../../src/store/resident-store.js';
 import type { ScriptedRedis } from '../../src/store/redis.js';
 import { dropPrefix, testRedis, uniquePrefix } from '../helpers/redis.js';
 import { HOUR, seedResidents, type Seeded } from './seed.js';
@@ -16,6 +18,7 @@ const LUNG_CU = { province: '02', district: '026', commune: '00715' };
 const prefix = uniquePrefix('rebuild');
 let redis: ScriptedRedis;
 let keys: Keys;
+let store: ResidentStore;
 let messenger: Seeded;
 let web: Seeded;
 let off: Seeded;
@@ -24,6 +27,7 @@ let gone: Seeded;
 beforeAll(async () => {
   redis = await testRedis();
   keys = createKeys(prefix);
+  store = new ResidentStore(redis, keys, createLogger('silent'));
   [messenger, web, off, gone] = (await seedResidents(redis, keys, [
     { channel: 'messenger', area: BA_DINH, lastWroteAgo: HOUR, completed: ['qr-payment'] },
     { channel: 'web', area: BA_DINH, lastWroteAgo: HOUR, locale: 'en' },
@@ -62,13 +66,13 @@ describe('rebuildAudiences', () => {
     await redis.hset(keys.resident(gone.id).state, 'doc', '');
     await redis.sadd(keys.audienceChannel('messenger'), 'messenger:nobody');
 
-    const counts = await rebuildAudiences({ redis, keys });
+    const counts = await rebuildAudiences({ redis, keys }, store);
     expect(counts).toEqual({ residents: 3, added: 1 + 4, removed: 1 + 5 + 1 });
     const rebuilt = await audiences();
     const without = (ids: string[], id: string) => ids.filter((x) => x !== id);
     expect(rebuilt).toEqual(Object.fromEntries(Object.entries(right).map(([set, ids]) => [set, without(ids, gone.id)])));
 
     // Run again: nothing left to do.
-    expect(await rebuildAudiences({ redis, keys })).toEqual({ residents: 3, added: 0, removed: 0 });
+    expect(await rebuildAudiences({ redis, keys }, store)).toEqual({ residents: 3, added: 0, removed: 0 });
   });
 });

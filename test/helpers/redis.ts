@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
 import { loadConfig } from '../../src/config.js';
-import { connectRedis, masters, type RedisTarget, type ScriptedRedis } from '../../src/store/redis.js';
+import { connectRedis, masters, scanKeys, type RedisTarget, type ScriptedRedis } from '../../src/store/redis.js';
 
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const TEST_REDIS_CLUSTER_NODES = process.env.TEST_REDIS_CLUSTER_NODES || undefined;
@@ -38,18 +38,10 @@ export async function testRedis(): Promise<ScriptedRedis> {
 /** Every key under `prefix`: SCAN on each node that holds keys (a Cluster's masters). */
 export async function keysUnder(redis: Redis | Cluster, prefix: string): Promise<string[]> {
   const out: string[] = [];
-  for (const node of masters(redis)) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await node.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      cursor = next;
-      out.push(...keys);
-    } while (cursor !== '0');
-  }
+  for await (const keys of scanKeys(redis, `${prefix}*`)) out.push(...keys);
   return [...new Set(out)];
 }
 
-/** Delete every key under `prefix` (and only those). */
 export async function dropPrefix(redis: Redis | Cluster, prefix: string): Promise<void> {
   for (const node of masters(redis)) {
     let cursor = '0';

@@ -24,13 +24,12 @@ export const answer: StepBehaviour<Answer> = {
   },
   answer(step, input, turn, compiled) {
     const p = turn.state.current!;
-    const skipped = input.type === 'text' && saysWord(turn.env.texts, 'words.skip', input.text);
-    if (input.type === 'payload' || skipped) {
-      if (input.type === 'payload' && input.payload.type !== 'skip') return { type: 'unplaced' };
+    if (input.type === 'payload' ? input.payload.type === 'skip' : saysWord(turn.env.texts, 'words.skip', input.text)) {
       turn.score(compiled.flow.id, step.id, false);
       turn.emit({ type: 'answer_checked', flowId: compiled.flow.id, stepId: step.id, correct: false });
       return { type: 'advance', replies: [] };
     }
+    if (input.type === 'payload') return { type: 'unplaced' };
     const typed = normalizeAnswer(input.text);
     if (!typed) return { type: 'unplaced' };
     const accepted = [...(step.accept.vi ?? []), ...(step.accept.en ?? [])].map(normalizeAnswer);
