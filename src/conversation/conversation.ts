@@ -82,6 +82,11 @@ export interface HandleOptions {
    * stale: the commit then finds another revision and the turn is recomputed on a fresh load.
    */
   stored?: { rev: string | number | null | undefined; doc: string | null | undefined };
+  /**
+   * The web chat: this message is the resident writing, which no webhook take-in noted, so when is
+   * committed with the turn (it opens the channel's window, channels/window.ts) and the contact kept this long, ms.
+   */
+  wroteKeepMs?: number;
 }
 
 export interface Conversation {
@@ -115,7 +120,7 @@ export function createConversation(deps: ConversationDeps): Conversation {
         });
         const outbox = options.outbox ? options.outbox(result.replies) : [];
         const commit = await deps.store.commit(
-          message.residentId, loaded.rev, result.state, message.messageId, result.replies, now, outbox,
+          message.residentId, loaded.rev, result.state, message.messageId, result.replies, now, outbox, options.wroteKeepMs,
         );
         if (commit.type === 'duplicate') return { replies: commit.replies, duplicate: true };
         if (commit.type === 'committed') {

@@ -8,6 +8,7 @@ import { residentIdOf, type InboundActivity } from '../channels/activity.js';
 import type { Logger } from '../log.js';
 import type { Keys } from '../store/keys.js';
 import type { ScriptedRedis } from '../store/redis.js';
+import { STATE_TTL_SECONDS } from '../store/resident-store.js';
 
 export interface IntakeResult {
   taken: number;
@@ -62,7 +63,7 @@ export async function enqueueOwnEvent(
   };
   const k = keys.resident(residentId);
   // The webhook's take-in script, asked not to hold them: the processor is woken by the caller.
-  const [taken] = await redis.takeIn(k.inbox, k.inboxData, k.seen, k.contact, k.lease, k.outbox, k.state, activity.id, now, JSON.stringify(activity), '0', '', 0);
+  const [taken] = await redis.takeIn(k.inbox, k.inboxData, k.seen, k.contact, k.lease, k.outbox, k.state, activity.id, now, JSON.stringify(activity), '0', '', 0, STATE_TTL_SECONDS);
   if (taken === 1) await redis.zadd(keys.due, now, residentId);
   return taken === 1;
 }
@@ -84,10 +85,11 @@ export function createIntake(deps: IntakeDeps): Intake {
         const rid = residents[i]!;
         const k = deps.keys.resident(rid);
         // An unfollow has nothing to answer: remember they cannot be messaged until they write again.
-        if (unfollow(a)) return r.hset(k.contact, 'status', 'unreachable', 'statusReason', 'unfollowed');
+        // Kept no longer than the rest of them (NX: a contact with its own expiry keeps it).
+        if (unfollow(a)) return r.multi().hset(k.contact, 'status', 'unreachable', 'statusReason', 'unfollowed').expire(k.contact, STATE_TTL_SECONDS, 'NX').exec();
         let token = '';
         if (deps.hold && !tokens.has(rid)) tokens.set(rid, (token = randomUUID()));
-        return r.takeIn(k.inbox, k.inboxData, k.seen, k.contact, k.lease, k.outbox, k.state, a.id, a.timestamp, JSON.stringify(a), '1', token, deps.hold?.leaseMs ?? 0);
+        return r.takeIn(k.inbox, k.inboxData, k.seen, k.contact, k.lease, k.outbox, k.state, a.id, a.timestamp, JSON.stringify(a), '1', token, deps.hold?.leaseMs ?? 0, STATE_TTL_SECONDS);
       });
       // `due` is global (another Cluster slot), so it is written after the inbox. A crash in between
       // means no 200 was sent; the platform redelivers, and the redelivery (a duplicate) marks it due.

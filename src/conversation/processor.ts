@@ -16,6 +16,7 @@ import type { Reply } from '../engine/types.js';
 import { errorFields, type Logger } from '../log.js';
 import type { Keys } from '../store/keys.js';
 import type { ScriptedRedis } from '../store/redis.js';
+import { STATE_TTL_SECONDS } from '../store/resident-store.js';
 import type { Conversation } from './conversation.js';
 import { AlertCounters } from './alert-counters.js';
 import { enqueueOwnEvent, type Held } from './intake.js';
@@ -340,6 +341,8 @@ export class Processor {
             .multi()
             .lrange(k.outbox, 0, -1)
             .hset(k.contact, 'status', 'unreachable', 'statusReason', outcome.reason)
+            // Not kept longer than the rest of them (a deleted resident's goodbye can land here).
+            .expire(k.contact, STATE_TTL_SECONDS, 'NX')
             .del(k.outbox)
             .exec()) as [[null, string[]]];
           this.countAlertsIn(left.map(queued), 'unreachable');

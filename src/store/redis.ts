@@ -14,7 +14,7 @@ import { RedisUnavailableError } from './errors.js';
 const SCRIPTS = {
   addReport: { file: 'add-report-27.lua', keys: 27 },
   claimResident: { file: 'claim-resident-6.lua', keys: 6 },
-  commitTurn: { file: 'commit-turn-7.lua', keys: 7 },
+  commitTurn: { file: 'commit-turn-8.lua', keys: 8 },
   deliverAlert: { file: 'deliver-alert-7.lua', keys: 7 },
   finishResident: { file: 'finish-resident-4.lua', keys: 4 },
   outboxAck: { file: 'outbox-ack-1.lua', keys: 1 },
@@ -28,8 +28,9 @@ const SCRIPTS = {
 export interface RedisScripts {
   commitTurn(
     stateKey: string, seenKey: string, repliesKey: string, inboxKey: string, inboxDataKey: string, outboxKey: string, mailboxKey: string,
+    contactKey: string,
     rev: number, doc: string, messageId: string, replies: string, now: number, windowMs: number, ttlSeconds: number,
-    outbox: string,
+    outbox: string, contactKeepMs: number | '',
   ): Promise<[number, number | string]>;
   /** 1 taken and held, 0 had it, 2 busy (nothing written), 3 had it and it is still waiting (see the script). */
   deliverAlert(
@@ -45,7 +46,7 @@ export interface RedisScripts {
   /** A webhook event in, and the resident held when asked and free (see take-in-7.lua); `[2, …]` continues as a claim's `[1, …]`. */
   takeIn(
     inboxKey: string, inboxDataKey: string, seenKey: string, contactKey: string, leaseKey: string, outboxKey: string, stateKey: string,
-    eventId: string, timestamp: number, activity: string, countsAsInbound: '0' | '1', token: string, leaseMs: number,
+    eventId: string, timestamp: number, activity: string, countsAsInbound: '0' | '1', token: string, leaseMs: number, contactKeepSeconds: number,
   ): Promise<[0] | [1] | [2, string, string, number, string, string, number, string, string]>;
   finishResident(leaseKey: string, inboxKey: string, outboxKey: string, contactKey: string, token: string, ...sent: string[]): Promise<[number, string]>;
   releaseLease(leaseKey: string, token: string): Promise<number>;

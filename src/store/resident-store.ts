@@ -59,17 +59,19 @@ export class ResidentStore {
 
   /**
    * Commit a turn: state, message id, replies, and (webhook channels) the event out of the inbox and
-   * the platform messages into the outbox, all in one Lua call.
+   * the platform messages into the outbox, all in one Lua call. `wroteKeepMs`: this turn is the
+   * resident writing on a channel without a webhook take-in (the web chat), so when they last wrote
+   * is committed with it, and their contact kept that long. A deleting turn deletes the contact too.
    */
   async commit(
     residentId: string, rev: number, state: ResidentState | null, messageId: string | undefined, replies: Reply[], now: number,
-    outbox: readonly string[] = [],
+    outbox: readonly string[] = [], wroteKeepMs?: number,
   ): Promise<CommitResult> {
     const k = this.keys.resident(residentId);
     const [code, value] = await this.redis.commitTurn(
-      k.state, k.seen, k.replies, k.inbox, k.inboxData, k.outbox, k.mailbox,
+      k.state, k.seen, k.replies, k.inbox, k.inboxData, k.outbox, k.mailbox, k.contact,
       rev, state ? JSON.stringify(state) : '', messageId ?? '', JSON.stringify(replies), now, SEEN_WINDOW_MS, STATE_TTL_SECONDS,
-      JSON.stringify(outbox),
+      JSON.stringify(outbox), wroteKeepMs ?? '',
     );
     if (code === 1) return { type: 'committed', rev: Number(value) };
     if (code === -2) return { type: 'duplicate', replies: JSON.parse(String(value)) as Reply[] };

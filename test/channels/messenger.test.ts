@@ -374,6 +374,27 @@ describe('messenger webhook: conversations', () => {
     expect(lastButtons(newSends).length).toBeGreaterThan(0);
   });
 
+  it('a resident who deletes their data is told so, and nothing of theirs is left but the traces that stop a redelivery', async () => {
+    const psid = newPsid();
+    const k = rkeys(server, psid);
+    await deliver(server, metaJson(page([getStartedEvent(psid)])));
+    await settled(server, psid);
+    expect(await server.redis.hget(k.contact, 'lastInbound')).toBeTruthy();
+    expect(await server.redis.ttl(k.contact)).toBeGreaterThan(0);
+    await deliver(server, metaJson(page([postbackEvent(psid, 'c:delete', 'Xoá dữ liệu')])));
+    await settled(server, psid);
+    const seen = graph.for(psid).length;
+    const yes = newMid();
+    await deliver(server, metaJson(page([quickReplyEvent(psid, 'c:delete:yes', 'Có', yes)])));
+    await settled(server, psid);
+    // The goodbye went out, and then only the revision, the handled id and its replies remain.
+    expect(graph.delivered(psid).slice(seen).length).toBeGreaterThan(0);
+    expect(await server.redis.hgetall(k.state)).toEqual({ rev: expect.any(String) });
+    const left = Object.keys(await snapshot(server)).filter((key) => key.includes(`{messenger:${psid}}`));
+    expect(left.sort()).toEqual([k.replies, k.seen, k.state].sort());
+    expect(await server.redis.zrange(k.seen, 0, -1)).toEqual([yes]);
+  });
+
   it(`a resident completes the shipped lesson ${LESSON} by tapping, through Messenger`, async () => {
     const psid = newPsid();
     await deliver(server, metaJson(page([getStartedEvent(psid)])));
@@ -478,6 +499,7 @@ describe('messenger sending: what the Send API answers', () => {
     expect((await renderedFor(server, psid, mid)).length).toBeGreaterThan(2);
     expect(graph.for(psid)).toHaveLength(1);
     expect(await server.redis.hgetall(k.contact)).toMatchObject({ status: 'unreachable', statusReason: 'graph 400 error 551/1545041' });
+    expect(await server.redis.ttl(k.contact)).toBeGreaterThan(0);
     expect(await server.redis.exists(k.outbox)).toBe(0);
     await waitFor('resident no longer due', async () => (await server.redis.zscore(createKeys(server.prefix).due, `messenger:${psid}`)) === null);
     // A few sweeps later, still nothing more.

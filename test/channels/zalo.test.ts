@@ -186,6 +186,12 @@ describe('zalo webhook: conversations', () => {
     await settled(server, user);
     expect(await server.redis.hexists(rkeys(server, user).contact, 'status')).toBe(0);
     expect(api.for(user).length).toBeGreaterThan(sends);
+
+    // Someone we never heard from before (e.g. from before contacts expired): kept no longer than a state is.
+    const stranger = newUser();
+    expect((await deliver(server.url, followEvent(stranger, 'unfollow'))).status).toBe(200);
+    await waitFor('the stranger noted', async () => (await server.redis.exists(rkeys(server, stranger).contact)) === 1);
+    expect(await server.redis.ttl(rkeys(server, stranger).contact)).toBeGreaterThan(300 * 24 * 3600);
   });
 
   it('a button tap (the payload sent back as text) moves to the next step', async () => {

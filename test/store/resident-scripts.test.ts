@@ -119,8 +119,9 @@ describe('deliver-alert-7.lua', () => {
 });
 
 describe('take-in-7.lua', () => {
+  const CONTACT_KEEP_S = 86_400;
   const take = (id: string, token: string, ts = 1000) =>
-    redis.takeIn(k.inbox, k.inboxData, k.seen, k.contact, k.lease, k.outbox, k.state, id, ts, `{"id":"${id}"}`, '1', token, 5000);
+    redis.takeIn(k.inbox, k.inboxData, k.seen, k.contact, k.lease, k.outbox, k.state, id, ts, `{"id":"${id}"}`, '1', token, 5000, CONTACT_KEEP_S);
 
   it('takes the event in and, nobody holding the resident, holds them and reads what a claim reads', async () => {
     await redis.hset(k.state, 'rev', 3, 'doc', '{"s":1}');
@@ -129,6 +130,8 @@ describe('take-in-7.lua', () => {
     expect(await redis.get(k.lease)).toBe('tok');
     expect(Number(await redis.pttl(k.lease))).toBeGreaterThan(0);
     expect(await redis.hget(k.contact, 'lastInbound')).toBe('1000');
+    // Kept as long as the rest of them, from the last time they wrote.
+    expect(await redis.ttl(k.contact)).toBeGreaterThan(CONTACT_KEEP_S - 5);
     // Held already (by us or anyone): taken in, not held again; the oldest event stays first.
     expect(await take('m2', 'other', 2000)).toEqual([1]);
     expect(await redis.get(k.lease)).toBe('tok');

@@ -7,6 +7,6 @@ import { createWebClient } from './client.js';
 import { webRoutes } from './routes.js';
 
 export function webChannel(deps: ChannelDeps): Channel {
-  const { conversation, redis, keys, clock, mediaUrl } = deps;
-  return { id: 'web', router: webRoutes({ conversation, redis, keys, clock, mediaUrl }), client: createWebClient({ redis, keys, mediaUrl }) };
+  const { conversation, redis, keys, mediaUrl } = deps;
+  return { id: 'web', router: webRoutes({ conversation, redis, keys, mediaUrl }), client: createWebClient({ redis, keys, mediaUrl }) };
 }

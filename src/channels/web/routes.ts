@@ -20,14 +20,13 @@ export interface WebRoutesDeps {
   conversation: Conversation;
   redis: ScriptedRedis;
   keys: Keys;
-  clock: () => number;
   /** Public URL of an image path under flows/ (`media/x.png` → `/media/x.png`). */
   mediaUrl: (path: string) => string;
 }
 
 const BODY_LIMIT = '16kb';
 
-export function webRoutes({ conversation, redis, keys, clock, mediaUrl }: WebRoutesDeps): Router {
+export function webRoutes({ conversation, redis, keys, mediaUrl }: WebRoutesDeps): Router {
   const router = Router();
   const json = express.json({ limit: BODY_LIMIT });
 
@@ -43,12 +42,9 @@ export function webRoutes({ conversation, redis, keys, clock, mediaUrl }: WebRou
     // The simulator has no configured address of its own: share links point where the page was opened.
     const publicUrl = `${req.protocol}://${req.get('host') ?? 'localhost'}`;
     const residentId = `web:${userId}`;
-    const outcome = await conversation.handle({ residentId, messageId, input, publicUrl });
     // When they last wrote decides whether alerts and review follow-ups may go to their mailbox
-    // (channels/window.ts); past that window it says nothing, so it goes then. Not kept for a resident who just left.
-    const contact = keys.resident(residentId).contact;
-    if (!outcome.forgotten) await redis.multi().hset(contact, 'lastInbound', clock()).pexpire(contact, WEB_WINDOW_MS).exec();
-    else await redis.del(contact);
+    // (channels/window.ts); past that window it says nothing, so the contact goes then.
+    const outcome = await conversation.handle({ residentId, messageId, input, publicUrl }, { wroteKeepMs: WEB_WINDOW_MS });
     const replies = outcome.replies.map((r) => toWebReply(r, mediaUrl));
     res.json({ replies, ...(outcome.duplicate ? { duplicate: true } : {}), ...(outcome.forgotten ? { forgotten: true } : {}) } satisfies WebMessageResponse);
   });

@@ -18,6 +18,7 @@
   ARGV[4] "1" when the event counts as the resident writing to us (opens messaging windows)
   ARGV[5] the caller's token to hold the resident with, or '' not to try
   ARGV[6] lease length, ms
+  ARGV[7] how long the contact is kept after the resident last wrote, s
 
   Returns {0}                  already known (a redelivery): nothing written
           {1}                  taken in; not held (not asked, or someone holds the resident)
@@ -34,6 +35,7 @@ if ARGV[4] == '1' then
   if tonumber(ARGV[2]) > last then redis.call('HSET', KEYS[4], 'lastInbound', ARGV[2]) end
   -- Writing to us again means they can be reached again.
   redis.call('HDEL', KEYS[4], 'status', 'statusReason')
+  redis.call('EXPIRE', KEYS[4], tonumber(ARGV[7]))
 end
 if ARGV[5] == '' or redis.call('EXISTS', KEYS[5]) == 1 then return {1} end
 redis.call('SET', KEYS[5], ARGV[5], 'PX', ARGV[6])

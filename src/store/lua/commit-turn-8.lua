@@ -10,6 +10,7 @@
   KEYS[5] inbox data hash
   KEYS[6] outbox list (platform messages waiting to be sent, in order)
   KEYS[7] mailbox stream (web chat: messages the bot wrote first; only deleted here)
+  KEYS[8] contact hash (lastInbound, status, sendAfter)
 
   ARGV[1] rev the turn was computed from ("0" for a new resident)
   ARGV[2] new state JSON, or "" to delete everything about the resident
@@ -19,6 +20,9 @@
   ARGV[6] how long message ids are remembered, ms
   ARGV[7] how long an untouched state is kept, s
   ARGV[8] JSON array of outbox entries (strings) to append
+  ARGV[9] how long to keep the contact, ms, when this turn is the resident writing on a channel
+          whose webhook take-in does not note it (the web chat): lastInbound = now is written with
+          the turn; "" leaves the contact alone
 
   Returns {1, newRev} committed
           {-1, currentRev} someone else committed first: load again and recompute
@@ -38,13 +42,18 @@ local window = tonumber(ARGV[6])
 local newRev = rev + 1
 
 if ARGV[2] == '' then
-  redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[6], KEYS[7])
+  -- The contact too: when they last wrote and whether they can be reached is theirs as well.
+  redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[6], KEYS[7], KEYS[8])
   -- Keep only a tombstone revision so a racing turn computed on the old state fails its check.
   redis.call('HSET', KEYS[1], 'rev', newRev)
   redis.call('PEXPIRE', KEYS[1], window)
 else
   redis.call('HSET', KEYS[1], 'rev', newRev, 'doc', ARGV[2])
   redis.call('EXPIRE', KEYS[1], tonumber(ARGV[7]))
+  if ARGV[9] ~= '' then
+    redis.call('HSET', KEYS[8], 'lastInbound', now)
+    redis.call('PEXPIRE', KEYS[8], tonumber(ARGV[9]))
+  end
 end
 
 if msgId ~= '' then
