@@ -38,7 +38,7 @@ export const LinkCode = z.string().regex(new RegExp(`^HS${BODY}$`), 'a code like
  * The body of a match, normalised, if it can be a code. A body split by spaces or dashes must hold a
  * digit, and inside a sentence be split once at most: words split that way ("HSBC bank", "hs nam
  * nay") would otherwise read as a code. Codes without a digit are still found written together
- * (`HSTVJZAB`, `HS TVJZAB`); new codes always have one (newCode).
+ * (`HSTVJZAB`, `HS TVJZAB`); codes made now always have one (newCode, shareCode).
  */
 function bodyOf(raw: string | undefined, maxGroups: number): string | undefined {
   if (raw === undefined) return undefined;

@@ -4,6 +4,7 @@
  * Same alphabet as coaches' codes (src/coaching/link.ts): "HS" + 6 characters without look-alikes.
  */
 export const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+const DIGITS = CODE_ALPHABET.replace(/[^0-9]/g, '');
 
 export function shareCode(anonId: string, lessonId: string): string {
   // Two independent 32-bit FNV-1a hashes give enough bits for six characters.
@@ -14,10 +15,9 @@ export function shareCode(anonId: string, lessonId: string): string {
     a = Math.imul(a ^ text.charCodeAt(i), 16777619) >>> 0;
     b = Math.imul(b ^ text.charCodeAt(text.length - 1 - i), 16777619) >>> 0;
   }
-  let body = '';
-  for (let i = 0; i < 6; i++) {
-    const source = i < 3 ? a : b;
-    body += CODE_ALPHABET[(source >>> ((i % 3) * 10)) % CODE_ALPHABET.length];
-  }
-  return `HS${body}`;
+  const body = [...Array(6).keys()].map((i) => CODE_ALPHABET[((i < 3 ? a : b) >>> ((i % 3) * 10)) % CODE_ALPHABET.length]!);
+  // A code typed in groups ("HS TV JZ AB") is only read as one when it holds a digit (coaching/link.ts
+  // bodyOf), so one in six codes would not be: the hash puts a digit in one place instead.
+  if (!body.some((c) => DIGITS.includes(c))) body[a % 6] = DIGITS[b % DIGITS.length]!;
+  return `HS${body.join('')}`;
 }

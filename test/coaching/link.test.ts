@@ -1,6 +1,6 @@
 /** Finding a lesson code in what a resident typed or a referral carried (src/coaching/link.ts). */
 import { describe, expect, it } from 'vitest';
-import { findCode, newCode } from '../../src/coaching/link.js';
+import { findCode, newCode, shareCode } from '../../src/coaching/link.js';
 
 describe('findCode', () => {
   it.each([
@@ -74,5 +74,20 @@ describe('findCode', () => {
       expect(findCode(chars.join(' ').toLowerCase())).toBe(code);
       expect(findCode(`${code.slice(0, 2)}-${code.slice(2, 5)}-${code.slice(5)}`)).toBe(code);
     }
+  });
+
+  it("reads every resident's own share code back, however it is grouped (they hold a digit too)", () => {
+    const codes = new Set<string>();
+    for (let i = 0; i < 300; i++) {
+      const code = shareCode(`anon-${i}`, i % 2 ? 'scam-sms' : 'vneid-level2');
+      codes.add(code);
+      expect(code).toMatch(/^HS[A-Z2-9]{6}$/);
+      expect(code.slice(2)).toMatch(/\d/);
+      expect(findCode(`${code.slice(0, 4)} ${code.slice(4)}`)).toBe(code);
+      expect(findCode([...code].join(' ').toLowerCase())).toBe(code);
+      // The same resident and lesson always give the same code.
+      expect(shareCode(`anon-${i}`, i % 2 ? 'scam-sms' : 'vneid-level2')).toBe(code);
+    }
+    expect(codes.size).toBe(300);
   });
 });
