@@ -3,6 +3,7 @@
 // so what the official sees is what the platforms receive.
 
 import { el, fill } from '../shared/dom.js';
+import { platformMessage } from '../shared/platform.js';
 import { api, errorText, session, t } from '../shared/session.js';
 import { lessons } from './catalog.js';
 import { draft, tryKind } from './compose.js';
@@ -60,54 +61,23 @@ async function renderPreview() {
   try {
     const json = await api('POST', PREVIEW_URL, { replies: [reply] }, { auth: false, url: PREVIEW_URL });
     if (seq !== previewSeq) return;
-    const zalo = json?.zalo ?? [];
-    const messenger = json?.messenger ?? [];
-    fill(els.previewZalo,
-      el('p', { class: 'caption', text: t('previewMessages')(zalo.length) }),
-      el('div', { class: 'thread' }, zalo.map(zaloMessage)),
-    );
-    fill(els.previewMessenger,
-      el('p', { class: 'caption', text: t('previewMessages')(messenger.length) }),
-      el('div', { class: 'thread' }, messenger.map(messengerMessage)),
-    );
+    const drawn = drawing();
+    for (const [view, box] of [['zalo', els.previewZalo], ['messenger', els.previewMessenger]]) {
+      const messages = json?.[view] ?? [];
+      fill(box,
+        el('p', { class: 'caption', text: t('previewMessages')(messages.length) }),
+        el('div', { class: 'thread' }, messages.map((m) => platformMessage(view, m, drawn))),
+      );
+    }
   } catch (err) {
     if (seq !== previewSeq) return;
     for (const b of boxes) fill(b, el('p', { class: 'error', role: 'alert', text: `${t('previewError')}: ${errorText(err)}` }));
   }
 }
 
-/** Drawn like the simulator's "View as", but inert: nothing to tap in a preview. */
-function messengerMessage(m) {
-  const wrap = el('div', { class: 'pm msgr', 'data-testid': 'pm' });
-  const att = m.attachment;
-  if (att?.type === 'image') {
-    wrap.append(el('img', { class: 'pm-img', src: att.payload.url, alt: t('picture') }));
-  } else if (att?.type === 'template' && att.payload.template_type === 'button') {
-    wrap.append(
-      el('div', { class: 'mcard' },
-        el('div', { class: 'mcard-text', text: att.payload.text }),
-        att.payload.buttons.map((b) => el('span', { class: 'mcard-btn', 'data-testid': 'pv-button', text: b.title }))),
-    );
-  } else if (typeof m.text === 'string') {
-    wrap.append(el('div', { class: 'pm-bubble', text: m.text }));
-  }
-  if (m.quick_replies?.length) {
-    wrap.append(el('div', { class: 'pills' }, m.quick_replies.map((q) => el('span', { class: 'pill', 'data-testid': 'pv-button', text: q.title }))));
-  }
-  return wrap;
-}
-
-function zaloMessage(m) {
-  const card = el('div', { class: 'pm-bubble' });
-  const att = m.attachment;
-  if (att?.payload?.template_type === 'media') {
-    for (const e of att.payload.elements) card.append(el('img', { class: 'pm-img', src: e.url, alt: t('picture') }));
-  }
-  if (typeof m.text === 'string') card.append(el('div', { class: 'pm-text', text: m.text }));
-  if (att?.payload?.buttons) {
-    card.append(el('div', { class: 'zbtns' }, att.payload.buttons.map((b) => el('span', { class: 'zbtn', 'data-testid': 'pv-button', text: b.title }))));
-  }
-  return el('div', { class: 'pm zalo', 'data-testid': 'pm' }, card);
+/** Nothing to tap in a preview: the buttons are drawn, not sent. */
+function drawing() {
+  return { pictureAlt: t('picture'), button: (b, cls) => el('span', { class: cls, 'data-testid': 'pv-button', text: b.title }) };
 }
 
 /** Signed out: no preview of the last official's alert, not even one on its way. */

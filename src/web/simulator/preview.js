@@ -2,6 +2,7 @@
 // (POST /channels/web/preview), with a caption naming which of the platform's limits applied.
 
 import { el } from '/shared/dom.js';
+import { platformMessage } from '/shared/platform.js';
 
 const PREVIEW_URL = '/channels/web/preview';
 /** The most replies the server draws at once. */
@@ -82,7 +83,8 @@ export async function renderPreview(box, /** @type {PreviewContext} */ ctx) {
     const json = await ctx.postJson(PREVIEW_URL, { replies });
     if (seq !== previewSeq || ctx.currentView() !== view) return;
     const messages = view === 'zalo' ? json.zalo : json.messenger;
-    const thread = el('div', { class: 'thread' }, messages.map((m) => (view === 'zalo' ? zaloMessage(m, ctx) : messengerMessage(m, ctx))));
+    const drawn = drawing(ctx);
+    const thread = el('div', { class: 'thread' }, messages.map((m) => platformMessage(view, m, drawn)));
     box.replaceChildren(
       el('p', { class: 'caption', text: `${t('previewIntro')} ${t('messages')(messages.length)}` }),
       thread,
@@ -96,52 +98,9 @@ export async function renderPreview(box, /** @type {PreviewContext} */ ctx) {
 }
 
 /** Tapping a drawn button sends its payload, as the platform would. */
-function tapButton(ctx, title, payload) {
-  return () => ctx.tap(payload, title);
-}
-
-function messengerMessage(m, ctx) {
-  const wrap = el('div', { class: 'pm msgr' });
-  const att = m.attachment;
-  if (att?.type === 'image') {
-    wrap.append(el('img', { class: 'pm-img', src: att.payload.url, alt: ctx.t('picture') }));
-  } else if (att?.type === 'template' && att.payload.template_type === 'button') {
-    wrap.append(
-      el('div', { class: 'card' },
-        el('div', { class: 'card-text', text: att.payload.text }),
-        att.payload.buttons.map((b) => el('button', { type: 'button', class: 'card-btn', text: b.title, title: b.payload, onclick: tapButton(ctx, b.title, b.payload) })),
-      ),
-    );
-  } else if (typeof m.text === 'string') {
-    wrap.append(el('div', { class: 'pm-bubble', text: m.text }));
-  }
-  if (m.quick_replies?.length) {
-    wrap.append(
-      el('div', { class: 'pills' },
-        m.quick_replies.map((q) => el('button', { type: 'button', class: 'pill', text: q.title, title: q.payload, onclick: tapButton(ctx, q.title, q.payload) })),
-      ),
-    );
-  }
-  return wrap;
-}
-
-function zaloMessage(m, ctx) {
-  const wrap = el('div', { class: 'pm zalo' });
-  const card = el('div', { class: 'pm-bubble' });
-  const att = m.attachment;
-  if (att?.payload?.template_type === 'media') {
-    for (const e of att.payload.elements) card.append(el('img', { class: 'pm-img', src: e.url, alt: ctx.t('picture') }));
-  }
-  if (typeof m.text === 'string') card.append(el('div', { class: 'pm-text', text: m.text }));
-  if (att?.payload?.buttons) {
-    card.append(
-      el('div', { class: 'zbtns' },
-        att.payload.buttons.map((b) => el('button', { type: 'button', class: 'zbtn', text: b.title, title: b.payload, onclick: tapButton(ctx, b.title, b.payload) })),
-      ),
-    );
-  }
-  wrap.append(card);
-  return wrap;
+function drawing(ctx) {
+  const button = (b, cls) => el('button', { type: 'button', class: cls, text: b.title, title: b.payload, onclick: () => ctx.tap(b.payload, b.title) });
+  return { pictureAlt: ctx.t('picture'), button };
 }
 
 /** Which of the renderer's rules fired, read back from the payloads. */
