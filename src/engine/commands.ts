@@ -34,7 +34,7 @@ export function runCommand(turn: Turn, command: Command, typed?: string): boolea
       else turn.showMenu(turn.t('check.unavailable'));
       return false;
     case 'alerts': {
-      // Plain, not normalizeAnswer: that drops a last "on" (from "cảm ơn"), which here is the answer.
+      // Plain, not normalizeAnswer: every word may be the answer here ("bật", "on").
       const said = typed ? plain(typed) : '';
       if (/\b(tat|off)\b/.test(said)) setAlerts(turn, false);
       else if (/\b(bat|on)\b/.test(said)) setAlerts(turn, true);

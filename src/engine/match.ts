@@ -3,7 +3,7 @@
  * yes/no, a global command. Returns `undefined` when it cannot tell, never a guess between two.
  */
 import type { Locale } from '../flows/schema.js';
-import { containsWords, normalizeAnswer, plain } from './normalize.js';
+import { containsWords, labelForms, normalizeAnswer, plain, readAs } from './normalize.js';
 import type { Texts } from './types.js';
 
 export interface MatchableOption {
@@ -69,8 +69,8 @@ export function saysWord(texts: Texts, key: string, input: string): boolean {
 
 function optionTerms(option: MatchableOption): string[] {
   const terms: string[] = [];
-  for (const v of Object.values(option.label)) if (v) terms.push(normalizeAnswer(v));
-  for (const list of Object.values(option.synonyms ?? {})) for (const v of list ?? []) terms.push(normalizeAnswer(v));
+  for (const v of Object.values(option.label)) if (v) terms.push(...labelForms(v));
+  for (const list of Object.values(option.synonyms ?? {})) for (const v of list ?? []) terms.push(...labelForms(v));
   return terms.filter(Boolean);
 }
 
@@ -83,6 +83,8 @@ function optionTerms(option: MatchableOption): string[] {
 export function matchOption(text: string, options: readonly MatchableOption[], texts: Texts, locale?: Locale): number | undefined {
   const input = normalizeAnswer(text);
   if (!input) return undefined;
+  // Every word as typed too: a particle may be the label's own ("Tin A" typed, or "tin A ạ").
+  const typed = readAs(text);
 
   const n = numberIn(text);
   if (n !== undefined) return n >= 1 && n <= options.length ? n - 1 : undefined;
@@ -90,7 +92,7 @@ export function matchOption(text: string, options: readonly MatchableOption[], t
   const termsByOption = options.map(optionTerms);
   const unique = (hits: number[]) => (hits.length === 1 ? hits[0] : undefined);
 
-  const exact = unique(indexes(termsByOption, (terms) => terms.includes(input)));
+  const exact = unique(indexes(termsByOption, (terms) => terms.includes(input) || terms.includes(typed)));
   if (exact !== undefined) return exact;
 
   for (const meaning of ['yes', 'no'] as const) {
@@ -101,7 +103,7 @@ export function matchOption(text: string, options: readonly MatchableOption[], t
   }
 
   const insideTerms = locale === 'en' ? termsByOption.map((terms) => terms.filter((t) => !FOLDS_TO_ENGLISH.has(t))) : termsByOption;
-  const inside = unique(indexes(insideTerms, (terms) => terms.some((t) => saidInside(input, t))));
+  const inside = unique(indexes(insideTerms, (terms) => terms.some((t) => saidInside(typed, t))));
   if (inside !== undefined) return inside;
 
   if (input.length >= 3) {

@@ -4,7 +4,12 @@
  */
 
 /** Polite particles and fillers that carry no answer on their own. */
-const PARTICLES = new Set(['a', 'da', 'nhe', 'nha', 'nhi', 'oi', 'voi', 'ha', 'please', 'pls', 'thanks', 'thank', 'cam', 'on']);
+const PARTICLES = new Set(['a', 'da', 'nhe', 'nha', 'nhi', 'oi', 'voi', 'ha', 'please', 'pls', 'thanks']);
+/**
+ * Thanks of two words, dropped only together: "ơn" alone folds like "ôn" (revise), so "ôn lại"
+ * must keep it, and "cảm" alone is "feel".
+ */
+const PARTICLE_PAIRS = ['cam on', 'thank you'];
 
 /** Lowercase, no diacritics, đ → d, punctuation to spaces, single spaces. */
 export function plain(text: string): string {
@@ -29,16 +34,40 @@ const SHORTHAND: Readonly<Record<string, string>> = {
 /** Emoji that say "ok" (a thumbs-up in any skin tone, 👌, 🆗), which `plain` would drop. */
 const OK_EMOJI = /\u{1F44D}[\u{1F3FB}-\u{1F3FF}]?|\u{1F44C}[\u{1F3FB}-\u{1F3FF}]?|\u{1F197}/gu;
 
+/** `plain` after the emoji that say "ok", with texting shorthands read as their words: every word kept. */
+export function readAs(text: string): string {
+  return plain(text.replace(OK_EMOJI, ' ok ')).split(' ').filter(Boolean).map((w) => SHORTHAND[w] ?? w).join(' ');
+}
+
 /**
- * `plain` (after the emoji that say "ok"), texting shorthands read as their words, then polite particles dropped from both ends
- * ("dạ có ạ" → "co", "ok nhé" → "ok", "ko ai ạ" → "khong ai"). Particles inside the answer stay:
- * "cảm ơn" alone becomes empty, which matches nothing.
+ * `readAs`, then polite particles dropped from both ends ("dạ có ạ" → "co", "ok nhé" → "ok",
+ * "ko ai ạ" → "khong ai", "cảm ơn nhé" → ""). Particles inside the answer stay.
  */
 export function normalizeAnswer(text: string): string {
-  const words = plain(text.replace(OK_EMOJI, ' ok ')).split(' ').filter(Boolean).map((w) => SHORTHAND[w] ?? w);
-  while (words.length > 1 && PARTICLES.has(words[0]!)) words.shift();
-  while (words.length > 1 && PARTICLES.has(words[words.length - 1]!)) words.pop();
-  return words.join(' ');
+  return dropParticles(readAs(text).split(' ').filter(Boolean), true).join(' ');
+}
+
+/**
+ * How a label or synonym may be typed: its words, and without a particle-like first word ("Đã
+ * chuyển tiền" folds to "da chuyen tien", and "đã" to the particle "dạ"). Never without its last word:
+ * "Tin A" is not "Tin", which "tin thật" would contain.
+ */
+export function labelForms(text: string): string[] {
+  const words = readAs(text).split(' ').filter(Boolean);
+  const whole = words.join(' ');
+  const trimmed = dropParticles([...words], false).join(' ');
+  return trimmed === whole ? [whole] : [whole, trimmed];
+}
+
+function dropParticles(words: string[], atEnd: boolean): string[] {
+  const pairAt = (i: number) => PARTICLE_PAIRS.includes(`${words[i]} ${words[i + 1]}`);
+  for (;;) {
+    if (words.length > 1 && PARTICLES.has(words[0]!)) words.shift();
+    else if (words.length >= 2 && pairAt(0)) words.splice(0, 2);
+    else if (atEnd && words.length > 1 && PARTICLES.has(words[words.length - 1]!)) words.pop();
+    else if (atEnd && words.length > 2 && pairAt(words.length - 2)) words.splice(-2, 2);
+    else return words;
+  }
 }
 
 /** Whole-word containment: "chac la lua dao" contains "lua dao", "luat" does not contain "lua". */

@@ -19,6 +19,16 @@ const THREE: MatchableOption[] = [
   { label: { vi: 'Thẻ ngân hàng', en: 'Bank card' } },
 ];
 
+const A_OR_B: MatchableOption[] = [
+  { label: { vi: 'Tin A', en: 'Message A' } },
+  { label: { vi: 'Tin B', en: 'Message B' } },
+  { label: { vi: 'Cả hai', en: 'Both' } },
+];
+const DONE: MatchableOption[] = [
+  { label: { vi: 'Đã chuyển tiền', en: 'Sent money' } },
+  { label: { vi: 'Đã đưa mã', en: 'Gave a code' } },
+];
+
 // [typed, options, expected index or null]
 const TABLE: [string, MatchableOption[], number | null][] = [
   ['1', YES_NO, 0], ['2', YES_NO, 1], ['1.', YES_NO, 0], [' 2 ', YES_NO, 1], ['số 1', YES_NO, 0], ['so 2', YES_NO, 1],
@@ -32,6 +42,11 @@ const TABLE: [string, MatchableOption[], number | null][] = [
   ['real', SCAM_OR_REAL, 1], ['lua', SCAM_OR_REAL, 0], ['không phải lừa đảo', SCAM_OR_REAL, null], ['con mèo', SCAM_OR_REAL, null],
   ['tien mat', THREE, 0], ['ma qr', THREE, 1], ['quet ma', THREE, 1], ['the ngan hang', THREE, 2], ['thẻ', THREE, 2],
   ['qr code', THREE, 1], ['ba', THREE, 2], ['4', THREE, null], ['', THREE, null], ['ạ', THREE, null],
+  // A label whose last word is a particle's ("Tin A"): kept whole, so the other "tin…" answers are not it.
+  ['tin a', A_OR_B, 0], ['Tin A ạ', A_OR_B, 0], ['tin b', A_OR_B, 1], ['cả hai', A_OR_B, 2], ['tin thật', A_OR_B, null],
+  ['tin thứ hai', A_OR_B, null], ['tin nào cũng thật', A_OR_B, null], ['tin', A_OR_B, null], ['chắc là tin A', A_OR_B, 0],
+  // A label whose first word folds to a particle ("Đã" → "da", as "dạ"): typed with or without it.
+  ['đã chuyển tiền', DONE, 0], ['chuyển tiền', DONE, 0], ['dạ đã chuyển tiền rồi', DONE, 0], ['đã đưa mã', DONE, 1],
 ];
 
 describe('matchOption', () => {
@@ -74,6 +89,9 @@ describe('matchCommand', () => {
     ['ngôn ngữ', 'language'], ['English', 'language'], ['tạm dừng', 'pause'], ['pause', 'pause'],
     ['xoá dữ liệu', 'delete'], ['xóa dữ liệu', 'delete'], ['xoa du lieu', 'delete'], ['delete my data', 'delete'],
     ['dạ danh mục ạ', 'menu'], ['tôi muốn xem danh mục bài học', undefined], ['1', undefined],
+    // "ôn" (revise) folds like "ơn" (thanks): only "cảm ơn" together is thanks, so "ôn lại" keeps it and "lại" is no command.
+    ['ôn lại', 'review'], ['on tap', 'review'], ['lại', undefined], ['tập', undefined], ['bài', undefined], ['lai', undefined],
+    ['danh mục, cảm ơn', 'menu'], ['cảm ơn', undefined],
   ];
   it.each(CASES)('%j → %s', (typed, expected) => {
     expect(matchCommand(typed, texts)).toBe(expected);
@@ -92,6 +110,10 @@ describe('normalising', () => {
     expect(normalizeAnswer('máy bị hỏng')).toBe('may bi hong');
     expect(normalizeAnswer('2 kg gạo')).toBe('2 kg gao');
     expect(numberIn('option 3')).toBe(3);
+    expect(normalizeAnswer('ôn lại')).toBe('on lai');
+    expect(normalizeAnswer('cảm ơn')).toBe('');
+    expect(normalizeAnswer('ok cảm ơn nhé')).toBe('ok');
+    expect(normalizeAnswer('dạ cảm ơn, tiếp')).toBe('tiep');
   });
 });
 

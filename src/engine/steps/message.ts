@@ -1,4 +1,4 @@
-/** `message`: text and a picture; the resident taps "Next" (or types "tiếp", "ok", "xong"…). */
+/** `message`: text and a picture; the resident taps "Next" (or types "tiếp", "ok", "xong", "dạ"…). */
 import type { z } from 'zod';
 import type { MessageStep } from '../../flows/schema.js';
 import { saysWord } from '../match.js';
@@ -19,8 +19,10 @@ export const message: StepBehaviour<Message> = {
     };
   },
   answer(_step, input, turn) {
+    // Here any yes goes on too: "dạ", "có", "vâng" is how an elder says "I have read it".
+    const texts = turn.env.texts;
     const goesOn =
-      input.type === 'payload' ? input.payload.type === 'next' : saysWord(turn.env.texts, 'words.next', input.text);
+      input.type === 'payload' ? input.payload.type === 'next' : saysWord(texts, 'words.next', input.text) || saysWord(texts, 'words.yes', input.text);
     return goesOn ? { type: 'advance', replies: [] } : { type: 'unplaced' };
   },
 };
