@@ -15,61 +15,45 @@
  *
  * Saves /tmp/coach-large-text-<min>-<width>(-tabs).png and /tmp/landing-large-text-<min>-<width>.png to look at.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { AccountStore } from '../../src/accounts/store.js';
 import { LinkStore } from '../../src/coaching/link-store.js';
 import { createKeys } from '../../src/store/keys.js';
-import { contrast, launchChromium, openPage, openWithMinimumFontSize, PHONE, signInAt, WAIT } from '../helpers/browser.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { contrast, PHONE, signInAt, useBrowser, WAIT } from '../helpers/browser.js';
 
 /** The lesson whose summary ends in a long domain ("…trên dichvucong.gov.vn."). */
 const LONG_DOMAIN_LESSON = 'public-services';
 const SCREENS = [{ width: 360, height: 740 }, { width: 320, height: 568 }];
 
-let server: TestServer;
-let browser: Browser;
+const t = useBrowser({ server: { env: { ZALO_OA_ID: '1234567890' } } });
 let token: string;
 let code: string;
-const closing: (() => Promise<void>)[] = [];
 
 beforeAll(async () => {
-  browser = await launchChromium();
-  server = await startTestServer({ env: { ZALO_OA_ID: '1234567890' } });
-  const keys = createKeys(server.prefix);
-  const created = await new AccountStore(server.redis, keys).create({ name: 'Anh Minh', role: 'coach', area: { province: '01', commune: '00004' } });
+  const keys = createKeys(t.server.prefix);
+  const created = await new AccountStore(t.server.redis, keys).create({ name: 'Anh Minh', role: 'coach', area: { province: '01', commune: '00004' } });
   token = created.token;
-  code = (await new LinkStore(server.redis, keys).create({ lessonId: LONG_DOMAIN_LESSON, coachId: created.account.id, senderName: 'Anh Minh' })).code;
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-afterEach(async () => {
-  for (const close of closing.splice(0)) await close();
+  code = (await new LinkStore(t.server.redis, keys).create({ lessonId: LONG_DOMAIN_LESSON, coachId: created.account.id, senderName: 'Anh Minh' })).code;
 });
 
 const signIn = async (page: Page) => {
-  await signInAt(page, server.url + '/coach/', token, { tap: true });
+  await signInAt(page, t.server.url + '/coach/', token, { tap: true });
   await page.getByTestId('who').filter({ hasText: 'Xin chào, Anh Minh' }).waitFor({ timeout: WAIT });
   await page.locator(`[data-testid="lesson"][data-lesson="${LONG_DOMAIN_LESSON}"]`).waitFor({ timeout: WAIT });
 };
 
 /** A phone whose browser has Chromium's minimum font size set to `px`: a browser of its own. */
 async function phoneWithMinimumFontSize(px: number): Promise<Page> {
-  const opened = await openWithMinimumFontSize(px, { ...PHONE, viewport: SCREENS[0]! });
-  closing.push(() => opened.close());
-  closing.push(async () => expect(opened.pageErrors).toEqual([]));
+  const opened = await t.openWithMinimumFontSize(px, { ...PHONE, viewport: SCREENS[0]! });
+  onTestFinished(() => expect(opened.pageErrors).toEqual([]));
   return opened.page;
 }
 
 /** A phone whose browser's default font size is `px` (16 unless changed), as the "Font size" setting sets it. */
 async function phoneWithDefaultFontSize(px: number): Promise<Page> {
-  const { context, page, pageErrors } = await openPage(browser, PHONE);
-  closing.push(async () => {
-    await context.close();
-    expect(pageErrors).toEqual([]);
-  });
+  const { context, page, pageErrors } = await t.open(PHONE);
+  onTestFinished(() => expect(pageErrors).toEqual([]));
   if (px !== 16) {
     const cdp = await context.newCDPSession(page);
     await cdp.send('Page.enable');
@@ -177,7 +161,7 @@ describe('the browser’s text size', () => {
 
     // The landing page: its text 1.5 times larger too; the code at least a quarter larger (it is also
     // held to the screen's width).
-    for (const page of [normal, large]) await page.goto(`${server.url}/l/${code}`);
+    for (const page of [normal, large]) await page.goto(`${t.server.url}/l/${code}`);
     expect(await fontSize(normal, '.summary')).toBe(20);
     expect(await fontSize(large, '.summary')).toBe(30);
     const lBefore = await textSizes(normal, 'body', '[data-testid="code"]');
@@ -219,7 +203,7 @@ describe.each([27, 36])('text at least %i px (Chromium’s minimum font size)', 
 
   it('the landing page: nothing wider than the screen, the language link and the buttons whole', async () => {
     const page = await phoneWithMinimumFontSize(minimum);
-    await page.goto(`${server.url}/l/${code}`);
+    await page.goto(`${t.server.url}/l/${code}`);
     expect(await fontSize(page, '.summary')).toBeGreaterThanOrEqual(minimum);
     expect(await page.locator('.summary').innerText()).toContain('dichvucong.gov.vn');
     for (const screen of SCREENS) {
@@ -272,8 +256,7 @@ function expectVisibleRing(r: Awaited<ReturnType<typeof ring>>): void {
 
 describe('focus and the language button', () => {
   it('the coach page: keyboard focus is visible on white and on the header; “EN” is the start of its name, both ways', async () => {
-    const { context, page, pageErrors } = await openPage(browser, PHONE);
-    closing.push(() => context.close());
+    const { page, pageErrors } = await t.open(PHONE);
     await signIn(page);
     // Afresh (still signed in), nothing focused yet.
     await page.reload();
@@ -305,9 +288,8 @@ describe('focus and the language button', () => {
   });
 
   it('the landing page: focus visible on the header’s language link and on the buttons; the link’s name is what it shows', async () => {
-    const { context, page, pageErrors } = await openPage(browser, PHONE);
-    closing.push(() => context.close());
-    await page.goto(`${server.url}/l/${code}`);
+    const { page, pageErrors } = await t.open(PHONE);
+    await page.goto(`${t.server.url}/l/${code}`);
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('lang');
     expectVisibleRing(await ring(page));

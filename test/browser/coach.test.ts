@@ -6,78 +6,58 @@
  *
  * HOCSO_SCREENSHOTS=1 also saves the README's screenshot to docs/coach-page.png.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { AccountStore } from '../../src/accounts/store.js';
 import { LinkStore } from '../../src/coaching/link-store.js';
 import { createKeys } from '../../src/store/keys.js';
-import { expectWrongTokenRefused, launchChromium, openPage, PHONE, signInAt, WAIT } from '../helpers/browser.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { expectWrongTokenRefused, PHONE, signInAt, useBrowserPage, WAIT } from '../helpers/browser.js';
 import { WebResident } from '../helpers/web-client.js';
 
 const SCREENSHOT = process.env.HOCSO_SCREENSHOTS === '1' ? 'docs/coach-page.png' : '/tmp/coach-page.png';
 
-let server: TestServer;
-let browser: Browser;
-let context: BrowserContext;
-let page: Page;
-/** Uncaught errors of the page's own script: none expected. */
-let pageErrors: string[];
+const t = useBrowserPage(PHONE, { server: { env: { ZALO_OA_ID: '1234567890' } } });
 let token: string;
 let coachId: string;
 let links: LinkStore;
 
 beforeAll(async () => {
-  browser = await launchChromium();
-  server = await startTestServer({ env: { ZALO_OA_ID: '1234567890' } });
-  const keys = createKeys(server.prefix);
-  links = new LinkStore(server.redis, keys);
-  const created = await new AccountStore(server.redis, keys).create({ name: 'Anh Minh', role: 'coach', area: { province: '01', commune: '00004' } });
+  const keys = createKeys(t.server.prefix);
+  links = new LinkStore(t.server.redis, keys);
+  const created = await new AccountStore(t.server.redis, keys).create({ name: 'Anh Minh', role: 'coach', area: { province: '01', commune: '00004' } });
   token = created.token;
   coachId = created.account.id;
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
-beforeEach(async () => {
-  ({ context, page, pageErrors } = await openPage(browser, PHONE));
-});
-afterEach(async () => {
-  await context.close();
-});
+const byId = (id: string) => t.page.getByTestId(id);
 
-const byId = (id: string) => page.getByTestId(id);
-
-const signIn = (withToken = token) => signInAt(page, server.url + '/coach/', withToken, { tap: true });
+const signIn = (withToken = token) => signInAt(t.page, t.server.url + '/coach/', withToken, { tap: true });
 
 describe('coach page', () => {
   it('a wrong token is refused in the page’s words (not the server’s English), and nothing is remembered', async () => {
-    await expectWrongTokenRefused(page, { serverUrl: server.url, path: '/coach/', storageKey: 'hocso.coach.token', tap: true });
+    await expectWrongTokenRefused(t.page, { serverUrl: t.server.url, path: '/coach/', storageKey: 'hocso.coach.token', tap: true });
   });
 
   it('a coach signs in, creates a link at the doorstep, sees the code and QR, finds it in “My links”, revokes it', async () => {
     await signIn();
     await byId('who').filter({ hasText: 'Xin chào, Anh Minh' }).waitFor({ timeout: WAIT });
-    expect(await page.evaluate(() => localStorage.getItem('hocso.coach.token'))).toBe(token);
+    expect(await t.page.evaluate(() => localStorage.getItem('hocso.coach.token'))).toBe(token);
 
     // Pressing "Tạo link" before picking a lesson says what is missing.
     await byId('create').tap();
     expect(await byId('create-error').innerText()).toBe('Hãy chọn một bài học trước.');
 
     // The lessons, big and in menu order; pick one, add a note for oneself, create.
-    const lesson = page.locator('[data-testid="lesson"][data-lesson="password-otp"]');
+    const lesson = t.page.locator('[data-testid="lesson"][data-lesson="password-otp"]');
     await lesson.waitFor({ timeout: WAIT });
     expect(await byId('lesson').count()).toBeGreaterThanOrEqual(10);
     expect((await lesson.boundingBox())!.height).toBeGreaterThanOrEqual(44);
     // Every field has a label; every button is at least 44 px high.
-    const unlabelled = await page.evaluate(() =>
+    const unlabelled = await t.page.evaluate(() =>
       Array.from(document.querySelectorAll('#app input, #app select'))
         .filter((f) => !(f as HTMLInputElement).labels?.length && !f.getAttribute('aria-label') && (f as HTMLInputElement).type !== 'radio')
         .map((f) => f.id));
     expect(unlabelled).toEqual([]);
-    const small = await page.evaluate(() =>
+    const small = await t.page.evaluate(() =>
       Array.from(document.querySelectorAll('button')).filter((b) => b.offsetParent !== null && b.getBoundingClientRect().height < 44).map((b) => b.textContent));
     expect(small).toEqual([]);
 
@@ -91,17 +71,17 @@ describe('coach page', () => {
     const code = (await codeEl.innerText()).trim();
     expect(code).toMatch(/^HS[A-Z2-9]{6}$/);
     expect(parseFloat(await codeEl.evaluate((e) => getComputedStyle(e).fontSize))).toBeGreaterThanOrEqual(40);
-    expect(await page.locator('#result-lesson').innerText()).toBe('Mật khẩu và mã OTP');
-    await page.waitForFunction(() => {
+    expect(await t.page.locator('#result-lesson').innerText()).toBe('Mật khẩu và mã OTP');
+    await t.page.waitForFunction(() => {
       const img = document.querySelector('[data-testid="result-qr"]') as HTMLImageElement | null;
       return Boolean(img?.complete && img.naturalWidth > 0);
     }, undefined, { timeout: WAIT });
     const qr = await byId('result-qr').evaluate((i) => ({ src: (i as HTMLImageElement).src, natural: (i as HTMLImageElement).naturalWidth, shown: i.getBoundingClientRect().width, alt: (i as HTMLImageElement).alt }));
-    expect(qr.src).toBe(`${server.url}/l/${code}/qr.svg`);
+    expect(qr.src).toBe(`${t.server.url}/l/${code}/qr.svg`);
     expect(qr.natural).toBeGreaterThan(0);
     expect(qr.shown).toBeGreaterThanOrEqual(250);
     expect(qr.alt).toContain(code);
-    expect(await byId('result-url').inputValue()).toBe(`${server.url}/l/${code}`);
+    expect(await byId('result-url').inputValue()).toBe(`${t.server.url}/l/${code}`);
     expect(await byId('zalo-instruction').innerText()).toContain(code);
     for (const id of ['copy', 'another']) expect((await byId(id).boundingBox())!.height).toBeGreaterThanOrEqual(44);
 
@@ -110,20 +90,20 @@ describe('coach page', () => {
     expect(stored).toMatchObject({ lessonId: 'password-otp', coachId, senderName: 'Anh Minh', note: 'nhà bác Tư, xóm 3', uses: 0, revoked: false });
 
     // "Copy link" puts the landing page's address on the clipboard.
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+    await t.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: t.server.url });
     await byId('copy').tap();
     await byId('copied').filter({ hasText: 'Đã chép link' }).waitFor({ timeout: WAIT });
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(`${server.url}/l/${code}`);
+    expect(await t.page.evaluate(() => navigator.clipboard.readText())).toBe(`${t.server.url}/l/${code}`);
 
-    await page.evaluate(() => window.scrollTo(0, 0));
-    await page.screenshot({ path: SCREENSHOT });
+    await t.page.evaluate(() => window.scrollTo(0, 0));
+    await t.page.screenshot({ path: SCREENSHOT });
 
     // The landing page the QR code opens works.
-    expect((await fetch(`${server.url}/l/${code}`)).status).toBe(200);
+    expect((await fetch(`${t.server.url}/l/${code}`)).status).toBe(200);
 
     // "My links": the new link, not opened yet, with the note.
     await byId('tab-links').tap();
-    const item = page.locator(`[data-testid="link-item"][data-code="${code}"]`);
+    const item = t.page.locator(`[data-testid="link-item"][data-code="${code}"]`);
     await item.waitFor({ timeout: WAIT });
     expect(await item.innerText()).toContain('Mật khẩu và mã OTP');
     expect(await item.getByTestId('link-uses').innerText()).toMatch(/^Chưa ai mở · tạo /);
@@ -131,20 +111,20 @@ describe('coach page', () => {
     expect(await item.getByTestId('link-state').innerText()).toBe('Đang dùng');
 
     // A resident opens it on the web: one use.
-    const resident = new WebResident(server.url);
+    const resident = new WebResident(t.server.url);
     await resident.post({ ref: code });
     await byId('tab-new').tap();
     await byId('tab-links').tap();
     await item.getByTestId('link-uses').filter({ hasText: 'Đã mở 1 lần' }).waitFor({ timeout: WAIT });
 
     // Revoke it (after confirming): marked revoked; its page now says so.
-    page.once('dialog', (d) => void d.accept());
+    t.page.once('dialog', (d) => void d.accept());
     await item.getByTestId('revoke').tap();
     await item.getByTestId('link-state').filter({ hasText: 'Đã huỷ' }).waitFor({ timeout: WAIT });
     expect(await item.getByTestId('revoke').count()).toBe(0);
-    expect((await fetch(`${server.url}/l/${code}`)).status).toBe(410);
+    expect((await fetch(`${t.server.url}/l/${code}`)).status).toBe(410);
     // The status line says so, and says it again in English after EN (and back).
-    const status = page.locator('#links-status');
+    const status = t.page.locator('#links-status');
     expect(await status.innerText()).toBe(`Đã huỷ link ${code}.`);
     await byId('lang').tap();
     expect(await status.innerText()).toBe(`Link ${code} revoked.`);
@@ -152,23 +132,23 @@ describe('coach page', () => {
     expect(await status.innerText()).toBe(`Đã huỷ link ${code}.`);
 
     // A reload keeps the coach signed in; "Đăng xuất" forgets the token.
-    await page.reload();
+    await t.page.reload();
     await byId('who').filter({ hasText: 'Anh Minh' }).waitFor({ timeout: WAIT });
     await byId('signout').tap();
     expect(await byId('signin-panel').isVisible()).toBe(true);
-    expect(await page.evaluate(() => localStorage.getItem('hocso.coach.token'))).toBeNull();
-    await page.reload();
+    expect(await t.page.evaluate(() => localStorage.getItem('hocso.coach.token'))).toBeNull();
+    await t.page.reload();
     await byId('signin-panel').waitFor({ timeout: WAIT });
     expect(await byId('who').isVisible()).toBe(false);
-    expect(pageErrors).toEqual([]);
+    expect(t.pageErrors).toEqual([]);
   });
 
   it('“My residents”: who agreed to be followed, how many did not, and the ripple; EN switches the page', async () => {
     const link = await links.create({ lessonId: 'password-otp', coachId, senderName: 'Anh Minh' });
-    const yes = new WebResident(server.url);
+    const yes = new WebResident(t.server.url);
     await yes.post({ ref: link.code });
     await yes.tap('c:follow:yes');
-    const no = new WebResident(server.url);
+    const no = new WebResident(t.server.url);
     await no.post({ ref: link.code });
     await no.tap('c:follow:no');
 
@@ -189,14 +169,14 @@ describe('coach page', () => {
     expect(await byId('tab-links').innerText()).toBe('My links');
     await byId('resident').first().filter({ hasText: 'Learning: Passwords and OTP' }).waitFor({ timeout: WAIT });
     expect(await byId('resident').first().innerText()).toMatch(/Resident #\d+/);
-    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
-    expect(pageErrors).toEqual([]);
+    expect(await t.page.evaluate(() => document.documentElement.lang)).toBe('en');
+    expect(t.pageErrors).toEqual([]);
   });
 
   it('the resident’s landing page reads well on a small phone: large text, big buttons, nothing cut off', async () => {
     const link = await links.create({ lessonId: 'vneid-documents', coachId, senderName: 'Anh Minh' });
-    await page.goto(`${server.url}/l/${link.code}`);
-    const sizes = await page.evaluate(() => ({
+    await t.page.goto(`${t.server.url}/l/${link.code}`);
+    const sizes = await t.page.evaluate(() => ({
       overflow: document.documentElement.scrollWidth - window.innerWidth,
       smallestText: Math.min(...Array.from(document.querySelectorAll('main p, main h1, main h2, main h3, main a')).map((e) => parseFloat(getComputedStyle(e).fontSize))),
       code: parseFloat(getComputedStyle(document.querySelector('[data-testid="code"]')!).fontSize),
@@ -209,7 +189,7 @@ describe('coach page', () => {
     for (const h of sizes.buttons) expect(h).toBeGreaterThanOrEqual(48);
     // "Mở bài học" opens the web chat with the code.
     await byId('open-web').tap();
-    await page.waitForURL(`${server.url}/?code=${link.code}`, { timeout: WAIT });
-    expect(pageErrors).toEqual([]);
+    await t.page.waitForURL(`${t.server.url}/?code=${link.code}`, { timeout: WAIT });
+    expect(t.pageErrors).toEqual([]);
   });
 });

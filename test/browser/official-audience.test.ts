@@ -7,13 +7,11 @@
  * file names. A city official (communes directly under the province) does the same. An audience the
  * estimate finds nobody in is not offered "Send". Desk-sized viewport.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { AccountStore } from '../../src/accounts/store.js';
 import { createKeys } from '../../src/store/keys.js';
 import { HOUR, seedResidents } from '../broadcast/seed.js';
-import { DESK, launchChromium, openPage, signInAt, WAIT } from '../helpers/browser.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { DESK, signInAt, useBrowserPage, WAIT } from '../helpers/browser.js';
 
 const LUNG_CU = { province: '02', district: '026', commune: '00715' };
 const DONG_VAN_TOWN = { province: '02', district: '026', commune: '00721' };
@@ -22,24 +20,18 @@ const BA_DINH = { province: '01', commune: '00004' };
 const SOC_SON = { province: '01', commune: '08980' };
 const BA_VI = { province: '01', commune: '09619' };
 
-let server: TestServer;
-let browser: Browser;
-let context: BrowserContext;
-let page: Page;
-let pageErrors: string[];
+const t = useBrowserPage(DESK);
 let province: string;
 let city: string;
 let commune: string;
 
 beforeAll(async () => {
-  browser = await launchChromium();
-  server = await startTestServer();
-  const keys = createKeys(server.prefix);
-  const accounts = new AccountStore(server.redis, keys);
+  const keys = createKeys(t.server.prefix);
+  const accounts = new AccountStore(t.server.redis, keys);
   province = (await accounts.create({ name: 'Chị Mai', role: 'official', area: { province: '02' } })).token;
   city = (await accounts.create({ name: 'Bà Hoa', role: 'official', area: { province: '01' } })).token;
   commune = (await accounts.create({ name: 'Chị Lan', role: 'official', area: BA_DINH })).token;
-  await seedResidents(server.redis, keys, [
+  await seedResidents(t.server.redis, keys, [
     { channel: 'messenger', area: LUNG_CU, lastWroteAgo: HOUR },
     { channel: 'zalo', area: LUNG_CU, lastWroteAgo: HOUR },
     { channel: 'messenger', area: DONG_VAN_TOWN, lastWroteAgo: HOUR },
@@ -53,22 +45,11 @@ beforeAll(async () => {
     { channel: 'web', area: BA_VI, lastWroteAgo: 31 * 24 * HOUR },
   ]);
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
-beforeEach(async () => {
-  ({ context, page, pageErrors } = await openPage(browser, DESK));
-});
-afterEach(async () => {
-  await context.close();
-});
-
-const byId = (id: string) => page.getByTestId(id);
+const byId = (id: string) => t.page.getByTestId(id);
 
 async function signIn(token: string, area: string): Promise<void> {
-  await signInAt(page, server.url + '/official/', token);
+  await signInAt(t.page, t.server.url + '/official/', token);
   await byId('who-area').filter({ hasText: area }).waitFor({ timeout: WAIT });
 }
 
@@ -88,7 +69,7 @@ async function estimateFor(code: string, total: number): Promise<void> {
 
 /** No field path, file name or English server sentence anywhere on the page. */
 async function expectNoInternals(): Promise<void> {
-  const text = await page.locator('body').innerText();
+  const text = await t.page.locator('body').innerText();
   expect(text).not.toMatch(/audience\.area|areas\.sample\.json|\.json|has no commune|outside your area/);
 }
 
@@ -139,7 +120,7 @@ describe('who gets an alert', () => {
 
     // A code that is not hers is said at once, in Vietnamese, and nothing is asked of the server.
     const asked: string[] = [];
-    page.on('request', (req) => {
+    t.page.on('request', (req) => {
       if (req.url().includes('/api/v1/alerts')) asked.push(req.url());
     });
     await byId('area-code').fill('99999');
@@ -147,7 +128,7 @@ describe('who gets an alert', () => {
     expect(await byId('area-code').getAttribute('aria-invalid')).toBe('true');
     await byId('estimate-btn').click();
     expect(await byId('compose-error').innerText()).toBe('Không có xã/phường hay huyện mã “99999” trong khu vực bạn phụ trách. Hãy kiểm tra lại mã, hoặc chọn ở ô Khu vực.');
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('area-code');
+    expect(await t.page.evaluate(() => document.activeElement?.id)).toBe('area-code');
     await byId('area-code').fill('00004'); // a commune of Hà Nội
     expect(await byId('area-code-result').innerText()).toContain('“00004”');
     await byId('area-code').fill('0071x');
@@ -161,7 +142,7 @@ describe('who gets an alert', () => {
     expect(await byId('area-code-hint').innerText()).toContain('026/00715');
     expect(await byId('area-code-hint').innerText()).toContain('for Xã Lũng Cú');
     expect(await byId('area-code-result').innerText()).toBe('Goes to: Xã Lũng Cú, Huyện Đồng Văn');
-    expect(pageErrors).toEqual([]);
+    expect(t.pageErrors).toEqual([]);
   });
 
   it('a city official (communes directly under the city) targets a commune by code or name; the recognition figures follow the same list', async () => {
@@ -178,14 +159,14 @@ describe('who gets an alert', () => {
     await byId('estimate-total').filter({ hasText: matching(2) }).waitFor({ timeout: WAIT });
     await byId('tab-stats').click();
     expect(await byId('stats-area').locator('option').allInnerTexts()).toContain('Phường Ngọc Hà (00008)');
-    expect(pageErrors).toEqual([]);
+    expect(t.pageErrors).toEqual([]);
   });
 
   /** The city official signed in with an alert's text typed; every confirm() is dismissed and kept. */
   async function composeAsCityOfficial(): Promise<string[]> {
     await signIn(city, 'Thành phố Hà Nội');
     const dialogs: string[] = [];
-    page.on('dialog', (d) => {
+    t.page.on('dialog', (d) => {
       dialogs.push(d.message());
       void d.dismiss();
     });
@@ -228,9 +209,9 @@ describe('who gets an alert', () => {
     expect(await byId('send-nobody').innerText()).toBe('Nothing to send: nobody would get it. Change “Who gets it” (a wider area, fewer conditions), then estimate again.');
     await byId('lang').click();
     expect(await byId('detail').isVisible()).toBe(false);
-    const alerts = await (await fetch(`${server.url}/api/v1/alerts`, { headers: { authorization: `Bearer ${city}` } })).json() as { alerts: { status: string }[] };
+    const alerts = await (await fetch(`${t.server.url}/api/v1/alerts`, { headers: { authorization: `Bearer ${city}` } })).json() as { alerts: { status: string }[] };
     expect(alerts.alerts.map((a) => a.status)).toEqual(['draft']);
-    expect(pageErrors).toEqual([]);
+    expect(t.pageErrors).toEqual([]);
   });
 
   it('an audience nobody of which can be messaged now is not offered “Send” either; the estimate comes into view; English counts one resident', async () => {
@@ -254,7 +235,7 @@ describe('who gets an alert', () => {
     await byId('area-code').fill('00004');
     expect(await byId('send').isDisabled()).toBe(false);
     expect(dialogs).toEqual([]);
-    expect(pageErrors).toEqual([]);
+    expect(t.pageErrors).toEqual([]);
   });
 
   it('the web chat is a channel of its own: a row named in words, its 30 days explained, and it can be chosen alone', async () => {
@@ -263,7 +244,7 @@ describe('who gets an alert', () => {
     await byId('estimate-btn').click();
     await byId('estimate-total').filter({ hasText: 'Cảnh báo sẽ tới 1 người dân. 1 người khác khớp lựa chọn nhưng chưa nhắn được lúc này.' }).waitFor({ timeout: WAIT });
     // Nobody of Ba Vì is on Zalo or Messenger: no rows of zeros for them.
-    const rows = page.getByTestId('estimate-row');
+    const rows = t.page.getByTestId('estimate-row');
     expect(await rows.evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.channel))).toEqual(['web']);
     expect(await rows.locator('th').innerText()).toBe('Trang web');
     expect(await rows.locator('td').allInnerTexts()).toEqual(['2', '1', '1']);
@@ -279,7 +260,7 @@ describe('who gets an alert', () => {
     await byId('channel').selectOption('zalo');
     await byId('estimate-btn').click();
     await byId('estimate-total').filter({ hasText: 'Không có người dân nào khớp với lựa chọn này.' }).waitFor({ timeout: WAIT });
-    expect(pageErrors).toEqual([]);
+    expect(t.pageErrors).toEqual([]);
   });
 
   it('a commune official has nothing to narrow: no code box, one area', async () => {
@@ -287,6 +268,6 @@ describe('who gets an alert', () => {
     expect(await byId('area-code').isVisible()).toBe(false);
     expect(await byId('area').isDisabled()).toBe(true);
     expect(await byId('area').locator('option').allInnerTexts()).toEqual(['Toàn bộ Phường Ba Đình, Thành phố Hà Nội']);
-    expect(pageErrors).toEqual([]);
+    expect(t.pageErrors).toEqual([]);
   });
 });

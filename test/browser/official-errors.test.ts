@@ -5,48 +5,32 @@
  * gets a general sentence. Real browser, real server and Redis; answers the server cannot be made to
  * give on cue (a replaced area list, a proxy's error page) are given at the network boundary.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AccountStore } from '../../src/accounts/store.js';
 import { createKeys } from '../../src/store/keys.js';
-import { DESK, launchChromium, openPage, signInAt, WAIT } from '../helpers/browser.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { DESK, signInAt, useBrowserPage, WAIT } from '../helpers/browser.js';
 
-let server: TestServer;
-let browser: Browser;
-let context: BrowserContext;
-let page: Page;
-let pageErrors: string[];
+const t = useBrowserPage(DESK);
 let token: string;
 
 beforeAll(async () => {
-  browser = await launchChromium();
-  server = await startTestServer();
-  token = (await new AccountStore(server.redis, createKeys(server.prefix)).create({ name: 'Chị Mai', role: 'official', area: { province: '02' } })).token;
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  token = (await new AccountStore(t.server.redis, createKeys(t.server.prefix)).create({ name: 'Chị Mai', role: 'official', area: { province: '02' } })).token;
 });
 
 beforeEach(async () => {
-  ({ context, page, pageErrors } = await openPage(browser, DESK));
-  await signInAt(page, server.url + '/official/', token);
+  await signInAt(t.page, t.server.url + '/official/', token);
   await byId('who').filter({ hasText: 'Chị Mai' }).waitFor({ timeout: WAIT });
 });
-afterEach(async () => {
-  await context.close();
-});
 
-const byId = (id: string) => page.getByTestId(id);
+const byId = (id: string) => t.page.getByTestId(id);
 
 /** The estimate is answered with `status` and `body` instead of by the server. */
 async function estimateAnswers(status: number, body: string, contentType = 'application/json'): Promise<void> {
-  await page.route((url) => url.pathname === '/api/v1/alerts/estimate', (route) => route.fulfill({ status, contentType, body }));
+  await t.page.route((url) => url.pathname === '/api/v1/alerts/estimate', (route) => route.fulfill({ status, contentType, body }));
 }
 
 async function expectNoInternals(...serverMessages: string[]): Promise<void> {
-  const text = await page.locator('body').innerText();
+  const text = await t.page.locator('body').innerText();
   for (const m of serverMessages) expect(text).not.toContain(m);
   expect(text).not.toMatch(/audience\.area|\.json\b|has no commune/);
 }
@@ -56,12 +40,12 @@ describe('the server’s refusals, in the console’s words', () => {
     await byId('text-vi').fill('Cảnh báo: giả danh điện lực gọi điện đòi tiền.');
     await byId('save-draft').click();
     await byId('compose-status').filter({ hasText: 'Đã lưu bản nháp.' }).waitFor({ timeout: WAIT });
-    const list = (await (await fetch(`${server.url}/api/v1/alerts`, { headers: { authorization: `Bearer ${token}` } })).json()) as { alerts: { id: string }[] };
+    const list = (await (await fetch(`${t.server.url}/api/v1/alerts`, { headers: { authorization: `Bearer ${token}` } })).json()) as { alerts: { id: string }[] };
     const id = list.alerts[0]!.id;
-    const cancelled = await fetch(`${server.url}/api/v1/alerts/${id}/cancel`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    const cancelled = await fetch(`${t.server.url}/api/v1/alerts/${id}/cancel`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
     expect(cancelled.status).toBe(200);
 
-    const refused = page.waitForResponse((res) => res.url().endsWith(`/api/v1/alerts/${id}`) && res.request().method() === 'PATCH');
+    const refused = t.page.waitForResponse((res) => res.url().endsWith(`/api/v1/alerts/${id}`) && res.request().method() === 'PATCH');
     await byId('text-vi').fill('Cảnh báo: giả danh điện lực gọi điện đòi tiền điện.');
     await byId('save-draft').click();
     const answer = await refused;
@@ -75,7 +59,7 @@ describe('the server’s refusals, in the console’s words', () => {
     await byId('lang').click();
     expect(await byId('compose-error').innerText()).toBe('Could not save: This alert is no longer a draft (it was sent or cancelled), so it cannot be changed. Open the list of alerts again.');
     await expectNoInternals(server409.message);
-    expect(pageErrors).toEqual([]);
+    expect(t.pageErrors).toEqual([]);
   });
 
   it('an area the server no longer knows (the list was replaced meanwhile), a code it never told us of, a proxy’s error page', async () => {
@@ -87,7 +71,7 @@ describe('the server’s refusals, in the console’s words', () => {
     expect(await byId('compose-error').innerText()).toBe('Chưa ước tính được: Khu vực này không có trong danh sách đơn vị hành chính của hệ thống. Hãy kiểm tra lại mã xã/phường.');
     await expectNoInternals(unknownArea);
 
-    await page.unrouteAll();
+    await t.page.unrouteAll();
     const novel = 'area_retired: commune 00715 merged into 00721 (see data/areas.sample.json)';
     await estimateAnswers(400, JSON.stringify({ error: { code: 'area_retired', message: novel } }));
     await byId('estimate-btn').click();
@@ -98,12 +82,12 @@ describe('the server’s refusals, in the console’s words', () => {
     expect(await byId('compose-error').innerText()).toBe('Could not estimate: Something went wrong. Try again; if it keeps happening, tell an admin.');
     await byId('lang').click();
 
-    await page.unrouteAll();
+    await t.page.unrouteAll();
     await estimateAnswers(502, '<html><body>502 Bad Gateway (nginx)</body></html>', 'text/html');
     await byId('estimate-btn').click();
     await byId('compose-error').filter({ hasText: 'Máy chủ gặp lỗi' }).waitFor({ timeout: WAIT });
     expect(await byId('compose-error').innerText()).toBe('Chưa ước tính được: Máy chủ gặp lỗi. Thử lại sau; nếu vẫn lỗi, hãy báo quản trị viên.');
     await expectNoInternals('HTTP 502', 'nginx');
-    expect(pageErrors).toEqual([]);
+    expect(t.pageErrors).toEqual([]);
   });
 });

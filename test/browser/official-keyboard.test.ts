@@ -8,41 +8,28 @@
  * - a larger default font size (CDP `Page.setFontSizes`, Chromium's "Font size" setting) makes the
  *   console's text larger.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { AccountStore } from '../../src/accounts/store.js';
 import { createKeys } from '../../src/store/keys.js';
-import { contrast, DESK, launchChromium, openPage, signInAt, WAIT } from '../helpers/browser.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { contrast, DESK, signInAt, useBrowser, WAIT } from '../helpers/browser.js';
 
-let server: TestServer;
-let browser: Browser;
+const t = useBrowser();
 let token: string;
-const closing: (() => Promise<void>)[] = [];
 
 beforeAll(async () => {
-  browser = await launchChromium();
-  server = await startTestServer();
-  token = (await new AccountStore(server.redis, createKeys(server.prefix)).create({ name: 'Chị Lan', role: 'official', area: { province: '01', commune: '00004' } })).token;
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-afterEach(async () => {
-  for (const close of closing.splice(0)) await close();
+  token = (await new AccountStore(t.server.redis, createKeys(t.server.prefix)).create({ name: 'Chị Lan', role: 'official', area: { province: '01', commune: '00004' } })).token;
 });
 
 /** A signed-in console at a desk, reloaded so that nothing has focus; `fontSize` is the browser's default font size. */
 async function console_(fontSize = 16): Promise<{ page: Page; pageErrors: string[] }> {
-  const { context, page, pageErrors } = await openPage(browser, DESK);
-  closing.push(() => context.close());
+  const { context, page, pageErrors } = await t.open(DESK);
   if (fontSize !== 16) {
     const cdp = await context.newCDPSession(page);
     await cdp.send('Page.enable');
     await cdp.send('Page.setFontSizes', { fontSizes: { standard: fontSize } });
   }
-  await signInAt(page, server.url + '/official/', token);
+  await signInAt(page, t.server.url + '/official/', token);
   await page.getByTestId('who').filter({ hasText: 'Xin chào, Chị Lan' }).waitFor({ timeout: WAIT });
   await page.reload();
   await page.getByTestId('who').filter({ hasText: 'Xin chào, Chị Lan' }).waitFor({ timeout: WAIT });

@@ -5,45 +5,26 @@
  *
  * Saves /tmp/official-phone.png and /tmp/official-phone-typing.png to look at.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { AccountStore } from '../../src/accounts/store.js';
 import { createKeys } from '../../src/store/keys.js';
-import { launchChromium, openPage, PHONE, signInAt, WAIT } from '../helpers/browser.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { PHONE, signInAt, useBrowserPage, WAIT } from '../helpers/browser.js';
 import { HOUR, seedResidents } from '../broadcast/seed.js';
 
 const SMALL = { ...PHONE, viewport: { width: 360, height: 640 } };
 
-let server: TestServer;
-let browser: Browser;
-let context: BrowserContext;
-let page: Page;
-let pageErrors: string[];
+const t = useBrowserPage(SMALL);
 let token: string;
 
 beforeAll(async () => {
-  browser = await launchChromium();
-  server = await startTestServer();
-  const keys = createKeys(server.prefix);
-  token = (await new AccountStore(server.redis, keys).create({ name: 'Chị Mai', role: 'official', area: { province: '02' } })).token;
+  const keys = createKeys(t.server.prefix);
+  token = (await new AccountStore(t.server.redis, keys).create({ name: 'Chị Mai', role: 'official', area: { province: '02' } })).token;
   // A resident on each channel, so that the estimate's table has all its rows.
   const area = { province: '02', district: '026', commune: '00715' };
-  await seedResidents(server.redis, keys, (['zalo', 'messenger', 'web'] as const).map((channel) => ({ channel, area, lastWroteAgo: HOUR })));
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await seedResidents(t.server.redis, keys, (['zalo', 'messenger', 'web'] as const).map((channel) => ({ channel, area, lastWroteAgo: HOUR })));
 });
 
-beforeEach(async () => {
-  ({ context, page, pageErrors } = await openPage(browser, SMALL));
-});
-afterEach(async () => {
-  await context.close();
-});
-
-const byId = (id: string) => page.getByTestId(id);
+const byId = (id: string) => t.page.getByTestId(id);
 
 type Box = { top: number; bottom: number; left: number; right: number; height: number };
 const box = (testId: string): Promise<Box> =>
@@ -52,25 +33,25 @@ const box = (testId: string): Promise<Box> =>
     return { top: r.top, bottom: r.bottom, left: r.left, right: r.right, height: r.height };
   });
 const actionBar = (): Promise<Box> =>
-  page.locator('.actions-bar').evaluate((e) => {
+  t.page.locator('.actions-bar').evaluate((e) => {
     const r = e.getBoundingClientRect();
     return { top: r.top, bottom: r.bottom, left: r.left, right: r.right, height: r.height };
   });
 
 describe('the console on a 360×640 phone', () => {
   it('tabs in one line, a one-row action bar, and a text box the bar never covers while typing', async () => {
-    await signInAt(page, server.url + '/official/', token, { tap: true });
+    await signInAt(t.page, t.server.url + '/official/', token, { tap: true });
     await byId('who').filter({ hasText: 'Xin chào, Chị Mai' }).waitFor({ timeout: WAIT });
-    await page.screenshot({ path: '/tmp/official-phone.png' });
+    await t.page.screenshot({ path: '/tmp/official-phone.png' });
 
     // Nothing wider than the screen.
-    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    expect(await t.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
 
     // The five tabs on one line (the strip scrolls sideways), not stacked over the form.
-    const tabs = await page.locator('[data-tab]').evaluateAll((bs) => bs.map((b) => Math.round(b.getBoundingClientRect().top)));
+    const tabs = await t.page.locator('[data-tab]').evaluateAll((bs) => bs.map((b) => Math.round(b.getBoundingClientRect().top)));
     expect(tabs).toHaveLength(5);
     expect(new Set(tabs).size).toBe(1);
-    expect((await page.locator('.tabs').boundingBox())!.height).toBeLessThanOrEqual(56);
+    expect((await t.page.locator('.tabs').boundingBox())!.height).toBeLessThanOrEqual(56);
     // Choosing a tab at the far end brings it into the strip.
     await byId('tab-reports').tap();
     const reports = await box('tab-reports');
@@ -96,20 +77,20 @@ describe('the console on a 360×640 phone', () => {
     expect(text.top).toBeGreaterThanOrEqual(0);
     expect(text.bottom).toBeLessThanOrEqual(640);
     expect(typingBar.top >= text.bottom || typingBar.bottom <= text.top).toBe(true);
-    await page.screenshot({ path: '/tmp/official-phone-typing.png' });
+    await t.page.screenshot({ path: '/tmp/official-phone-typing.png' });
 
     // Done typing (the keyboard closed): the bar is back at the bottom of the screen, within reach.
-    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await t.page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     const after = await actionBar();
     expect(Math.round(after.bottom)).toBe(640);
     expect(after.height).toBeLessThanOrEqual(0.15 * 640);
     await byId('estimate-btn').tap();
     await byId('estimate-total').waitFor({ timeout: WAIT });
     // The estimate's table fits the screen, all four columns (in Vietnamese without scrolling it).
-    expect(await page.getByTestId('estimate-row').count()).toBe(3);
+    expect(await t.page.getByTestId('estimate-row').count()).toBe(3);
     const table = await byId('estimate-table').evaluate((t) => ({ right: t.getBoundingClientRect().right, box: t.closest('[data-testid="estimate"]')!.getBoundingClientRect().right }));
     expect(table.right).toBeLessThanOrEqual(table.box);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
-    expect(pageErrors).toEqual([]);
+    expect(await t.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    expect(t.pageErrors).toEqual([]);
   });
 });

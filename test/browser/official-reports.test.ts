@@ -12,15 +12,13 @@
  *
  * HOCSO_SCREENSHOTS=1 also saves the README's screenshot to docs/official-reports.png.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { AccountStore } from '../../src/accounts/store.js';
 import { maskText } from '../../src/reports/mask.js';
 import { ReportStore, type NewReport } from '../../src/reports/store.js';
 import { createKeys } from '../../src/store/keys.js';
 import { DAY, waitUntil } from '../broadcast/seed.js';
-import { DESK, launchChromium, openPage, signInAt, WAIT } from '../helpers/browser.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { DESK, signInAt, useBrowserPage, WAIT } from '../helpers/browser.js';
 import { WebResident } from '../helpers/web-client.js';
 
 const SCREENSHOT = process.env.HOCSO_SCREENSHOTS === '1' ? 'docs/official-reports.png' : '/tmp/official-reports.png';
@@ -29,11 +27,7 @@ const LUNG_CU = { province: '02', district: '026', commune: '00715' };
 const WAVE = 'Vietcombank: Tài khoản của anh Nguyễn Văn Bình bị tạm khoá. Đăng nhập tại vcb-secure.example để mở khoá trong 24h. Gọi 0912345678';
 const PRIZE = 'Chúc mừng bạn trúng thưởng xe máy SH! Nộp phí 500.000đ vào STK 1903456789012 để nhận giải tại trungthuong-sh.example';
 
-let server: TestServer;
-let browser: Browser;
-let context: BrowserContext;
-let page: Page;
-let pageErrors: string[];
+const t = useBrowserPage(DESK);
 let lan: { token: string; id: string };
 
 function report(text: string, anonId: string, area: NewReport['area'], extra: Partial<NewReport> = {}): NewReport {
@@ -44,15 +38,13 @@ function report(text: string, anonId: string, area: NewReport['area'], extra: Pa
 }
 
 beforeAll(async () => {
-  browser = await launchChromium();
-  server = await startTestServer();
-  const keys = createKeys(server.prefix);
-  const a = await new AccountStore(server.redis, keys).create({ name: 'Chị Lan', role: 'official', area: LUNG_CU });
+  const keys = createKeys(t.server.prefix);
+  const a = await new AccountStore(t.server.redis, keys).create({ name: 'Chị Lan', role: 'official', area: LUNG_CU });
   lan = { token: a.token, id: a.account.id };
 
   // Earlier days, through the store itself with its own clock: the wave three and one days ago, a prize scam two days ago.
   let at = Date.now() - 3 * DAY;
-  const past = new ReportStore(server.redis, keys, () => at);
+  const past = new ReportStore(t.server.redis, keys, () => at);
   await past.add(report(WAVE.replace('0912345678', '0987654321'), 'r1', LUNG_CU));
   at = Date.now() - 2 * DAY;
   await past.add(report(PRIZE, 'r2', LUNG_CU, {
@@ -64,7 +56,7 @@ beforeAll(async () => {
   await past.add(report('Nhận quà Tết tại qua-tet.example, chỉ cần nhập số thẻ', 'r4', undefined, { domains: ['qua-tet.example'], scamType: 'prize' }));
 
   // Today: a resident of Lũng Cú checks the wave on the web channel and reports it.
-  const r = new WebResident(server.url);
+  const r = new WebResident(t.server.url);
   await r.post({});
   await r.say('đổi xã');
   await r.say('Lũng Cú');
@@ -72,33 +64,21 @@ beforeAll(async () => {
   await r.say(WAVE);
   await r.tap('c:report');
   await r.tap('c:report:yes');
-  const today = new ReportStore(server.redis, keys);
+  const today = new ReportStore(t.server.redis, keys);
   await waitUntil('the web report stored', async () => (await today.list({ province: '02', path: '02/026/00715' }, { limit: 5, offset: 0 })).groups[0]?.counts.total === 3, 10_000);
-
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
 });
 
-beforeEach(async () => {
-  ({ context, page, pageErrors } = await openPage(browser, DESK));
-});
-afterEach(async () => {
-  await context.close();
-});
-
-const byId = (id: string) => page.getByTestId(id);
+const byId = (id: string) => t.page.getByTestId(id);
 
 async function openReports(): Promise<void> {
-  await signInAt(page, server.url + '/official/', lan.token);
+  await signInAt(t.page, t.server.url + '/official/', lan.token);
   await byId('who').filter({ hasText: 'Chị Lan' }).waitFor({ timeout: WAIT });
   await byId('tab-reports').click();
   await byId('report-group').first().waitFor({ timeout: WAIT });
 }
 
 async function api(method: string, path: string): Promise<Record<string, any>> {
-  const res = await fetch(`${server.url}/api/v1${path}`, { method, headers: { authorization: `Bearer ${lan.token}` } });
+  const res = await fetch(`${t.server.url}/api/v1${path}`, { method, headers: { authorization: `Bearer ${lan.token}` } });
   return (await res.json()) as Record<string, any>;
 }
 
@@ -141,12 +121,12 @@ describe('the Reports tab', () => {
     expect(await groups.nth(1).getByTestId('report-risk').innerText()).toBe('Đáng ngờ');
     expect(await groups.nth(1).getByTestId('report-sample').innerText()).toContain('500.000đ');
 
-    const small = await page.evaluate(() =>
+    const small = await t.page.evaluate(() =>
       Array.from(document.querySelectorAll('#tab-reports button, #tab-reports summary')).filter((b) => (b as HTMLElement).offsetParent !== null && b.getBoundingClientRect().height < 44).map((b) => b.textContent));
     expect(small).toEqual([]);
-    await page.screenshot({ path: SCREENSHOT, fullPage: false });
-    expect(await page.locator('#app').innerText()).not.toMatch(/\bnull\b|\bundefined\b|\bNaN\b|\[object /);
-    expect(pageErrors).toEqual([]);
+    await t.page.screenshot({ path: SCREENSHOT, fullPage: false });
+    expect(await t.page.locator('#app').innerText()).not.toMatch(/\bnull\b|\bundefined\b|\bNaN\b|\[object /);
+    expect(t.pageErrors).toEqual([]);
   });
 
   it('"Make a draft alert" opens the draft in the compose tab with the sample, the scam type and the match fields; edits are saved; the group shows the draft', async () => {
@@ -180,7 +160,7 @@ describe('the Reports tab', () => {
     // The alert's page shows at once and fills in when the alert has loaded.
     await byId('detail-text').waitFor({ timeout: WAIT });
     expect(await byId('detail-body').innerText()).toContain('vcb-secure.example');
-    expect(pageErrors).toEqual([]);
+    expect(t.pageErrors).toEqual([]);
   });
 
   it('the pool of residents who gave no commune; paging stays hidden for one page; EN', async () => {
@@ -201,6 +181,6 @@ describe('the Reports tab', () => {
     await byId('report-group').filter({ hasText: 'vcb-secure.example' }).waitFor({ timeout: WAIT });
     expect(await byId('report-group').first().getByTestId('report-risk').innerText()).toBe('Very likely a scam');
     expect(await byId('report-group').first().getByTestId('report-signs').innerText()).toContain('It threatens to lock your account.');
-    expect(pageErrors).toEqual([]);
+    expect(t.pageErrors).toEqual([]);
   });
 });

@@ -16,8 +16,8 @@
  */
 import { createHmac, randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Browser, BrowserContext, Dialog, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Dialog, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccountStore } from '../../src/accounts/store.js';
 import { loadLessonsOrThrow } from '../../src/flows/load.js';
 import { BANK_SCAM_TYPES } from '../../src/flows/schema.js';
@@ -25,8 +25,7 @@ import { resolveFlowsDir } from '../../src/paths.js';
 import { createKeys } from '../../src/store/keys.js';
 import { FakePlatforms, TOKENS } from '../broadcast/fake-platforms.js';
 import { DAY, HOUR, seedResidents, waitUntil, type Seeded } from '../broadcast/seed.js';
-import { DESK, expectWrongTokenRefused, launchChromium, openPage, signInAt, WAIT } from '../helpers/browser.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { DESK, expectWrongTokenRefused, signInAt, useBrowserPage, WAIT } from '../helpers/browser.js';
 
 const SCREENSHOT = process.env.HOCSO_SCREENSHOTS === '1' ? 'docs/official-console.png' : '/tmp/official-console.png';
 
@@ -36,25 +35,20 @@ const NEIGHBOURS = { province: '01', commune: '00008' };
 const THRESHOLD = 4;
 
 const fake = new FakePlatforms();
-let server: TestServer;
-let browser: Browser;
-let context: BrowserContext;
-let page: Page;
-/** Uncaught errors of the page's own script: none expected. */
-let pageErrors: string[];
+// Up before the server, which is given its address; down after it (afterAll hooks run in reverse).
+beforeAll(() => fake.start());
+afterAll(() => fake.close());
+const t = useBrowserPage(DESK, {
+  server: () => ({ env: { ...fake.env(), BROADCAST_APPROVAL_THRESHOLD: String(THRESHOLD), BROADCAST_RATE_MESSENGER: '0', BROADCAST_RATE_ZALO: '0' } }),
+});
 let lan: { token: string; id: string };
 let tung: { token: string; id: string };
 /** The seeded residents, by role in the story. */
 let r: Record<'mOk' | 'mOld' | 'mBlocked' | 'zOk' | 'zCharged' | 'zOld' | 'zOff' | 'mElsewhere', Seeded>;
 
 beforeAll(async () => {
-  browser = await launchChromium();
-  await fake.start();
-  server = await startTestServer({
-    env: { ...fake.env(), BROADCAST_APPROVAL_THRESHOLD: String(THRESHOLD), BROADCAST_RATE_MESSENGER: '0', BROADCAST_RATE_ZALO: '0' },
-  });
-  const keys = createKeys(server.prefix);
-  const accounts = new AccountStore(server.redis, keys);
+  const keys = createKeys(t.server.prefix);
+  const accounts = new AccountStore(t.server.redis, keys);
   const a = await accounts.create({ name: 'Chị Lan', role: 'official', area: HERE });
   const b = await accounts.create({ name: 'Anh Tùng', role: 'official', area: HERE });
   lan = { token: a.token, id: a.account.id };
@@ -63,7 +57,7 @@ beforeAll(async () => {
   // Quiz histories for the recognition chart: bank scams recognised 3 times in 4, OTP requests never.
   const bank = loadLessonsOrThrow(resolveFlowsDir('flows')).bank;
   const itemOf = (type: string) => `bank/${[...bank.values()].find((i) => i.scamType === type && i.verdict === 'scam')!.id}`;
-  const seeded = await seedResidents(server.redis, keys, [
+  const seeded = await seedResidents(t.server.redis, keys, [
     { channel: 'messenger', area: HERE, lastWroteAgo: 1 * HOUR, quiz: { [itemOf('bank')]: { right: 3, wrong: 1 } } },
     { channel: 'messenger', area: HERE, lastWroteAgo: 30 * HOUR }, // Messenger's 24 h window closed
     { channel: 'messenger', area: HERE, lastWroteAgo: 2 * HOUR, unreachable: true }, // blocked the Page
@@ -76,25 +70,13 @@ beforeAll(async () => {
   const [mOk, mOld, mBlocked, zOk, zCharged, zOld, zOff, mElsewhere] = seeded as [Seeded, Seeded, Seeded, Seeded, Seeded, Seeded, Seeded, Seeded];
   r = { mOk, mOld, mBlocked, zOk, zCharged, zOld, zOff, mElsewhere };
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await fake.close();
-});
 
-beforeEach(async () => {
-  ({ context, page, pageErrors } = await openPage(browser, DESK));
-});
-afterEach(async () => {
-  await context.close();
-});
+const byId = (id: string) => t.page.getByTestId(id);
 
-const byId = (id: string) => page.getByTestId(id);
-
-const signIn = (token: string, on: Page = page) => signInAt(on, server.url + '/official/', token);
+const signIn = (token: string, on: Page = t.page) => signInAt(on, t.server.url + '/official/', token);
 
 /** Accept the next confirm() and keep its question. */
-function acceptNextDialog(on: Page = page): Promise<string> {
+function acceptNextDialog(on: Page = t.page): Promise<string> {
   return new Promise((resolve) => {
     on.once('dialog', (d: Dialog) => {
       resolve(d.message());
@@ -108,7 +90,7 @@ async function messengerSays(user: string, text: string, payload?: string): Prom
   const now = Date.now();
   const message = { mid: `m-${randomInt(1e9)}`, text, ...(payload ? { quick_reply: { payload } } : {}) };
   const body = Buffer.from(JSON.stringify({ object: 'page', entry: [{ id: '1', time: now, messaging: [{ sender: { id: user }, recipient: { id: '1' }, timestamp: now, message }] }] }));
-  const res = await fetch(`${server.url}/webhooks/messenger`, {
+  const res = await fetch(`${t.server.url}/webhooks/messenger`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${createHmac('sha256', TOKENS.MESSENGER_APP_SECRET).update(body).digest('hex')}` },
     body: new Uint8Array(body),
@@ -121,34 +103,34 @@ const quickRepliesTo = (user: string): QuickReply[] =>
   fake.delivered.filter((d) => d.channel === 'messenger' && d.user === user).flatMap((d) => (d.message.quick_replies as QuickReply[] | undefined) ?? []);
 
 async function api(method: string, path: string, token: string): Promise<Record<string, any>> {
-  const res = await fetch(`${server.url}/api/v1${path}`, { method, headers: { authorization: `Bearer ${token}` } });
+  const res = await fetch(`${t.server.url}/api/v1${path}`, { method, headers: { authorization: `Bearer ${token}` } });
   return (await res.json()) as Record<string, any>;
 }
 
 /** Nothing the page wrote came out as a programming value. */
 async function expectNoJunk(): Promise<void> {
-  expect(await page.locator('#app').innerText()).not.toMatch(/\bnull\b|\bundefined\b|\bNaN\b|\[object /);
+  expect(await t.page.locator('#app').innerText()).not.toMatch(/\bnull\b|\bundefined\b|\bNaN\b|\[object /);
 }
 
 /** The alert on show in the detail view. */
-const shownAlertId = () => page.evaluate(() => document.querySelector('[data-testid="detail"]')?.getAttribute('data-alert') ?? '');
+const shownAlertId = () => t.page.evaluate(() => document.querySelector('[data-testid="detail"]')?.getAttribute('data-alert') ?? '');
 const value = async (testId: string) => Number(await byId(testId).getAttribute('data-value'));
 
 describe('official console', () => {
   it('a wrong token is refused in the page’s words (not the server’s English), and nothing is remembered', async () => {
-    await expectWrongTokenRefused(page, { serverUrl: server.url, path: '/official/', storageKey: 'hocso.official.token' });
-    expect(pageErrors).toEqual([]);
+    await expectWrongTokenRefused(t.page, { serverUrl: t.server.url, path: '/official/', storageKey: 'hocso.official.token' });
+    expect(t.pageErrors).toEqual([]);
   });
 
   it('/official redirects to the console; a coach’s token is turned away', async () => {
-    const res = await fetch(`${server.url}/official`, { redirect: 'manual' });
+    const res = await fetch(`${t.server.url}/official`, { redirect: 'manual' });
     expect(res.status).toBe(301);
     expect(res.headers.get('location')).toBe('/official/');
 
-    const coach = await new AccountStore(server.redis, createKeys(server.prefix)).create({ name: 'Anh Minh', role: 'coach', area: { province: '01', commune: '00004' } });
+    const coach = await new AccountStore(t.server.redis, createKeys(t.server.prefix)).create({ name: 'Anh Minh', role: 'coach', area: { province: '01', commune: '00004' } });
     await signIn(coach.token);
     await byId('signin-error').filter({ hasText: 'không gửi được cảnh báo' }).waitFor({ timeout: WAIT });
-    expect(await page.evaluate(() => localStorage.getItem('hocso.official.token'))).toBeNull();
+    expect(await t.page.evaluate(() => localStorage.getItem('hocso.official.token'))).toBeNull();
   });
 
   it('compose: name and area, counts, the scam types of the quiz bank, a picture checked before upload, previews as Zalo and Messenger; EN', async () => {
@@ -157,12 +139,12 @@ describe('official console', () => {
     expect(await byId('who-area').innerText()).toBe('Phụ trách: Phường Ba Đình, Thành phố Hà Nội');
 
     // Every field has a label; every visible button is at least 44 px high.
-    const unlabelled = await page.evaluate(() =>
+    const unlabelled = await t.page.evaluate(() =>
       Array.from(document.querySelectorAll('#app input, #app select, #app textarea'))
         .filter((f) => !(f as HTMLInputElement).labels?.length && !f.getAttribute('aria-label'))
         .map((f) => f.id || f.outerHTML));
     expect(unlabelled).toEqual([]);
-    const small = await page.evaluate(() =>
+    const small = await t.page.evaluate(() =>
       Array.from(document.querySelectorAll('button')).filter((b) => b.offsetParent !== null && b.getBoundingClientRect().height < 44).map((b) => b.textContent));
     expect(small).toEqual([]);
 
@@ -223,19 +205,19 @@ describe('official console', () => {
     await byId('lang').click();
     expect(await byId('tab-queue').innerText()).toContain('Approval queue');
     expect(await byId('count-vi').innerText()).toMatch(/characters$/);
-    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    expect(await t.page.evaluate(() => document.documentElement.lang)).toBe('en');
 
     // On a tablet: one column, nothing wider than the screen.
-    await page.setViewportSize({ width: 768, height: 1024 });
-    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+    await t.page.setViewportSize({ width: 768, height: 1024 });
+    expect(await t.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
 
     // A reload keeps her signed in (in English); "Sign out" forgets the token.
-    await page.reload();
+    await t.page.reload();
     await byId('who').filter({ hasText: 'Hello, Chị Lan' }).waitFor({ timeout: WAIT });
     await byId('signout').click();
     expect(await byId('signin-panel').isVisible()).toBe(true);
-    expect(await page.evaluate(() => localStorage.getItem('hocso.official.token'))).toBeNull();
-    expect(pageErrors).toEqual([]);
+    expect(await t.page.evaluate(() => localStorage.getItem('hocso.official.token'))).toBeNull();
+    expect(t.pageErrors).toEqual([]);
   });
 
   it('estimate, send to a small audience, watch it reach done, read the results (with a resident who tried the practice)', async () => {
@@ -257,24 +239,24 @@ describe('official console', () => {
     await byId('estimate-btn').click();
     // The headline counts who gets it: the two Messenger residents out of reach are named beside them.
     await byId('estimate-total').filter({ hasText: 'Cảnh báo sẽ tới 1 người dân. 2 người khác khớp lựa chọn nhưng chưa nhắn được lúc này.' }).waitFor({ timeout: WAIT });
-    const row = page.locator('[data-testid="estimate-row"][data-channel="messenger"]');
+    const row = t.page.locator('[data-testid="estimate-row"][data-channel="messenger"]');
     expect(await row.locator('td').allInnerTexts()).toEqual(['3', '1', '2']);
     const why = await byId('estimate-why').innerText();
     expect(why).toContain('Messenger: 1 người chưa nhắn được vì đã hơn 24 giờ họ không nhắn cho trang.');
     expect(why).toContain('Messenger: 1 người đã chặn hoặc bỏ theo dõi tài khoản của xã');
     expect(await byId('estimate-approval').count()).toBe(0);
-    expect(await page.locator('[data-testid="estimate-row"][data-channel="zalo"]').count()).toBe(0); // only Messenger was chosen
+    expect(await t.page.locator('[data-testid="estimate-row"][data-channel="zalo"]').count()).toBe(0); // only Messenger was chosen
     await expectNoJunk();
     // The README's picture: the whole console at a desk, the form beside its previews, with the estimate.
     await byId('preview-zalo').locator('img.pm-img').evaluate((img) => (img as HTMLImageElement).decode());
-    const height = await page.evaluate(() => document.documentElement.scrollHeight);
-    await page.setViewportSize({ width: 1280, height });
-    await page.screenshot({ path: SCREENSHOT });
-    await page.setViewportSize({ width: 1280, height: 900 });
+    const height = await t.page.evaluate(() => document.documentElement.scrollHeight);
+    await t.page.setViewportSize({ width: 1280, height });
+    await t.page.screenshot({ path: SCREENSHOT });
+    await t.page.setViewportSize({ width: 1280, height: 900 });
 
     // Send: asked once, with the count; then the live progress (server-sent events) until done.
     const streams: string[] = [];
-    page.on('request', (req) => {
+    t.page.on('request', (req) => {
       if (req.url().includes('/events?')) streams.push(req.url());
     });
     // Messenger holds its answer for a moment: the page shows the resident still waiting.
@@ -287,8 +269,8 @@ describe('official console', () => {
     expect(id).toMatch(/^[a-z0-9]{12}$/);
     await byId('progress').waitFor({ timeout: WAIT });
     try {
-      await page.locator('[data-testid="progress-notReachableNow"][data-value="2"]').waitFor({ timeout: WAIT });
-      await page.locator('[data-testid="progress-waiting"][data-value="1"]').waitFor({ timeout: WAIT });
+      await t.page.locator('[data-testid="progress-notReachableNow"][data-value="2"]').waitFor({ timeout: WAIT });
+      await t.page.locator('[data-testid="progress-waiting"][data-value="1"]').waitFor({ timeout: WAIT });
       expect(await byId('progress-mode').innerText()).toBe('Cập nhật trực tiếp');
       expect(Number(await byId('progress-bar').getAttribute('aria-valuenow'))).toBe(66);
       expect(await byId('results').isVisible()).toBe(false);
@@ -303,7 +285,7 @@ describe('official console', () => {
     expect(await value('progress-failed')).toBe(0);
     expect(await value('result-sent')).toBe(1);
     expect(await byId('progress-text').innerText()).toBe('100% · 3 / 3 người đã xử lý');
-    expect(streams[0]).toBe(`${server.url}/api/v1/alerts/${id}/events?token=${encodeURIComponent(lan.token)}`);
+    expect(streams[0]).toBe(`${t.server.url}/api/v1/alerts/${id}/events?token=${encodeURIComponent(lan.token)}`);
     await expectNoJunk();
 
     // What Messenger got is what the preview showed: the picture, then the text with its quick replies.
@@ -324,17 +306,17 @@ describe('official console', () => {
 
     // The alert again from the list: the results now count the practice.
     await byId('tab-alerts').click();
-    const item = page.locator(`[data-testid="alert-item"][data-id="${id}"]`);
+    const item = t.page.locator(`[data-testid="alert-item"][data-id="${id}"]`);
     await item.waitFor({ timeout: WAIT });
     expect(await item.getByTestId('alert-status').innerText()).toBe('Đã gửi xong');
     await item.getByTestId('open-alert').click();
-    await page.locator('[data-testid="result-opened"][data-value="1"]').waitFor({ timeout: WAIT });
+    await t.page.locator('[data-testid="result-opened"][data-value="1"]').waitFor({ timeout: WAIT });
     expect((await value('result-recognised')) + (await value('result-missed'))).toBe(1);
     expect(await value('result-shown')).toBe(1);
     const actions = await byId('audit-entry').evaluateAll((es) => es.map((e) => e.getAttribute('data-action')));
     expect(actions).toEqual(['created', 'submitted', 'done']);
     expect(await byId('audit').innerText()).toContain('Chị Lan bấm gửi');
-    expect(pageErrors).toEqual([]);
+    expect(t.pageErrors).toEqual([]);
   }, 60_000);
 
   it('over the threshold it waits for a second official, who approves it from the approval queue', async () => {
@@ -347,7 +329,7 @@ describe('official console', () => {
     await byId('estimate-btn').click();
     await byId('estimate-total').filter({ hasText: 'Cảnh báo sẽ tới 3 người dân. 3 người khác khớp lựa chọn nhưng chưa nhắn được lúc này.' }).waitFor({ timeout: WAIT });
     expect(await byId('estimate-approval').innerText()).toBe(`Trên ${THRESHOLD} người: cần một cán bộ khác phụ trách khu vực này duyệt trước khi gửi.`);
-    expect(await page.locator('[data-testid="estimate-row"][data-channel="zalo"] td').allInnerTexts()).toEqual(['3', '2', '1']);
+    expect(await t.page.locator('[data-testid="estimate-row"][data-channel="zalo"] td').allInnerTexts()).toEqual(['3', '2', '1']);
     expect(await byId('estimate').innerText()).toContain('1 người đã tắt cảnh báo lừa đảo');
 
     const question = acceptNextDialog();
@@ -364,9 +346,9 @@ describe('official console', () => {
     await byId('queue').getByText('Không có cảnh báo nào đang chờ bạn duyệt.').waitFor({ timeout: WAIT });
 
     // Anh Tùng, on his own computer: the queue shows it; he approves it; it goes out.
-    const tungContext = await browser.newContext(DESK);
+    const tungContext = await t.browser.newContext(DESK);
     const tungPage = await tungContext.newPage();
-    tungPage.on('pageerror', (err) => pageErrors.push(err.message));
+    tungPage.on('pageerror', (err) => t.pageErrors.push(err.message));
     try {
       await signIn(tung.token, tungPage);
       await tungPage.getByTestId('queue-badge').filter({ hasText: '1' }).waitFor({ timeout: WAIT });
@@ -386,13 +368,13 @@ describe('official console', () => {
 
     // Chị Lan watches it go out: Messenger 1 and Zalo 2 sent; 3 not reachable now. Her network
     // does not let the event stream through, so the page polls instead.
-    await page.route('**/events?*', (route) => route.abort());
+    await t.page.route('**/events?*', (route) => route.abort());
     const polls: string[] = [];
-    page.on('request', (req) => {
+    t.page.on('request', (req) => {
       if (req.url().endsWith(`/alerts/${id}/progress`)) polls.push(req.url());
     });
     await byId('tab-alerts').click();
-    await page.locator(`[data-testid="alert-item"][data-id="${id}"] [data-testid="open-alert"]`).click();
+    await t.page.locator(`[data-testid="alert-item"][data-id="${id}"] [data-testid="open-alert"]`).click();
     await byId('detail-status').filter({ hasText: 'Đã gửi xong' }).waitFor({ timeout: 30_000 });
     await byId('results').waitFor({ timeout: 30_000 });
     expect(await value('progress-sent')).toBe(3);
@@ -418,12 +400,12 @@ describe('official console', () => {
     expect(await byId('detail-status').innerText()).toBe('Sent');
     expect(await byId('audit').innerText()).toContain('Anh Tùng approved it');
     expect(await byId('progress-legend').innerText()).toContain('Not reachable now');
-    expect(pageErrors).toEqual([]);
+    expect(t.pageErrors).toEqual([]);
   }, 60_000);
 
   it('an alert cancelled while a colleague had it in the queue: the refused approval says so and the queue shows it gone', async () => {
     const api = (method: string, path: string, token: string, body?: unknown) =>
-      fetch(`${server.url}/api/v1${path}`, {
+      fetch(`${t.server.url}/api/v1${path}`, {
         method,
         headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
         ...(body ? { body: JSON.stringify(body) } : {}),
@@ -435,7 +417,7 @@ describe('official console', () => {
     await signIn(tung.token);
     await byId('who').waitFor({ timeout: WAIT });
     await byId('tab-queue').click();
-    const queued = page.locator(`[data-testid="queue-item"][data-id="${id}"]`);
+    const queued = t.page.locator(`[data-testid="queue-item"][data-id="${id}"]`);
     await queued.waitFor({ timeout: WAIT });
     // Meanwhile Chị Lan cancels it.
     expect((await api('POST', `/alerts/${id}/cancel`, lan.token)).status).toBe(200);
@@ -444,7 +426,7 @@ describe('official console', () => {
     await question;
     await byId('queue-status').filter({ hasText: 'không còn chờ duyệt' }).waitFor({ timeout: WAIT });
     await queued.waitFor({ state: 'detached', timeout: WAIT });
-    expect(pageErrors).toEqual([]);
+    expect(t.pageErrors).toEqual([]);
   });
 
   it('a draft is saved, found in the list, edited and cancelled', async () => {
@@ -487,7 +469,7 @@ describe('official console', () => {
     expect(await byId('cancel').count()).toBe(0);
     expect(await byId('audit-entry').evaluateAll((es) => es.map((e) => e.getAttribute('data-action')))).toEqual(['created', 'edited', 'cancelled']);
     await expectNoJunk();
-    expect(pageErrors).toEqual([]);
+    expect(t.pageErrors).toEqual([]);
   }, 60_000);
 
   it('the recognition chart: per scam type, the share of right answers in the area, as the API counts them', async () => {
@@ -506,9 +488,9 @@ describe('official console', () => {
     // Weakest first, and said in words.
     expect(bars[0]!.type).toBe('otp');
     expect(await byId('stats-weakest').innerText()).toBe('Người dân dễ bị lừa nhất bởi: Xin mã OTP. Nên ưu tiên cảnh báo kiểu này.');
-    expect(await page.locator('[data-testid="stats-chart"] title').first().textContent()).toBe('Biểu đồ tỉ lệ nhận ra đúng theo kiểu lừa');
+    expect(await t.page.locator('[data-testid="stats-chart"] title').first().textContent()).toBe('Biểu đồ tỉ lệ nhận ra đúng theo kiểu lừa');
     await expectNoJunk();
-    expect(pageErrors).toEqual([]);
+    expect(t.pageErrors).toEqual([]);
   });
 });
 

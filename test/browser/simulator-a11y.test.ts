@@ -6,36 +6,22 @@
  * and a larger default font size (CDP `Page.setFontSizes`, which the page's rem sizes follow).
  * Real Chromium, real server; layouts are measured, never timed.
  */
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { AccountStore } from '../../src/accounts/store.js';
 import { LinkStore } from '../../src/coaching/link-store.js';
 import { createKeys } from '../../src/store/keys.js';
-import { contrast, launchChromium, openPage, openWithMinimumFontSize, PHONE, WAIT } from '../helpers/browser.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { contrast, PHONE, useBrowser, WAIT } from '../helpers/browser.js';
 
-let server: TestServer;
-let browser: Browser;
+const t = useBrowser();
 let links: LinkStore;
 let coachId: string;
-/** What each test opened, closed after it. */
-let opened: Array<{ close(): Promise<void> }> = [];
 
 beforeAll(async () => {
-  browser = await launchChromium();
-  server = await startTestServer();
-  const keys = createKeys(server.prefix);
-  links = new LinkStore(server.redis, keys);
-  const created = await new AccountStore(server.redis, keys).create({ name: 'Anh Minh', role: 'coach', area: { province: '01', commune: '00004' } });
+  const keys = createKeys(t.server.prefix);
+  links = new LinkStore(t.server.redis, keys);
+  const created = await new AccountStore(t.server.redis, keys).create({ name: 'Anh Minh', role: 'coach', area: { province: '01', commune: '00004' } });
   coachId = created.account.id;
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-afterEach(async () => {
-  for (const o of opened.reverse()) await o.close();
-  opened = [];
 });
 
 /** How the text is made larger: a minimum font size, or a larger default font size. */
@@ -47,13 +33,8 @@ type LargeText = { minimumFontSize: number } | { defaultFontSize: number } | nul
  */
 async function phone(large: LargeText, viewport = PHONE.viewport!): Promise<{ page: Page; context: BrowserContext; pageErrors: string[] }> {
   const options: BrowserContextOptions = { ...PHONE, viewport };
-  if (large && 'minimumFontSize' in large) {
-    const own = await openWithMinimumFontSize(large.minimumFontSize, options);
-    opened.push({ close: () => own.close() });
-    return own;
-  }
-  const { context, page, pageErrors } = await openPage(browser, options);
-  opened.push(context);
+  if (large && 'minimumFontSize' in large) return t.openWithMinimumFontSize(large.minimumFontSize, options);
+  const { context, page, pageErrors } = await t.open(options);
   if (large) {
     const cdp = await context.newCDPSession(page);
     await cdp.send('Page.setFontSizes', { fontSizes: { standard: large.defaultFontSize } });
@@ -119,7 +100,7 @@ describe('simulator page with large text', () => {
   for (const c of cases) {
     it(`the header and the view bar fit, every button whole and tappable: ${c.name}`, async () => {
       const { page, pageErrors } = await phone(c.large, { width: c.width, height: c.height });
-      await page.goto(server.url + '/');
+      await page.goto(t.server.url + '/');
       await bot(page).filter({ hasText: menuText }).first().waitFor({ timeout: WAIT });
       const m = await measureChrome(page);
       expect(m.messageFont).toBeGreaterThanOrEqual(c.font); // the large text is really there
@@ -153,7 +134,7 @@ describe('simulator page with large text', () => {
   for (const k of keyboards) {
     it(`on a 320×568 phone with the keyboard open and 200 % text (${k.name}), a resident still sees the chat and the whole text box`, async () => {
       const { page } = await phone(k.large, { width: 320, height: 568 });
-      await page.goto(server.url + (await lessonLink()));
+      await page.goto(t.server.url + (await lessonLink()));
       await bot(page).first().waitFor({ timeout: WAIT });
       expect(await bot(page).first().evaluate((b) => parseFloat(getComputedStyle(b).fontSize))).toBeGreaterThanOrEqual(36);
       // The keyboard takes the lower part of the screen, and the page is laid out in what is left: on
@@ -185,13 +166,13 @@ describe('simulator page with large text', () => {
 
   it('follows the browser’s own text size: a larger default font size makes the messages larger', async () => {
     const normal = await phone(null);
-    await normal.page.goto(server.url + '/');
+    await normal.page.goto(t.server.url + '/');
     await bot(normal.page).first().waitFor({ timeout: WAIT });
     const size = (p: Page) => bot(p).first().evaluate((b) => parseFloat(getComputedStyle(b).fontSize));
     expect(await size(normal.page)).toBe(18);
 
     const larger = await phone({ defaultFontSize: 24 });
-    await larger.page.goto(server.url + '/');
+    await larger.page.goto(t.server.url + '/');
     await bot(larger.page).first().waitFor({ timeout: WAIT });
     expect(await size(larger.page)).toBe(27);
     // The buttons' words grow with it too.
@@ -202,7 +183,7 @@ describe('simulator page with large text', () => {
 describe('simulator page with a screen reader or a keyboard', () => {
   it('the bot’s answer is announced once, in a live region, with what it said; the chat itself is not live and is not redrawn', async () => {
     const { page, pageErrors } = await phone(null);
-    await page.goto(server.url + '/');
+    await page.goto(t.server.url + '/');
     await bot(page).filter({ hasText: menuText }).first().waitFor({ timeout: WAIT });
     const log = page.getByTestId('chat-log');
     expect(await log.getAttribute('aria-live')).toBeNull();
@@ -237,7 +218,7 @@ describe('simulator page with a screen reader or a keyboard', () => {
 
   it('after a chip the focus goes to the answer, not to the page', async () => {
     const { page } = await phone(null);
-    await page.goto(server.url + '/');
+    await page.goto(t.server.url + '/');
     const chip = page.locator('[data-testid="choice"][data-payload^="l:"]').first();
     await chip.waitFor({ timeout: WAIT });
     const before = await bot(page).count();
@@ -266,7 +247,7 @@ describe('simulator page with a screen reader or a keyboard', () => {
 
   it('names say what is shown: "EN" starts the language button’s name; "View as" marks its buttons only', async () => {
     const { page } = await phone(null);
-    await page.goto(server.url + '/');
+    await page.goto(t.server.url + '/');
     await bot(page).first().waitFor({ timeout: WAIT });
     expect(await page.getByRole('button', { name: 'EN – đổi ngôn ngữ trang sang tiếng Anh', exact: true }).count()).toBe(1);
     await page.getByTestId('lang').tap();
@@ -281,7 +262,7 @@ describe('simulator page with a screen reader or a keyboard', () => {
 
   it('the focus ring shows on the white page and on the green header; the text box’s edge shows on white', async () => {
     const { page } = await phone(null);
-    await page.goto(server.url + '/');
+    await page.goto(t.server.url + '/');
     await bot(page).first().waitFor({ timeout: WAIT });
     /** Tab until `testId` has the focus, then read its ring and what lies around it. */
     const ringOf = async (testId: string) => {
@@ -317,7 +298,7 @@ describe('simulator page with a screen reader or a keyboard', () => {
 
   it('the text box keeps a pasted message’s lines: Shift+Enter is a new line, Enter sends, Enter while an input method composes does not', async () => {
     const { page } = await phone(null);
-    await page.goto(server.url + '/');
+    await page.goto(t.server.url + '/');
     await bot(page).filter({ hasText: menuText }).first().waitFor({ timeout: WAIT });
     const box = page.getByTestId('text-input');
     const oneLine = (await box.boundingBox())!.height;

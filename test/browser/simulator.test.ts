@@ -2,49 +2,31 @@
  * The simulator page in a real browser (Debian's chromium) against a real server: real Redis,
  * the shipped lessons, real routes. Phone-sized viewport, taps instead of clicks.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { AccountStore } from '../../src/accounts/store.js';
 import type { WebReply } from '../../src/channels/web/schema.js';
 import { LinkStore } from '../../src/coaching/link-store.js';
 import { createKeys } from '../../src/store/keys.js';
-import { launchChromium, openPage, PHONE, WAIT } from '../helpers/browser.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { PHONE, useBrowserPage, WAIT } from '../helpers/browser.js';
 import { pushTo, residentOf } from '../helpers/simulator.js';
 
-let server: TestServer;
-let browser: Browser;
-let context: BrowserContext;
-let page: Page;
-let pageErrors: string[];
+const t = useBrowserPage({ ...PHONE, viewport: { width: 360, height: 640 } });
 let links: LinkStore;
 let coachId: string;
 
 beforeAll(async () => {
-  browser = await launchChromium();
-  server = await startTestServer();
-  const keys = createKeys(server.prefix);
-  links = new LinkStore(server.redis, keys);
-  coachId = (await new AccountStore(server.redis, keys).create({ name: 'Anh Minh', role: 'coach', area: { province: '01', commune: '00004' } })).account.id;
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  const keys = createKeys(t.server.prefix);
+  links = new LinkStore(t.server.redis, keys);
+  coachId = (await new AccountStore(t.server.redis, keys).create({ name: 'Anh Minh', role: 'coach', area: { province: '01', commune: '00004' } })).account.id;
 });
 
-beforeEach(async () => {
-  ({ context, page, pageErrors } = await openPage(browser, { ...PHONE, viewport: { width: 360, height: 640 } }));
-});
-afterEach(async () => {
-  await context.close();
-});
-
-const bot = () => page.getByTestId('bot-bubble');
-const choices = () => page.getByTestId('choice');
+const bot = () => t.page.getByTestId('bot-bubble');
+const choices = () => t.page.getByTestId('choice');
 const menuText = 'Bạn muốn học gì';
 
-const resident = () => residentOf(page);
-const push = (userId: string, reply: WebReply) => pushTo(server, userId, reply);
+const resident = () => residentOf(t.page);
+const push = (userId: string, reply: WebReply) => pushTo(t.server, userId, reply);
 
 /** Wait until `count()` of the locator reaches at least `n`. */
 async function atLeast(locator: ReturnType<Page['getByTestId']>, n: number): Promise<number> {
@@ -54,21 +36,21 @@ async function atLeast(locator: ReturnType<Page['getByTestId']>, n: number): Pro
 
 describe('simulator page', () => {
   it('a resident learns a lesson on a phone-sized screen, then views the replies as Zalo', async () => {
-    await page.goto(server.url + '/');
+    await t.page.goto(t.server.url + '/');
 
     // First load: the page says "start" by itself; welcome and menu arrive with lesson chips.
     await bot().filter({ hasText: 'Xin chào' }).first().waitFor({ timeout: WAIT });
     await bot().filter({ hasText: menuText }).first().waitFor({ timeout: WAIT });
-    const lessonChip = page.locator('[data-testid="choice"][data-payload^="l:"]').first();
+    const lessonChip = t.page.locator('[data-testid="choice"][data-payload^="l:"]').first();
     await lessonChip.waitFor({ timeout: WAIT });
     const lessonTitle = (await lessonChip.textContent())!.trim();
 
     // Tap the first lesson: its title shows as the resident's bubble; a step with a picture arrives.
     await lessonChip.tap();
-    await page.getByTestId('user-bubble').filter({ hasText: lessonTitle }).waitFor({ timeout: WAIT });
-    const pictured = bot().filter({ has: page.locator('img') }).last();
+    await t.page.getByTestId('user-bubble').filter({ hasText: lessonTitle }).waitFor({ timeout: WAIT });
+    const pictured = bot().filter({ has: t.page.locator('img') }).last();
     await pictured.waitFor({ timeout: WAIT });
-    await page.waitForFunction(
+    await t.page.waitForFunction(
       () => Array.from(document.querySelectorAll('[data-testid="bot-bubble"] img')).some((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0),
       undefined,
       { timeout: WAIT },
@@ -77,7 +59,7 @@ describe('simulator page', () => {
     expect(width.natural).toBeGreaterThan(0);
     expect(width.shown).toBeLessThanOrEqual(360);
     expect(await atLeast(choices(), 1)).toBeGreaterThan(0);
-    await page.screenshot({ path: '/tmp/simulator.png' });
+    await t.page.screenshot({ path: '/tmp/simulator.png' });
 
     // Tap a choice: its label becomes the resident's bubble and the next step follows.
     const botsBefore = await bot().count();
@@ -85,31 +67,31 @@ describe('simulator page', () => {
     const label = (await firstChoice.textContent())!.trim();
     const stepText = await bot().last().innerText();
     await firstChoice.tap();
-    await page.getByTestId('user-bubble').filter({ hasText: label }).last().waitFor({ timeout: WAIT });
+    await t.page.getByTestId('user-bubble').filter({ hasText: label }).last().waitFor({ timeout: WAIT });
     await atLeast(bot(), botsBefore + 1);
     expect(await bot().last().innerText()).not.toBe(stepText);
 
     // Type "menu" and press Enter: the menu comes back and the box is emptied.
     const menusBefore = await bot().filter({ hasText: menuText }).count();
-    await page.getByTestId('text-input').fill('menu');
-    await page.getByTestId('text-input').press('Enter');
+    await t.page.getByTestId('text-input').fill('menu');
+    await t.page.getByTestId('text-input').press('Enter');
     await bot().filter({ hasText: menuText }).nth(menusBefore).waitFor({ timeout: WAIT });
-    expect(await page.getByTestId('text-input').inputValue()).toBe('');
-    expect(await page.getByTestId('user-bubble').last().innerText()).toBe('menu');
+    expect(await t.page.getByTestId('text-input').inputValue()).toBe('');
+    expect(await t.page.getByTestId('user-bubble').last().innerText()).toBe('menu');
 
     // A reload shows the same conversation, without starting over.
     const bubbles = await bot().count();
-    await page.reload();
+    await t.page.reload();
     await atLeast(bot(), bubbles);
     expect(await bot().count()).toBe(bubbles);
 
     // View as Zalo: the last replies drawn as Zalo would get them, with the limits applied.
     const menuChoices = await choices().count();
     expect(menuChoices).toBeGreaterThan(0);
-    await page.getByTestId('view-zalo').tap();
-    const preview = page.getByTestId('preview');
+    await t.page.getByTestId('view-zalo').tap();
+    const preview = t.page.getByTestId('preview');
     await preview.getByText(menuText).first().waitFor({ timeout: WAIT });
-    expect(await page.getByTestId('chat-log').isHidden()).toBe(true);
+    expect(await t.page.getByTestId('chat-log').isHidden()).toBe(true);
     expect(await preview.innerText()).toMatch(/Zalo/);
     // The menu has more lessons than Zalo's 5 buttons: Zalo gets the numbered list, the resident types a number.
     if (menuChoices > 5) {
@@ -118,23 +100,23 @@ describe('simulator page', () => {
     } else {
       expect(await preview.locator('button.zbtn').count()).toBeGreaterThan(0);
     }
-    await page.screenshot({ path: '/tmp/simulator-zalo.png' });
+    await t.page.screenshot({ path: '/tmp/simulator-zalo.png' });
 
     // View as Messenger: quick-reply pills.
-    await page.getByTestId('view-messenger').tap();
+    await t.page.getByTestId('view-messenger').tap();
     await preview.locator('button.pill').first().waitFor({ timeout: WAIT });
     expect(await preview.innerText()).toMatch(/Messenger/);
-    await page.screenshot({ path: '/tmp/simulator-messenger.png' });
+    await t.page.screenshot({ path: '/tmp/simulator-messenger.png' });
 
     // Back to the chat.
-    await page.getByTestId('view-web').tap();
-    expect(await page.getByTestId('chat-log').isVisible()).toBe(true);
+    await t.page.getByTestId('view-web').tap();
+    expect(await t.page.getByTestId('chat-log').isVisible()).toBe(true);
   });
 
   it('on a 360×640 phone, an answer longer than the screen is shown from its start (the check’s verdict), a short one whole', async () => {
-    await page.goto(server.url + '/');
+    await t.page.goto(t.server.url + '/');
     await bot().filter({ hasText: menuText }).first().waitFor({ timeout: WAIT });
-    const log = page.getByTestId('chat-log');
+    const log = t.page.getByTestId('chat-log');
     /** Where the log is scrolled, and where a bubble's top lies in it. */
     const where = (bubble: ReturnType<Page['getByTestId']>) =>
       bubble.evaluate((b) => {
@@ -145,9 +127,9 @@ describe('simulator page', () => {
       });
 
     // A forwarded message: the short question whether to check it fits, so the chat shows its end.
-    await page.getByTestId('text-input').fill('Tài khoản Vietcombank của quý khách bị tạm khoá do đăng nhập bất thường. Vui lòng đăng nhập tại vcb-secure.example để xác minh ngay trong 24h, nếu không tài khoản sẽ bị khoá vĩnh viễn.');
-    await page.getByTestId('text-input').press('Enter');
-    const yes = page.locator('[data-testid="choice"][data-payload="c:check:yes"]');
+    await t.page.getByTestId('text-input').fill('Tài khoản Vietcombank của quý khách bị tạm khoá do đăng nhập bất thường. Vui lòng đăng nhập tại vcb-secure.example để xác minh ngay trong 24h, nếu không tài khoản sẽ bị khoá vĩnh viễn.');
+    await t.page.getByTestId('text-input').press('Enter');
+    const yes = t.page.locator('[data-testid="choice"][data-payload="c:check:yes"]');
     await yes.waitFor({ timeout: WAIT });
     expect((await where(bot().last())).atEnd).toBeLessThanOrEqual(1);
 
@@ -164,164 +146,164 @@ describe('simulator page', () => {
       const hit = document.elementFromPoint(r.left + 20, r.top + 20);
       return Boolean(hit && b.contains(hit));
     })).toBe(true);
-    await page.screenshot({ path: '/tmp/simulator-verdict.png' });
+    await t.page.screenshot({ path: '/tmp/simulator-verdict.png' });
     expect(await log.isVisible()).toBe(true);
   });
 
   it('shows the server’s error inline and keeps the resident’s text in the box', async () => {
-    await page.goto(server.url + '/');
+    await t.page.goto(t.server.url + '/');
     await bot().filter({ hasText: menuText }).first().waitFor({ timeout: WAIT });
-    await page.route('**/channels/web/messages', (route) =>
+    await t.page.route('**/channels/web/messages', (route) =>
       route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'busy', message: 'Hệ thống đang bận.' } }) }),
     );
-    await page.getByTestId('text-input').fill('tiếp tục');
-    await page.getByTestId('send').tap();
-    const error = page.getByTestId('error-bubble');
+    await t.page.getByTestId('text-input').fill('tiếp tục');
+    await t.page.getByTestId('send').tap();
+    const error = t.page.getByTestId('error-bubble');
     await error.waitFor({ timeout: WAIT });
     expect(await error.innerText()).toContain('Hệ thống đang bận.');
     // "Still in the box" is said once (it was said twice, in the error and again under it).
-    expect((await page.locator('body').innerText()).match(/ô nhập/g)).toHaveLength(1);
-    expect(await page.getByTestId('text-input').inputValue()).toBe('tiếp tục');
-    expect(await page.getByTestId('user-bubble').count()).toBe(0);
+    expect((await t.page.locator('body').innerText()).match(/ô nhập/g)).toHaveLength(1);
+    expect(await t.page.getByTestId('text-input').inputValue()).toBe('tiếp tục');
+    expect(await t.page.getByTestId('user-bubble').count()).toBe(0);
 
     // Once the server is back, Send delivers the same text.
-    await page.unroute('**/channels/web/messages');
-    await page.getByTestId('send').tap();
-    await page.getByTestId('user-bubble').filter({ hasText: 'tiếp tục' }).waitFor({ timeout: WAIT });
+    await t.page.unroute('**/channels/web/messages');
+    await t.page.getByTestId('send').tap();
+    await t.page.getByTestId('user-bubble').filter({ hasText: 'tiếp tục' }).waitFor({ timeout: WAIT });
     await error.waitFor({ state: 'detached', timeout: WAIT });
     // The bubble shows at the tap; the box empties only once the server has answered.
-    await expect.poll(() => page.getByTestId('text-input').inputValue(), { timeout: WAIT }).toBe('');
+    await expect.poll(() => t.page.getByTestId('text-input').inputValue(), { timeout: WAIT }).toBe('');
   });
 
   it('"New resident" starts over with a new id; EN switches the page chrome only', async () => {
-    await page.goto(server.url + '/');
+    await t.page.goto(t.server.url + '/');
     await bot().filter({ hasText: menuText }).first().waitFor({ timeout: WAIT });
-    const firstId = await page.evaluate(() => localStorage.getItem('hocso.sim.userId'));
-    await page.getByTestId('text-input').fill('hướng dẫn');
-    await page.getByTestId('text-input').press('Enter');
-    await page.getByTestId('user-bubble').first().waitFor({ timeout: WAIT });
+    const firstId = await t.page.evaluate(() => localStorage.getItem('hocso.sim.userId'));
+    await t.page.getByTestId('text-input').fill('hướng dẫn');
+    await t.page.getByTestId('text-input').press('Enter');
+    await t.page.getByTestId('user-bubble').first().waitFor({ timeout: WAIT });
 
-    await page.getByTestId('lang').tap();
-    expect(await page.getByTestId('new-resident').innerText()).toBe('New resident');
-    expect(await page.getByTestId('send').innerText()).toBe('Send');
+    await t.page.getByTestId('lang').tap();
+    expect(await t.page.getByTestId('new-resident').innerText()).toBe('New resident');
+    expect(await t.page.getByTestId('send').innerText()).toBe('Send');
     expect(await bot().first().innerText()).toContain('Xin chào');
 
     // It asks first (a resident may read "New resident" as "I am new here"): yes.
-    page.once('dialog', (dialog) => void dialog.accept());
-    await page.getByTestId('new-resident').tap();
-    await page.waitForFunction((id) => localStorage.getItem('hocso.sim.userId') !== id, firstId, { timeout: WAIT });
+    t.page.once('dialog', (dialog) => void dialog.accept());
+    await t.page.getByTestId('new-resident').tap();
+    await t.page.waitForFunction((id) => localStorage.getItem('hocso.sim.userId') !== id, firstId, { timeout: WAIT });
     await bot().filter({ hasText: 'Xin chào' }).first().waitFor({ timeout: WAIT });
-    expect(await page.getByTestId('user-bubble').count()).toBe(0);
+    expect(await t.page.getByTestId('user-bubble').count()).toBe(0);
   });
 
   it('"New resident" asks first, in words a resident understands; saying no keeps the chat and the id', async () => {
-    await page.goto(server.url + '/');
+    await t.page.goto(t.server.url + '/');
     await bot().filter({ hasText: menuText }).first().waitFor({ timeout: WAIT });
     const firstId = await resident();
-    await page.getByTestId('text-input').fill('menu');
-    await page.getByTestId('text-input').press('Enter');
-    await page.getByTestId('user-bubble').first().waitFor({ timeout: WAIT });
+    await t.page.getByTestId('text-input').fill('menu');
+    await t.page.getByTestId('text-input').press('Enter');
+    await t.page.getByTestId('user-bubble').first().waitFor({ timeout: WAIT });
     // The answer (the menu again) is in before the bubbles are counted.
     await bot().filter({ hasText: menuText }).nth(1).waitFor({ timeout: WAIT });
     const bubbles = await bot().count();
 
     const asked: string[] = [];
-    page.once('dialog', (dialog) => {
+    t.page.once('dialog', (dialog) => {
       asked.push(`${dialog.type()}: ${dialog.message()}`);
       void dialog.dismiss();
     });
-    await page.getByTestId('new-resident').tap();
+    await t.page.getByTestId('new-resident').tap();
     await expect.poll(() => asked.length, { timeout: WAIT }).toBe(1);
     expect(asked[0]).toMatch(/^confirm: /);
     expect(asked[0]).toContain('người mới');
     expect(asked[0]).toContain('sẽ không hiện các bài học');
     expect(await resident()).toBe(firstId);
-    expect(await page.getByTestId('user-bubble').count()).toBe(1);
+    expect(await t.page.getByTestId('user-bubble').count()).toBe(1);
     expect(await bot().count()).toBe(bubbles);
 
     // In English too.
-    await page.getByTestId('lang').tap();
-    page.once('dialog', (dialog) => {
+    await t.page.getByTestId('lang').tap();
+    t.page.once('dialog', (dialog) => {
       asked.push(dialog.message());
       void dialog.accept();
     });
-    await page.getByTestId('new-resident').tap();
-    await page.waitForFunction((id) => localStorage.getItem('hocso.sim.userId') !== id, firstId, { timeout: WAIT });
+    await t.page.getByTestId('new-resident').tap();
+    await t.page.waitForFunction((id) => localStorage.getItem('hocso.sim.userId') !== id, firstId, { timeout: WAIT });
     expect(asked[1]).toContain('someone new');
     expect(asked[1]).toContain('will no longer show your lessons');
-    expect(pageErrors).toEqual([]);
+    expect(t.pageErrors).toEqual([]);
   });
 
   it('opened from a lesson link, it is a resident’s chat: no staff tools, from then on, until /?tools=1', async () => {
     // A staff member's "View as" choice, left in this tab, is not where the resident lands.
-    await page.goto(server.url + '/');
+    await t.page.goto(t.server.url + '/');
     await bot().filter({ hasText: menuText }).first().waitFor({ timeout: WAIT });
-    await page.getByTestId('view-zalo').tap();
+    await t.page.getByTestId('view-zalo').tap();
 
     const link = await links.create({ lessonId: 'password-otp', coachId, senderName: 'Anh Minh' });
-    await page.goto(`${server.url}/?code=${link.code}`);
-    await page.getByTestId('user-bubble').or(bot()).first().waitFor({ timeout: WAIT });
-    const tools = async () => ({ newResident: await page.getByTestId('new-resident').isVisible(), views: await page.getByTestId('views').isVisible() });
+    await t.page.goto(`${t.server.url}/?code=${link.code}`);
+    await t.page.getByTestId('user-bubble').or(bot()).first().waitFor({ timeout: WAIT });
+    const tools = async () => ({ newResident: await t.page.getByTestId('new-resident').isVisible(), views: await t.page.getByTestId('views').isVisible() });
     expect(await tools()).toEqual({ newResident: false, views: false });
-    expect(await page.getByTestId('chat-log').isVisible()).toBe(true);
-    expect(new URL(page.url()).search).toBe('');
+    expect(await t.page.getByTestId('chat-log').isVisible()).toBe(true);
+    expect(new URL(t.page.url()).search).toBe('');
 
     // Later visits to the plain address: still the resident's.
-    await page.goto(server.url + '/');
+    await t.page.goto(t.server.url + '/');
     await bot().first().waitFor({ timeout: WAIT });
     expect(await tools()).toEqual({ newResident: false, views: false });
 
     // Staff get them back with /?tools=1, and keep them.
-    await page.goto(server.url + '/?tools=1');
-    await page.getByTestId('new-resident').waitFor({ timeout: WAIT });
+    await t.page.goto(t.server.url + '/?tools=1');
+    await t.page.getByTestId('new-resident').waitFor({ timeout: WAIT });
     expect(await tools()).toEqual({ newResident: true, views: true });
-    expect(new URL(page.url()).search).toBe('');
-    await page.reload();
+    expect(new URL(t.page.url()).search).toBe('');
+    await t.page.reload();
     await bot().first().waitFor({ timeout: WAIT });
     expect(await tools()).toEqual({ newResident: true, views: true });
-    expect(pageErrors).toEqual([]);
+    expect(t.pageErrors).toEqual([]);
   });
 
   it('a chip tapped offline says the connection failed and offers “Gửi lại”, which sends the same choice once back online', async () => {
-    await page.goto(server.url + '/');
-    const chip = page.locator('[data-testid="choice"][data-payload^="l:"]').first();
+    await t.page.goto(t.server.url + '/');
+    const chip = t.page.locator('[data-testid="choice"][data-payload^="l:"]').first();
     await chip.waitFor({ timeout: WAIT });
     const label = (await chip.textContent())!.trim();
     const payload = (await chip.getAttribute('data-payload'))!;
     const bots = await bot().count();
 
-    await context.setOffline(true);
+    await t.context.setOffline(true);
     await chip.tap();
-    const error = page.getByTestId('error-bubble');
+    const error = t.page.getByTestId('error-bubble');
     await error.waitFor({ timeout: WAIT });
     expect(await error.innerText()).toContain('không kết nối được máy chủ');
     // Nothing was typed: nothing is said about the text box.
-    expect(await page.locator('body').innerText()).not.toContain('ô nhập');
-    expect(await page.getByTestId('kept-hint').count()).toBe(0);
-    expect(await page.getByTestId('user-bubble').count()).toBe(0);
+    expect(await t.page.locator('body').innerText()).not.toContain('ô nhập');
+    expect(await t.page.getByTestId('kept-hint').count()).toBe(0);
+    expect(await t.page.getByTestId('user-bubble').count()).toBe(0);
     const retry = error.getByTestId('retry');
     expect(await retry.innerText()).toBe('Gửi lại');
     expect((await retry.boundingBox())!.height).toBeGreaterThanOrEqual(44);
     // The focus waits on it (not lost to the page).
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('retry');
+    expect(await t.page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('retry');
 
-    await context.setOffline(false);
-    const sent = page.waitForRequest((r) => r.method() === 'POST' && new URL(r.url()).pathname === '/channels/web/messages', { timeout: WAIT });
+    await t.context.setOffline(false);
+    const sent = t.page.waitForRequest((r) => r.method() === 'POST' && new URL(r.url()).pathname === '/channels/web/messages', { timeout: WAIT });
     await retry.tap();
     expect((await sent).postDataJSON()).toMatchObject({ payload });
-    await page.getByTestId('user-bubble').filter({ hasText: label }).waitFor({ timeout: WAIT });
+    await t.page.getByTestId('user-bubble').filter({ hasText: label }).waitFor({ timeout: WAIT });
     await bot().nth(bots).waitFor({ timeout: WAIT });
     await error.waitFor({ state: 'detached', timeout: WAIT });
-    expect(pageErrors).toEqual([]);
+    expect(t.pageErrors).toEqual([]);
   });
 
   it('“Gửi lại” after an answer lost on the way: the same message id, so the server answers what it did, and acts once', async () => {
-    await page.goto(server.url + '/');
-    const chip = page.locator('[data-testid="choice"][data-payload^="l:"]').first();
+    await t.page.goto(t.server.url + '/');
+    const chip = t.page.locator('[data-testid="choice"][data-payload^="l:"]').first();
     await chip.waitFor({ timeout: WAIT });
     const ids: string[] = [];
     // The first try reaches the server (the lesson starts there), but its answer never comes back.
-    await page.route('**/channels/web/messages', async (route) => {
+    await t.page.route('**/channels/web/messages', async (route) => {
       if (route.request().method() !== 'POST') return route.continue();
       ids.push(String(route.request().postDataJSON().messageId));
       if (ids.length === 1) {
@@ -331,51 +313,51 @@ describe('simulator page', () => {
       return route.continue();
     });
     await chip.tap();
-    const retry = page.getByTestId('error-bubble').getByTestId('retry');
+    const retry = t.page.getByTestId('error-bubble').getByTestId('retry');
     await retry.waitFor({ timeout: WAIT });
     await retry.tap();
-    await bot().filter({ has: page.locator('img') }).first().waitFor({ timeout: WAIT });
+    await bot().filter({ has: t.page.locator('img') }).first().waitFor({ timeout: WAIT });
     expect(ids).toHaveLength(2);
     expect(ids[1]).toBe(ids[0]);
     // Handled twice, the second tap would have said "we go on with the lesson" instead of its first step.
-    expect(await page.locator('body').innerText()).not.toContain('tiếp tục bài');
-    expect(pageErrors).toEqual([]);
+    expect(await t.page.locator('body').innerText()).not.toContain('tiếp tục bài');
+    expect(t.pageErrors).toEqual([]);
   });
 
   it('typed text sent offline: the error says it is still in the box, once; “Gửi lại” sends it once back online', async () => {
-    await page.goto(server.url + '/');
+    await t.page.goto(t.server.url + '/');
     await bot().filter({ hasText: menuText }).first().waitFor({ timeout: WAIT });
-    await context.setOffline(true);
-    await page.getByTestId('text-input').fill('hướng dẫn');
-    await page.getByTestId('send').tap();
-    const error = page.getByTestId('error-bubble');
+    await t.context.setOffline(true);
+    await t.page.getByTestId('text-input').fill('hướng dẫn');
+    await t.page.getByTestId('send').tap();
+    const error = t.page.getByTestId('error-bubble');
     await error.waitFor({ timeout: WAIT });
-    expect((await page.locator('body').innerText()).match(/ô nhập/g)).toHaveLength(1);
-    expect(await page.getByTestId('kept-hint').innerText()).toBe('Tin của bạn vẫn còn trong ô nhập.');
-    expect(await page.getByTestId('text-input').inputValue()).toBe('hướng dẫn');
+    expect((await t.page.locator('body').innerText()).match(/ô nhập/g)).toHaveLength(1);
+    expect(await t.page.getByTestId('kept-hint').innerText()).toBe('Tin của bạn vẫn còn trong ô nhập.');
+    expect(await t.page.getByTestId('text-input').inputValue()).toBe('hướng dẫn');
 
-    await context.setOffline(false);
+    await t.context.setOffline(false);
     await error.getByTestId('retry').tap();
-    await page.getByTestId('user-bubble').filter({ hasText: 'hướng dẫn' }).waitFor({ timeout: WAIT });
+    await t.page.getByTestId('user-bubble').filter({ hasText: 'hướng dẫn' }).waitFor({ timeout: WAIT });
     await error.waitFor({ state: 'detached', timeout: WAIT });
-    await expect.poll(() => page.getByTestId('text-input').inputValue(), { timeout: WAIT }).toBe('');
-    expect(await page.getByTestId('user-bubble').count()).toBe(1);
+    await expect.poll(() => t.page.getByTestId('text-input').inputValue(), { timeout: WAIT }).toBe('');
+    expect(await t.page.getByTestId('user-bubble').count()).toBe(1);
   });
 
   it('a lesson picture keeps its room while it loads (the text under it does not jump); its button names the picture', async () => {
     // Hold every lesson picture until the bubble has been measured.
     let letGo!: () => void;
     const held = new Promise<void>((resolve) => (letGo = resolve));
-    await page.route('**/media/**', async (route) => {
+    await t.page.route('**/media/**', async (route) => {
       await held;
       await route.continue();
     });
     try {
-      await page.goto(server.url + '/');
-      const lesson = page.locator('[data-testid="choice"][data-payload^="l:"]').first();
+      await t.page.goto(t.server.url + '/');
+      const lesson = t.page.locator('[data-testid="choice"][data-payload^="l:"]').first();
       await lesson.waitFor({ timeout: WAIT });
       await lesson.tap();
-      const pictured = bot().filter({ has: page.locator('img') }).last();
+      const pictured = bot().filter({ has: t.page.locator('img') }).last();
       await pictured.waitFor({ timeout: WAIT });
       const img = pictured.locator('img');
       expect(await img.getAttribute('src')).toMatch(/\/media\//);
@@ -395,7 +377,7 @@ describe('simulator page', () => {
       const after = await layout();
       expect(after.height).toBeCloseTo(before.height, 0);
       expect(after.textTop).toBe(before.textTop);
-      expect(await page.getByRole('button', { name: 'Hình minh hoạ — xem ảnh lớn', exact: true }).count()).toBeGreaterThan(0);
+      expect(await t.page.getByRole('button', { name: 'Hình minh hoạ — xem ảnh lớn', exact: true }).count()).toBeGreaterThan(0);
     } finally {
       letGo();
     }
@@ -408,24 +390,24 @@ describe('simulator page', () => {
   });
 
   it('deleting one’s data leaves nothing of the chat on the page either: a shared phone shows the next person nothing', async () => {
-    await page.goto(server.url + '/');
+    await t.page.goto(t.server.url + '/');
     await bot().filter({ hasText: menuText }).first().waitFor({ timeout: WAIT });
     const firstId = await resident();
-    await page.getByTestId('text-input').fill('xoá dữ liệu');
-    await page.getByTestId('send').tap();
-    const yes = page.locator('[data-testid="choice"][data-payload="c:delete:yes"]');
+    await t.page.getByTestId('text-input').fill('xoá dữ liệu');
+    await t.page.getByTestId('send').tap();
+    const yes = t.page.locator('[data-testid="choice"][data-payload="c:delete:yes"]');
     await yes.waitFor({ timeout: WAIT });
     await yes.tap();
     await bot().filter({ hasText: 'Đã xoá hết dữ liệu của bạn' }).waitFor({ timeout: WAIT });
     // Only the bot's answer is left, under a new resident id; a reload brings nothing back.
-    expect(await page.getByTestId('user-bubble').count()).toBe(0);
+    expect(await t.page.getByTestId('user-bubble').count()).toBe(0);
     expect(await bot().count()).toBe(1);
     const nextId = await resident();
     expect(nextId).not.toBe(firstId);
-    await page.reload();
+    await t.page.reload();
     await bot().filter({ hasText: 'Đã xoá hết dữ liệu của bạn' }).waitFor({ timeout: WAIT });
-    expect(await page.getByTestId('user-bubble').count()).toBe(0);
-    expect(await page.getByText('xoá dữ liệu', { exact: true }).count()).toBe(0);
-    expect(pageErrors).toEqual([]);
+    expect(await t.page.getByTestId('user-bubble').count()).toBe(0);
+    expect(await t.page.getByText('xoá dữ liệu', { exact: true }).count()).toBe(0);
+    expect(t.pageErrors).toEqual([]);
   });
 });

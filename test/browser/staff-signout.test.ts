@@ -5,37 +5,22 @@
  * first's request arrives late. Real browser, real server and Redis; the second person's loads are
  * held and then failed at the network boundary (page.route), as a bad connection would.
  */
-import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Page, Route } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { AccountStore } from '../../src/accounts/store.js';
 import { LinkStore } from '../../src/coaching/link-store.js';
 import { createKeys } from '../../src/store/keys.js';
-import { DESK, launchChromium, openPage, PHONE, signInAt, WAIT } from '../helpers/browser.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { DESK, PHONE, signInAt, useBrowser, WAIT } from '../helpers/browser.js';
 import { WebResident } from '../helpers/web-client.js';
 
-let server: TestServer;
-let browser: Browser;
-let context: BrowserContext | undefined;
+const t = useBrowser();
 let accounts: AccountStore;
 let links: LinkStore;
 
 beforeAll(async () => {
-  browser = await launchChromium();
-  server = await startTestServer();
-  const keys = createKeys(server.prefix);
-  accounts = new AccountStore(server.redis, keys);
-  links = new LinkStore(server.redis, keys);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-beforeEach(() => {
-  context = undefined;
-});
-afterEach(async () => {
-  await context?.close();
+  const keys = createKeys(t.server.prefix);
+  accounts = new AccountStore(t.server.redis, keys);
+  links = new LinkStore(t.server.redis, keys);
 });
 
 /** GET requests to `path` with exactly `query` from now on, held until the test answers them. */
@@ -70,15 +55,13 @@ describe('one device, two people', () => {
     const note = 'nhà bác Tư, xóm 3, hay quên mật khẩu';
     // A resident Anh Minh's link reached, who lets him follow their progress.
     const earlier = await links.create({ lessonId: 'password-otp', coachId: minh.account.id, senderName: 'Anh Minh', note });
-    const resident = new WebResident(server.url);
+    const resident = new WebResident(t.server.url);
     await resident.post({ ref: earlier.code });
     await resident.tap('c:follow:yes');
 
-    let page: Page;
-    let pageErrors: string[];
-    ({ context, page, pageErrors } = await openPage(browser, PHONE));
+    const { page, pageErrors } = await t.open(PHONE);
     const byId = (id: string) => page.getByTestId(id);
-    await signInAt(page, server.url + '/coach/', minh.token, { tap: true });
+    await signInAt(page, t.server.url + '/coach/', minh.token, { tap: true });
     await byId('who').filter({ hasText: 'Anh Minh' }).waitFor({ timeout: WAIT });
     await byId('tab-residents').tap();
     await byId('resident').first().waitFor({ timeout: WAIT });
@@ -138,11 +121,9 @@ describe('one device, two people', () => {
     const mai = await accounts.create({ name: 'Chị Mai', role: 'official', area: { province: '02' } });
     const secret = 'Bản nháp riêng của Chị Lan: kẻ gian giả danh cán bộ thuế gọi điện';
 
-    let page: Page;
-    let pageErrors: string[];
-    ({ context, page, pageErrors } = await openPage(browser, DESK));
+    const { page, pageErrors } = await t.open(DESK);
     const byId = (id: string) => page.getByTestId(id);
-    await signInAt(page, server.url + '/official/', lan.token);
+    await signInAt(page, t.server.url + '/official/', lan.token);
     await byId('who').filter({ hasText: 'Chị Lan' }).waitFor({ timeout: WAIT });
     await byId('text-vi').fill(secret);
     await byId('match-phrases').fill('cán bộ thuế');

@@ -1,14 +1,16 @@
 /**
  * The browser tests' Chromium: Debian's package (playwright-core brings no browser of its own),
- * headless, one context per test that collects the page's uncaught errors; and signing in to the
- * staff pages (the coach page, the officials' console) as a person does, by pasting a token. Both
- * pages sign in with the same code (src/web/shared/session.js), so they are held to the same story.
+ * headless, one context per test that collects the page's uncaught errors; a file's browser and
+ * server in one call (`useBrowser`, `useBrowserPage`); and signing in to the staff pages (the coach
+ * page, the officials' console) as a person does, by pasting a token. Both pages sign in with the
+ * same code (src/web/shared/session.js), so they are held to the same story.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect, onTestFinished } from 'vitest';
+import { startTestServer, type TestServer, type TestServerOptions } from './server.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 // No sandbox, which containers seldom allow; nothing that reaches out or updates itself mid-test.
@@ -22,8 +24,7 @@ export const PHONE: BrowserContextOptions = { viewport: { width: 360, height: 74
 /** An official at a desk. */
 export const DESK: BrowserContextOptions = { viewport: { width: 1280, height: 900 }, locale: 'vi-VN' };
 
-/** Call first in `beforeAll`: a missing browser fails the file at once, before anything is seeded. */
-export async function launchChromium(): Promise<Browser> {
+async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium)`);
   return chromium.launch({ executablePath: CHROMIUM, args: ARGS });
 }
@@ -36,12 +37,83 @@ export interface OpenPage {
 }
 
 /** A fresh context (no storage left by the test before) and its page. */
-export async function openPage(browser: Browser, options: BrowserContextOptions): Promise<OpenPage> {
+async function openPage(browser: Browser, options: BrowserContextOptions): Promise<OpenPage> {
   const context = await browser.newContext(options);
   const page = await context.newPage();
   const pageErrors: string[] = [];
   page.on('pageerror', (err) => pageErrors.push(err.message));
   return { context, page, pageErrors };
+}
+
+/** A file's Chromium and server, and what a test opens in that browser, closed when the test ends. */
+export interface BrowserFixture {
+  /** From `beforeAll` on. */
+  readonly browser: Browser;
+  readonly server: TestServer;
+  /** A fresh context and its page. */
+  open(options: BrowserContextOptions): Promise<OpenPage>;
+  /** A page in a browser of its own with Chromium's minimum font size at `px`. */
+  openWithMinimumFontSize(px: number, options: BrowserContextOptions): Promise<OpenPage>;
+}
+
+export interface BrowserFixtureOptions {
+  /** A function when the options are known only once earlier `beforeAll` hooks have run (a fake platform's address). */
+  server?: TestServerOptions | (() => TestServerOptions);
+}
+
+/**
+ * Call at the top of a test file: Chromium and a server on a prefix of its own for the whole file.
+ * The browser comes first, so that a missing one fails the file before anything is seeded; the
+ * file's own `beforeAll` hooks, registered after this call, run after both are up (vitest runs
+ * `beforeAll` hooks in the order they are registered, `afterAll` hooks in reverse).
+ */
+export function useBrowser({ server: serverOptions = {} }: BrowserFixtureOptions = {}): BrowserFixture {
+  let browser: Browser | undefined;
+  let server: TestServer | undefined;
+  const ready = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`the ${what} is started in beforeAll: use it in a hook or a test`);
+    return value;
+  };
+  beforeAll(async () => {
+    browser = await launchChromium();
+    server = await startTestServer(typeof serverOptions === 'function' ? serverOptions() : serverOptions);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  return {
+    get browser() {
+      return ready(browser, 'browser');
+    },
+    get server() {
+      return ready(server, 'server');
+    },
+    async open(options) {
+      const opened = await openPage(ready(browser, 'browser'), options);
+      // Not a list emptied in afterEach: vitest runs every onTestFinished callback even when one
+      // throws (a test's own page-error check), so no browser is left open for the next test.
+      onTestFinished(() => opened.context.close());
+      return opened;
+    },
+    async openWithMinimumFontSize(px, options) {
+      const opened = await openWithMinimumFontSize(px, options);
+      onTestFinished(() => opened.close());
+      return opened;
+    },
+  };
+}
+
+/** `useBrowser` with a fresh context and page for every test: `context`, `page` and `pageErrors` are set in `beforeEach`. */
+export interface PageFixture extends BrowserFixture, OpenPage {}
+
+/** `useBrowser`, and before each test a fresh page with `options` (`PHONE`, `DESK`…). */
+export function useBrowserPage(options: BrowserContextOptions, fixtureOptions: BrowserFixtureOptions = {}): PageFixture {
+  const fixture = useBrowser(fixtureOptions) as PageFixture;
+  beforeEach(async () => {
+    Object.assign(fixture, await fixture.open(options));
+  });
+  return fixture;
 }
 
 /** Open a staff page and sign in with `token`: tapped on a phone, clicked at a desk. */
@@ -92,7 +164,7 @@ export async function expectWrongTokenRefused(page: Page, { serverUrl, path, sto
  * setting): a browser preference read from the profile at start, which CDP cannot set, so a
  * persistent context on a fresh profile. `close()` closes it and removes the profile.
  */
-export async function openWithMinimumFontSize(px: number, options: BrowserContextOptions): Promise<OpenPage & { close(): Promise<void> }> {
+async function openWithMinimumFontSize(px: number, options: BrowserContextOptions): Promise<OpenPage & { close(): Promise<void> }> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium)`);
   const profile = mkdtempSync(join(tmpdir(), 'hocso-large-text-'));
   mkdirSync(join(profile, 'Default'));
