@@ -2,6 +2,7 @@
 import type { CheckerRules } from '../checker/rules.js';
 import type { QuizItem } from '../flows/quiz-bank.js';
 import type { Flow, Step } from '../flows/schema.js';
+import { readAs } from './normalize.js';
 
 export interface CompiledFlow {
   flow: Flow;
@@ -23,6 +24,8 @@ export interface FlowSet {
   englishImages: ReadonlySet<string>;
   /** The "Is this a scam?" rules (flows/checker/), when the deployment has them. */
   checker?: CheckerRules;
+  /** Lessons a resident's own words open (a flow's `opensOn`), with the phrases as `readAs` writes them. */
+  openers: readonly { flowId: string; phrases: readonly string[] }[];
 }
 
 export function compileFlows(flows: readonly Flow[], bank: readonly QuizItem[] = [], englishImages: Iterable<string> = [], checker?: CheckerRules): FlowSet {
@@ -40,6 +43,9 @@ export function compileFlows(flows: readonly Flow[], bank: readonly QuizItem[] =
     bank: new Map(bank.map((item) => [item.id, item] as const)),
     bankTypes: new Set(bank.map((item) => item.scamType)),
     englishImages: new Set(englishImages),
+    openers: list.flatMap(({ flow }) =>
+      flow.opensOn ? [{ flowId: flow.id, phrases: Object.values(flow.opensOn.phrases).flat().map(readAs).filter(Boolean) }] : [],
+    ),
     ...(checker ? { checker } : {}),
     ...(practice ? { practiceFlowId: practice.flow.id } : {}),
   };

@@ -18,6 +18,7 @@ import { showAlert } from './alerts.js';
 import { onAreaText, setArea } from './area.js';
 import { answerOffer, answerReport, askReport, checkAndSay, looksForwarded, offerCheck, soundsLikeScam } from './check.js';
 import { answerConsent, consentUnanswered, onReferral, queueLesson } from './referral.js';
+import { openByWords } from './openers.js';
 import { Turn } from './turn.js';
 import type { Env, Input, Reply, StepResult } from './types.js';
 
@@ -244,6 +245,8 @@ function onText(turn: Turn, text: string, facts: TurnFacts, command: Command | u
     answerStep(turn, { type: 'text', text });
     return false;
   }
+  // "Bị lừa rồi": what to do now, before anything else.
+  if (openByWords(turn, text)) return false;
   // A message someone received and wonders about (even as the very first thing a resident sends):
   // forwarded-looking, or a sentence with warning signs in it.
   if (turn.flows.checker && looksForwarded(text)) {
@@ -315,6 +318,8 @@ function answerStep(turn: Turn, input: StepInput): void {
       turn.replies.push(...outcome.replies);
       return;
     case 'unplaced': {
+      // Not an answer, but words that call for another lesson now ("bị lừa rồi"): it opens over this one.
+      if (input.type === 'text' && openByWords(turn, input.text)) return;
       // A sticker, a photo (an empty message) or an emoji alone: the resident is here, not lost; no step towards the menu.
       const blank = input.type === 'text' && !normalizeAnswer(input.text);
       if (!blank) progress.misses += 1;

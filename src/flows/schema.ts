@@ -140,6 +140,15 @@ export const Step = z.discriminatedUnion('kind', [MessageStep, ChoiceStep, QuizS
 export type Step = z.infer<typeof Step>;
 export type StepKind = Step['kind'];
 
+/** A lesson a resident's own words open from anywhere, e.g. "bị lừa rồi" → what to do after a scam. */
+const OpensOn = z
+  .object({
+    phrases: Synonyms.describe('Said anywhere in a short message of theirs (not negated, and not an answer to the step they are on), these open the lesson at once.'),
+    say: LocalText.optional().describe('Said first when the lesson is opened this way: what matters most, before the first step.'),
+  })
+  .strict()
+  .describe('Words that open this lesson from anywhere. Keep the phrases specific ("bị lừa rồi", not "lừa"): they interrupt other lessons.');
+
 export const Flow = z
   .object({
     $schema: z.string().optional(),
@@ -149,6 +158,7 @@ export const Flow = z
     summary: LocalText,
     tags: z.array(z.enum(SKILL_TAGS)).min(1),
     order: z.number().int().default(100).describe('Position in the menu (smaller first).'),
+    opensOn: OpensOn.optional(),
     steps: z.array(Step).min(1),
   })
   .strict();

@@ -102,6 +102,31 @@ describe('every shipped lesson can be finished', () => {
   }
 });
 
+describe('words that open a lesson', () => {
+  // What residents who had just been scammed wrote in a QA pass, and what someone merely asking writes.
+  const greeted = step(lessons, null, { type: 'text', text: 'xin chào' }, env(T0)).state;
+  const opens = (text: string, from: ResidentState | null = greeted) => {
+    const r = step(lessons, from, { type: 'text', text }, env(T0 + 60_000));
+    return r.state?.current?.flowId === 'after-scam' ? r.replies[0]?.text : undefined;
+  };
+  it.each([
+    'tôi bị lừa rồi phải làm sao', 'mất tiền trong tài khoản rồi cứu tôi với', 'tôi lỡ bấm vào link rồi',
+    'bac lo doc ma OTP cho nguoi ta roi', 'Zalo của tôi bị chiếm tài khoản rồi', 'I think I was scammed, help',
+  ])('%j: what to do after a scam, the call to the bank first', (text) => {
+    expect(opens(text)).toMatch(/gọi ngay số tổng đài|call the hotline/);
+  });
+  it.each(['làm sao để không bị lừa', 'sợ bị lừa lắm', 'nếu bị lừa thì sao', 'tôi chưa bị lừa bao giờ', 'lo chuyện nhà', 'lo đưa cháu đi học'])(
+    '%j: not opened',
+    (text) => {
+      expect(opens(text)).toBeUndefined();
+    },
+  );
+  it('from inside another lesson, when it is not an answer to the step', () => {
+    const inLesson = step(lessons, null, { type: 'payload', payload: 'l:password-otp' }, env(T0)).state;
+    expect(opens('con ơi bác bị lừa rồi', inLesson)).toMatch(/gọi ngay số tổng đài/);
+  });
+});
+
 describe('pictures and texts', () => {
   it('flows:check reports nothing at all for the shipped library (no errors, no warnings)', () => {
     const { problems } = loadFlowsDir(FLOWS);
