@@ -111,7 +111,7 @@ export const ResidentState = z.object({
   alerts: z.boolean().default(true),
   /** The resident's commune (for alerts to their area), given during onboarding or from a coach's link. */
   area: z.object({ province: z.string(), district: z.string().optional(), commune: z.string().optional() }).optional(),
-  /** A forwarded-looking message waiting for "yes, check it" (cleared on the answer). */
+  /** A forwarded-looking message waiting for "yes, check it" (cleared on the answer, or any other turn). */
   pendingCheck: z.string().max(2000).optional(),
   /** A checked message waiting for "yes, report it to officials" (cleared on the answer, or any other turn). */
   pendingReport: PendingReport.optional(),

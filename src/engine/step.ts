@@ -108,6 +108,9 @@ function dispatch(turn: Turn, input: Exclude<Input, { type: 'reminder' | 'alert'
   // A message kept for a report lives only until the consent answer: any other turn forgets it.
   const answersReport = parsed?.type === 'report' || (turn.state.screen === 'report' && input.type === 'text' && saysYesOrNo(turn, input.text, command) !== undefined);
   if (!answersReport) delete turn.state.pendingReport;
+  // So does a message offered a check (unmasked: it may hold others' numbers) until "check it?" is answered.
+  const answersOffer = parsed?.type === 'check' || (turn.state.screen === 'check-offer' && input.type === 'text' && saysYesOrNo(turn, input.text, command) !== undefined);
+  if (!answersOffer) delete turn.state.pendingCheck;
   if (input.type === 'referral') {
     onReferral(turn, input);
     return false;

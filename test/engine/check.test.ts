@@ -36,6 +36,18 @@ describe('checking a message', () => {
     expect(r.state!.pendingCheck).toBeUndefined();
   });
 
+  it('an offer left unanswered (the menu button, a lesson, a command) forgets the text too: it is unmasked', () => {
+    for (const away of [{ payload: 'c:menu' }, { payload: 'l:password-otp' }, { text: 'ngôn ngữ' }, { text: 'con mèo' }]) {
+      const r = new Resident(flows);
+      r.send('xin chào');
+      r.send(SCAM);
+      expect(r.state!.pendingCheck).toBe(SCAM);
+      if ('payload' in away) r.tap(away.payload);
+      else r.send(away.text);
+      expect(r.state!.pendingCheck, JSON.stringify(away)).toBeUndefined();
+    }
+  });
+
   it('a genuine balance notice is low risk, and saying no to the offer forgets the text', () => {
     const r = new Resident(flows);
     r.send('xin chào');
