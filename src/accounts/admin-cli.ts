@@ -7,9 +7,11 @@
  * npm run admin -- disable k3j4h5g6f7
  * npm run admin -- token k3j4h5g6f7
  * npm run admin -- audiences
+ * npm run admin -- links
  */
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../config.js';
+import { LinkStore } from '../coaching/link-store.js';
 import { rebuildAudiences, type Bookkeeping } from '../conversation/audience.js';
 import { createLogger } from '../log.js';
 import { ResidentStore } from '../store/resident-store.js';
@@ -32,6 +34,8 @@ const USAGE = `Usage: npm run admin -- <command>
   token <id>           a new token; the old one stops working
   audiences            rebuild the alerts' audiences from the residents' data (after an
                        upgrade, or when an alert seems to miss residents); safe while the bot runs
+  links                once after upgrading to links that expire: gives older lesson links their
+                       expiry and takes residents' anonymous ids out of their own links; safe while the bot runs
 
 Uses REDIS_URL (or REDIS_CLUSTER_NODES) and REDIS_PREFIX, like the server.`;
 
@@ -50,7 +54,7 @@ interface Io {
 type Command =
   | { kind: 'add'; input: NewAccount }
   | { kind: 'list' }
-  | { kind: 'audiences' }
+  | { kind: 'audiences' | 'links' }
   | { kind: 'disable' | 'enable' | 'token'; id: string };
 
 /** Check everything that does not need Redis, so a typo never waits on a connection. */
@@ -80,9 +84,9 @@ function parseCommand(argv: string[], areas: AreaList): Command {
     if (rest.length) throw new UsageError(`list takes no arguments (got "${rest.join(' ')}")`, true);
     return { kind: 'list' };
   }
-  if (command === 'audiences') {
-    if (rest.length) throw new UsageError(`audiences takes no arguments (got "${rest.join(' ')}")`, true);
-    return { kind: 'audiences' };
+  if (command === 'audiences' || command === 'links') {
+    if (rest.length) throw new UsageError(`${command} takes no arguments (got "${rest.join(' ')}")`, true);
+    return { kind: command };
   }
   if (command === 'disable' || command === 'enable' || command === 'token') {
     if (rest.length !== 1 || !rest[0]) throw new UsageError(`${command} needs one account id, e.g. npm run admin -- ${command} k3j4h5g6f7`);
@@ -110,6 +114,11 @@ async function run(command: Command, store: AccountStore, areas: AreaList, io: I
       const { residents, added, removed } = await rebuildAudiences(bookkeeping, new ResidentStore(bookkeeping.redis, bookkeeping.keys, createLogger('silent')));
       const n = (x: number, what: string) => `${x.toLocaleString('en')} ${what}${x === 1 ? '' : 's'}`;
       io.out(`Audiences rebuilt from ${n(residents, 'resident')}: ${n(added, 'membership')} added, ${removed.toLocaleString('en')} removed.`);
+      return;
+    }
+    case 'links': {
+      const { links, sharers, expiries } = await new LinkStore(bookkeeping.redis, bookkeeping.keys).tidy();
+      io.out(`Lesson links looked at: ${links.toLocaleString('en')}; residents' ids taken out: ${sharers.toLocaleString('en')}; expiries set: ${expiries.toLocaleString('en')}.`);
       return;
     }
     case 'add': {

@@ -1,11 +1,14 @@
 /** Lesson links in Redis: one hash per code (`data` JSON, `uses` counter), and each coach's list of codes. */
 import type { Keys } from '../store/keys.js';
-import type { ScriptedRedis } from '../store/redis.js';
-import { Link, newCode, resolution, type Resolution } from './link.js';
+import { scanKeys, type ScriptedRedis } from '../store/redis.js';
+import { Link, newCode, resolution, SHARED_BY_RESIDENT, type Resolution } from './link.js';
+import { safeJson } from '../json.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 export const DEFAULT_LINK_DAYS = 30;
 export const SHARE_LINK_DAYS = 90;
+/** An ended link (and a coach's note on it) is kept this long, for the coach's list and a kind "expired" page; then it goes. */
+export const KEPT_AFTER_END_MS = 90 * DAY;
 
 export interface LinkWithUses extends Link {
   uses: number;
@@ -43,9 +46,41 @@ export class LinkStore {
     throw new Error('could not find a free link code after 5 tries');
   }
 
-  /** A resident's own link (idempotent: the code is derived from the resident and the lesson). */
+  /** A resident's own link (idempotent: the code is derived from the resident and the lesson), gone a while after it ends. */
   async ensureShare(link: Link): Promise<void> {
-    await this.redis.hsetnx(this.keys.link(link.code), 'data', JSON.stringify(link));
+    const key = this.keys.link(link.code);
+    await this.redis.multi().hsetnx(key, 'data', JSON.stringify(link)).pexpireat(key, link.expiresAt + KEPT_AFTER_END_MS, 'NX').exec();
+  }
+
+  /**
+   * Links made before links expired and before a resident's own link stopped naming them (its
+   * `sharedBy` held their anonymous id): the id replaced, the expiry set. Safe to run again, and while
+   * the bot runs (a link written meanwhile is already right).
+   */
+  async tidy(): Promise<{ links: number; sharers: number; expiries: number }> {
+    const done = { links: 0, sharers: 0, expiries: 0 };
+    for await (const batch of scanKeys(this.redis, this.keys.links)) {
+      for (const key of batch) {
+        const [data, ttl] = await Promise.all([this.redis.hget(key, 'data'), this.redis.pttl(key)]);
+        const parsed = Link.safeParse(safeJson(data));
+        if (!parsed.success) {
+          // Unreadable (a manual edit): no use to anyone, but not deleted by hand here either.
+          if (ttl === -1) done.expiries += await this.redis.pexpire(key, KEPT_AFTER_END_MS);
+          continue;
+        }
+        done.links += 1;
+        const link = parsed.data;
+        if (link.sharedBy && link.sharedBy !== SHARED_BY_RESIDENT) {
+          await this.redis.hset(key, 'data', JSON.stringify({ ...link, sharedBy: SHARED_BY_RESIDENT }));
+          done.sharers += 1;
+        }
+        if (ttl === -1) {
+          await this.redis.pexpireat(key, link.expiresAt + KEPT_AFTER_END_MS);
+          done.expiries += 1;
+        }
+      }
+    }
+    return done;
   }
 
   async get(code: string): Promise<LinkWithUses | undefined> {

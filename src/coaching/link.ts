@@ -70,6 +70,9 @@ export function newCode(): string {
   }
 }
 
+/** `sharedBy` of a resident's own link: not who, so that the link outlives nothing of theirs. */
+export const SHARED_BY_RESIDENT = 'resident';
+
 export const Link = z
   .object({
     code: LinkCode,
@@ -78,7 +81,11 @@ export const Link = z
     coachId: z.string().optional(),
     /** Said to the resident: "Anh Minh (tổ công nghệ số) sent you this lesson". */
     senderName: z.string().max(80).optional(),
-    /** For a resident's own link: their anonymous id, and how far down the chain it is (1 = a coach's resident shared it). */
+    /**
+     * Set on a resident's own link (`SHARED_BY_RESIDENT`), with how far down the chain it is (1 = a coach's
+     * resident shared it). Only whether it is set is read: links made before it was so held the sharer's
+     * anonymous id, which `npm run admin -- links` replaces.
+     */
     sharedBy: z.string().optional(),
     depth: z.number().int().min(0).default(0),
     note: z.string().max(200).optional(),

@@ -49,8 +49,8 @@ export function afterCommit(deps: AfterCommitDeps, residentId: string, before: R
   }
   if (deps.referrals) {
     const done = after
-      ? recordReferralEvents(deps.referrals, residentId, after.anonId, result.events, now)
-      : forgetInCoachLists(deps.referrals, residentId, before?.coaches ?? []);
+      ? recordReferralEvents(deps.referrals, residentId, result.events, now)
+      : forgetInCoachLists(deps.referrals, residentId, coachesOf(before));
     done.catch(warn('coach bookkeeping not recorded'));
   }
   if (deps.bookkeeping) {
@@ -64,4 +64,10 @@ export function afterCommit(deps: AfterCommitDeps, residentId: string, before: R
     const at = followUpAt(after, deps.flows, now);
     if (at !== followUpAt(before, deps.flows, now)) deps.store.scheduleFollowup(residentId, at).catch(warn('review follow-up not scheduled'));
   }
+}
+
+/** Every coach whose list may name the resident: those they follow, and the one whose link brought them (listed on arrival). */
+function coachesOf(state: ResidentState | null): string[] {
+  const arrived = state?.arrivedBy?.coachId;
+  return [...new Set([...(state?.coaches ?? []), ...(arrived ? [arrived] : [])])];
 }

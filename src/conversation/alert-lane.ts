@@ -33,7 +33,8 @@ import type { Keys } from '../store/keys.js';
 import { perItem, type ScriptedRedis } from '../store/redis.js';
 import { SEEN_WINDOW_MS, STATE_TTL_SECONDS, type ResidentStore } from '../store/resident-store.js';
 import { withAlert } from './audience.js';
-import { outboxEntries, safeJson } from './outbox.js';
+import { outboxEntries } from './outbox.js';
+import { safeJson } from '../json.js';
 import type { Processor } from './processor.js';
 
 export interface AlertLaneDeps {

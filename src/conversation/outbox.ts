@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ChannelId } from '../channels/activity.js';
 import type { PlatformMessage } from '../channels/channel.js';
+import { safeJson } from '../json.js';
 
 export interface OutboxEntry {
   id: string;
@@ -50,13 +51,6 @@ export function outboxEntries(channel: ChannelId, userId: string, messages: read
 
 export const queued = (raw: string): Queued => ({ raw, entry: safeJson(raw) as OutboxEntry | undefined });
 
-export function safeJson(raw: string): unknown {
-  try {
-    return JSON.parse(raw);
-  } catch {
-    return undefined;
-  }
-}
 
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_MAX_MS = 5 * 60_000;

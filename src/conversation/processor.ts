@@ -20,7 +20,8 @@ import { STATE_TTL_SECONDS } from '../store/resident-store.js';
 import type { Conversation } from './conversation.js';
 import { AlertCounters } from './alert-counters.js';
 import { enqueueOwnEvent, type Held } from './intake.js';
-import { backoff, outboxEntries, queued, safeJson, type OutboxEntry, type Queued } from './outbox.js';
+import { backoff, outboxEntries, queued, type OutboxEntry, type Queued } from './outbox.js';
+import { safeJson } from '../json.js';
 
 export interface ProcessorDeps {
   redis: ScriptedRedis;

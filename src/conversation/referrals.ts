@@ -5,7 +5,7 @@
  * lost count never loses a turn.
  */
 import type { AccountStore } from '../accounts/store.js';
-import { findCode } from '../coaching/link.js';
+import { findCode, SHARED_BY_RESIDENT } from '../coaching/link.js';
 import { SHARE_LINK_DAYS, type LinkStore } from '../coaching/link-store.js';
 import type { EngineEvent, Input } from '../engine/types.js';
 import type { Keys } from '../store/keys.js';
@@ -51,7 +51,6 @@ export async function withReferral(input: Input, deps: Pick<ReferralDeps, 'links
 export async function recordReferralEvents(
   deps: ReferralDeps,
   residentId: string,
-  anonId: string,
   events: readonly EngineEvent[],
   now: number,
 ): Promise<void> {
@@ -75,7 +74,7 @@ export async function recordReferralEvents(
       await deps.links.ensureShare({
         code: e.code,
         lessonId: e.lessonId,
-        sharedBy: anonId,
+        sharedBy: SHARED_BY_RESIDENT,
         depth: e.depth,
         ...(e.coachId ? { coachId: e.coachId } : {}),
         createdAt: now,

@@ -55,6 +55,8 @@ export interface Keys {
   accounts: string;
   /** Hash: a lesson link (`data` JSON, `uses` counter). */
   link(code: string): string;
+  /** SCAN pattern of every lesson link. */
+  links: string;
   /** Sorted set: a coach's link codes, by creation time. */
   coachLinks(coachId: string): string;
   /** Sorted set: residents a coach reached (resident id → first arrival), for the coach view. */
@@ -181,6 +183,7 @@ export function createKeys(prefix: string): Keys {
     accountToken: (hash) => `${prefix}{accounts}:token:${hash}`,
     accounts: `${prefix}{accounts}:all`,
     link: (code) => `${prefix}link:${code}`,
+    links: `${prefix}link:*`,
     coachLinks: (coachId) => `${prefix}coach:${coachId}:links`,
     coachResidents: (coachId) => `${prefix}coach:${coachId}:residents`,
     coachRipple: (coachId) => `${prefix}coach:${coachId}:ripple`,

@@ -14,6 +14,11 @@ export const SEEN_WINDOW_MS = 48 * 60 * 60 * 1000;
 /** A resident who never writes again is forgotten after this long. */
 export const STATE_TTL_SECONDS = 400 * 24 * 60 * 60;
 const EVENTS_MAXLEN = 1_000_000;
+/**
+ * Analytics events are kept this long, like an untouched state: they carry only the anonymous id,
+ * which nothing else keeps once a resident deleted their data or their state expired.
+ */
+export const EVENTS_KEPT_MS = STATE_TTL_SECONDS * 1000;
 
 export interface Loaded {
   state: ResidentState | null;
@@ -169,6 +174,8 @@ class AnalyticsBuffer {
   private async write(entries: (string | number)[][]): Promise<void> {
     const pipeline = this.redis.pipeline();
     for (const fields of entries) pipeline.xadd(this.key, 'MAXLEN', '~', EVENTS_MAXLEN, '*', ...fields);
+    // Stream ids are milliseconds: older than that goes (whole blocks at a time, "~", so nearly free).
+    pipeline.xtrim(this.key, 'MINID', '~', Date.now() - EVENTS_KEPT_MS);
     const failed = ((await pipeline.exec()) ?? []).find(([err]) => err);
     if (failed) throw failed[0];
   }

@@ -10,6 +10,8 @@ import type { ScriptedRedis } from '../../src/store/redis.js';
 import { dropPrefix, testRedis, TEST_REDIS_ENV, uniquePrefix } from '../helpers/redis.js';
 import { HOUR, seedResidents } from '../broadcast/seed.js';
 
+const DAY = 24 * HOUR;
+
 const prefix = uniquePrefix('admin-cli');
 let redis: ScriptedRedis;
 let store: AccountStore;
@@ -130,6 +132,31 @@ describe('npm run admin -- audiences', () => {
     expect(stdout.trim()).toBe('Audiences rebuilt from 1 resident: 1 membership added, 0 removed.');
     expect(await redis.sismember(keys.audienceArea('01//00004'), resident!.id)).toBe(1);
     expect(admin(['audiences', 'now']).code).toBe(2);
+  });
+});
+
+describe('npm run admin -- links', () => {
+  it("gives older links their expiry and takes residents' anonymous ids out of their own links, once", async () => {
+    const keys = createKeys(prefix);
+    const now = Date.now();
+    const link = (code: string, extra: Record<string, unknown>) =>
+      JSON.stringify({ code, lessonId: 'qr-payment', depth: 0, createdAt: now, expiresAt: now + DAY, revoked: false, ...extra });
+    // As links were stored before: no expiry, and a resident's own naming its sharer.
+    await redis.hset(keys.link('HS2SHARE'), 'data', link('HS2SHARE', { sharedBy: 'anon-7f3a', depth: 1 }), 'uses', 3);
+    await redis.hset(keys.link('HS2CDACH'), 'data', link('HS2CDACH', { coachId: 'c1', senderName: 'Anh Minh', note: 'nhà bác Tư' }), 'uses', 0);
+    const { code, stdout, stderr } = admin(['links']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout.trim()).toBe("Lesson links looked at: 2; residents' ids taken out: 1; expiries set: 2.");
+    const shared = JSON.parse((await redis.hget(keys.link('HS2SHARE'), 'data'))!) as { sharedBy: string };
+    expect(shared.sharedBy).toBe('resident');
+    expect(await redis.hget(keys.link('HS2SHARE'), 'uses')).toBe('3');
+    for (const c of ['HS2SHARE', 'HS2CDACH']) {
+      const ttl = await redis.pttl(keys.link(c));
+      expect(ttl).toBeGreaterThan(90 * DAY);
+      expect(ttl).toBeLessThanOrEqual(91 * DAY);
+    }
+    expect(admin(['links']).stdout.trim()).toBe("Lesson links looked at: 2; residents' ids taken out: 0; expiries set: 0.");
   });
 });
 

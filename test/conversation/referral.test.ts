@@ -139,6 +139,18 @@ describe('what the coach sees', () => {
     await r.tap('c:delete:yes');
     await waitFor('the list is tidied', async () => (await server.redis.zcard(createKeys(server.prefix).coachResidents(coach.id))) === 0);
   });
+
+  it("deleting one's data also takes them off the list of a coach whose link they came by and did not follow", async () => {
+    const { coach, code } = await coachWithLink('Anh Khoa');
+    const r = new WebResident(server.url);
+    await r.post({ ref: code });
+    await r.tap('c:follow:no');
+    const list = createKeys(server.prefix).coachResidents(coach.id);
+    expect(await server.redis.zcard(list)).toBe(1);
+    await r.say('xoá dữ liệu');
+    await r.tap('c:delete:yes');
+    await waitFor('the list is tidied', async () => (await server.redis.zcard(list)) === 0);
+  });
 });
 
 describe('links that no longer work', () => {
@@ -180,6 +192,12 @@ describe('the ripple', () => {
     await a.post({ ref: code });
     await a.tap('c:follow:yes');
     const aShare = await finish(a);
+    // Their own link says a resident shared it, not which (nothing of theirs outlives them in it), and it ends.
+    const stored = await server.redis.hget(createKeys(server.prefix).link(aShare), 'data');
+    expect(JSON.parse(stored!)).toMatchObject({ sharedBy: 'resident', depth: 1 });
+    const anonId = (JSON.parse((await server.redis.hget(createKeys(server.prefix).resident(`web:${a.userId}`).state, 'doc'))!) as { anonId: string }).anonId;
+    expect(stored).not.toContain(anonId);
+    expect(await server.redis.pttl(createKeys(server.prefix).link(aShare))).toBeGreaterThan(90 * 24 * 3_600_000);
     const b = new WebResident(server.url);
     await b.post({ ref: aShare });
     expect(b.said).toContain('Một người quen gửi bạn bài «Trả tiền bằng mã QR»');

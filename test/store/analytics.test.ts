@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../src/engine/types.js';
 import { createKeys } from '../../src/store/keys.js';
 import type { ScriptedRedis } from '../../src/store/redis.js';
-import { ResidentStore } from '../../src/store/resident-store.js';
+import { EVENTS_KEPT_MS, ResidentStore } from '../../src/store/resident-store.js';
 import { memoryLog } from '../helpers/memory-log.js';
 import { dropPrefix, testRedis, uniquePrefix } from '../helpers/redis.js';
 
@@ -30,6 +30,17 @@ afterAll(async () => {
 });
 
 describe('analytics events', () => {
+  it('events older than they are kept for go as new ones are written', async () => {
+    await redis.del(keys.events);
+    const old = Date.now() - EVENTS_KEPT_MS - 60_000;
+    // More than a block of the stream (100 entries), which is what "~" trims at once.
+    for (let i = 0; i < 150; i++) await redis.xadd(keys.events, `${old + i}-0`, 'r', 'anon-old', 'e', '{}');
+    await store().recordEvents('anon-new', [started('qr-payment')], Date.now());
+    const left = await entries();
+    expect(left.length).toBeLessThanOrEqual(51);
+    expect(left.at(-1)!.r).toBe('anon-new');
+  });
+
   it('several turns\' events are written together, in order, and each caller learns when', async () => {
     await redis.del(keys.events);
     const s = store();

@@ -15,6 +15,7 @@ import { previewReplies } from './preview.js';
 import { toWebReply } from './render.js';
 import { WEB_WINDOW_MS } from '../window.js';
 import { WebMailboxQuery, WebMessageRequest, WebPreviewRequest, WebReply, type WebMessageResponse } from './schema.js';
+import { safeJson } from '../../json.js';
 
 export interface WebRoutesDeps {
   conversation: Conversation;
@@ -60,7 +61,7 @@ export function webRoutes({ conversation, redis, keys, mediaUrl }: WebRoutesDeps
     const entries = await redis.xrange(keys.resident(`web:${userId}`).mailbox, after ? `(${after}` : '-', '+', 'COUNT', MAILBOX_MAX);
     // Only our own sender writes there; an entry that is not a reply is skipped, never shown or fatal.
     const replies = entries.flatMap(([, fields]) => {
-      const reply = WebReply.safeParse(parseJson(fields[fields.indexOf(MAILBOX_FIELD) + 1]));
+      const reply = WebReply.safeParse(safeJson(fields[fields.indexOf(MAILBOX_FIELD) + 1]));
       return reply.success ? [reply.data] : [];
     });
     const cursor = entries.at(-1)?.[0];
@@ -77,12 +78,4 @@ export function webRoutes({ conversation, redis, keys, mediaUrl }: WebRoutesDeps
   });
 
   return router;
-}
-
-function parseJson(text: string | undefined): unknown {
-  try {
-    return text === undefined ? undefined : JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

@@ -18,6 +18,7 @@ import { z } from 'zod';
 import type { Logger } from '../../log.js';
 import type { ScriptedRedis } from '../../store/redis.js';
 import { refreshTokenPair, type OAuthOptions } from './oauth.js';
+import { safeJson } from '../../json.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -319,10 +320,3 @@ function fingerprint(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex').slice(0, 16);
 }
 
-function safeJson(raw: string): unknown {
-  try {
-    return JSON.parse(raw);
-  } catch {
-    return undefined;
-  }
-}
