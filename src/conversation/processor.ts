@@ -342,7 +342,7 @@ export class Processor {
             .multi()
             .lrange(k.outbox, 0, -1)
             .hset(k.contact, 'status', 'unreachable', 'statusReason', outcome.reason)
-            // Not kept longer than the rest of them (a deleted resident's goodbye can land here).
+            // Not kept longer than the rest of them (a deleted resident's goodbye can land here, as below).
             .expire(k.contact, STATE_TTL_SECONDS, 'NX')
             .del(k.outbox)
             .exec()) as [[null, string[]]];
@@ -363,6 +363,7 @@ export class Processor {
             .pipeline()
             .lset(k.outbox, 0, JSON.stringify({ ...entry, attempts }))
             .hset(k.contact, 'sendAfter', this.clock() + delay)
+            .expire(k.contact, STATE_TTL_SECONDS, 'NX')
             .exec();
           return [];
         }

@@ -385,13 +385,21 @@ describe('messenger webhook: conversations', () => {
     await settled(server, psid);
     const seen = graph.for(psid).length;
     const yes = newMid();
+    // The goodbye is refused twice (500) and sent again: the backoff it leaves is not kept for ever.
+    graph.respond.set(psid, (n) => (n === seen || n === seen + 1 ? [500, { error: { message: 'An unexpected error has occurred.', code: 1 } }] : [200, { recipient_id: psid }]));
     await deliver(server, metaJson(page([quickReplyEvent(psid, 'c:delete:yes', 'Có', yes)])));
+    // While it waits to be sent again, the contact holds only that wait, kept no longer than a state would be.
+    await waitFor('the goodbye waits', async () => (await server.redis.hexists(k.contact, 'sendAfter')) === 1);
+    const [[, waiting], [, ttl]] = (await server.redis.multi().hgetall(k.contact).ttl(k.contact).exec()) as [[null, Record<string, string>], [null, number]];
+    expect(Object.keys(waiting)).toEqual(['sendAfter']);
+    expect(ttl).toBeGreaterThan(0);
     await settled(server, psid);
     // The goodbye went out, and then only the revision, the handled id and its replies remain.
     expect(graph.delivered(psid).slice(seen).length).toBeGreaterThan(0);
     expect(await server.redis.hgetall(k.state)).toEqual({ rev: expect.any(String) });
     const left = Object.keys(await snapshot(server)).filter((key) => key.includes(`{messenger:${psid}}`));
     expect(left.sort()).toEqual([k.replies, k.seen, k.state].sort());
+    expect(await server.redis.exists(k.contact)).toBe(0);
     expect(await server.redis.zrange(k.seen, 0, -1)).toEqual([yes]);
   });
 
