@@ -1,5 +1,5 @@
 /**
- * The global commands a resident can type anywhere (`menu`, `help`, `continue`, `restart`, `review`,
+ * The global commands a resident can type anywhere (`menu`, `help`, `continue`, `restart`, `repeat`, `review`,
  * `check`, `follow`, `alerts`, `area`, `language`, `pause`, `delete`: words in locales/*, `commands`),
  * and the side screens they open (language, delete confirmation) and come back from.
  */
@@ -60,6 +60,15 @@ export function runCommand(turn: Turn, command: Command, typed?: string): boolea
       if (state.current) turn.resume('lesson.resume');
       else turn.showMenu(turn.t('continue.nothing'));
       return false;
+    case 'repeat': {
+      // "Xem lại", "quay lại": the step they are on, once more (there is no step before it to go back
+      // to in a branching lesson); outside a lesson, the one left unfinished, or the menu.
+      const here = state.screen === 'lesson' ? turn.reconcile() : undefined;
+      if (here) turn.enter(here.compiled, here.step);
+      else if (state.current) turn.resume('lesson.resume');
+      else turn.showMenu();
+      return false;
+    }
     case 'restart': {
       const compiled = state.current && turn.flows.byId.get(state.current.flowId);
       if (!compiled) {

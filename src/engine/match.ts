@@ -67,6 +67,16 @@ export function saysWord(texts: Texts, key: string, input: string): boolean {
   return n.length > 0 && texts.words(key).some((w) => normalizeAnswer(w) === n);
 }
 
+/** Longer than this, a message is about something, not only "I don't understand". */
+const CONFUSED_MAX_WORDS = 8;
+
+/** "Không hiểu", "tôi chưa hiểu lắm", "là sao": a short message saying one of `words.confused`. */
+export function saysConfused(texts: Texts, input: string): boolean {
+  const n = normalizeAnswer(input);
+  if (!n || n.split(' ').length > CONFUSED_MAX_WORDS) return false;
+  return texts.words('words.confused').some((w) => containsWords(n, normalizeAnswer(w)));
+}
+
 function optionTerms(option: MatchableOption): string[] {
   const terms: string[] = [];
   for (const v of Object.values(option.label)) if (v) terms.push(...labelForms(v));
@@ -121,7 +131,7 @@ function indexes<T>(items: readonly T[], test: (item: T) => boolean): number[] {
   return out;
 }
 
-export const COMMANDS = ['menu', 'help', 'continue', 'restart', 'review', 'check', 'follow', 'alerts', 'area', 'language', 'pause', 'delete'] as const;
+export const COMMANDS = ['menu', 'help', 'continue', 'restart', 'repeat', 'review', 'check', 'follow', 'alerts', 'area', 'language', 'pause', 'delete'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 /** A global command when the whole message is one of its words, in any language. */

@@ -8,7 +8,7 @@
 import { clonePlain } from './clone.js';
 import { confirmDelete, LANGUAGE_OPTIONS, runCommand, setAlerts, setLanguage } from './commands.js';
 import { imageFor, type FlowSet } from './flowset.js';
-import { matchCommand, matchOption, numberIn, saysWord, type Command } from './match.js';
+import { matchCommand, matchOption, numberIn, saysConfused, saysWord, type Command } from './match.js';
 import { normalizeAnswer } from './normalize.js';
 import { parsePayload, payload as makePayload, type Payload } from './payloads.js';
 import { MAX_OFFERED, newResident, type ResidentState } from './state.js';
@@ -263,6 +263,7 @@ function onText(turn: Turn, text: string, facts: TurnFacts, command: Command | u
   }
   // "tiếp", "ok", "👍" outside a lesson: go on with the lesson left unfinished (the menu's first button).
   if (saysNext) return runCommand(turn, 'continue');
+  if (saysConfused(turn.env.texts, text)) return runCommand(turn, 'help');
   if (turn.pickFromMenu(text)) return false;
   if (soundsLikeScam(turn, text)) {
     offerCheck(turn, text);
@@ -323,6 +324,12 @@ function answerStep(turn: Turn, input: StepInput): void {
     case 'unplaced': {
       // Not an answer, but words that call for another lesson now ("bị lừa rồi"): it opens over this one.
       if (input.type === 'text' && openByWords(turn, input.text)) return;
+      // "Không hiểu": reassured and shown the step again, never a step towards the menu.
+      if (input.type === 'text' && saysConfused(turn.env.texts, input.text)) {
+        turn.say(turn.t(current.kind === 'message' ? 'confused.message' : 'confused.question'));
+        turn.enter(compiled, current);
+        return;
+      }
       // A sticker, a photo (an empty message) or an emoji alone: the resident is here, not lost; no step towards the menu.
       const blank = input.type === 'text' && !normalizeAnswer(input.text);
       if (!blank) progress.misses += 1;

@@ -25,6 +25,14 @@ describe('checking a message', () => {
     expect(r.state!.screen).toBe('menu');
   });
 
+  it.each(['xem giúp bác tin này với', 'kiem tra giup toi', 'tin này có phải lừa đảo không', 'is this a scam'])('asked in everyday words (%j): asks for the message', (text) => {
+    const r = new Resident(flows);
+    r.send('xin chào');
+    r.send(text);
+    expect(r.said).toContain('Bạn dán (hoặc chuyển tiếp) tin nhắn đáng ngờ');
+    expect(r.state!.screen).toBe('check');
+  });
+
   it('a forwarded-looking message outside a lesson is offered a check, and the text is kept only until the answer', () => {
     const r = new Resident(flows);
     r.send('xin chào');
