@@ -4,7 +4,7 @@
  * changeable with a command; a coach's link gives the coach's commune.
  */
 import { saysWord } from './match.js';
-import { normalizeAnswer } from './normalize.js';
+import { containsWords, normalizeAnswer } from './normalize.js';
 import { parsePayload, payload } from './payloads.js';
 import type { Turn } from './turn.js';
 import type { Choice, CommuneOption } from './types.js';
@@ -28,13 +28,23 @@ export function askArea(turn: Turn, choices?: readonly Choice[]): void {
   });
 }
 
-/** Communes whose name is what the resident typed, or starts with it. */
+/** "Tôi ở …", "nhà bác ở …", "I live in …": said before the name, not part of it. */
+const SAID_BEFORE = /^(?:(?:toi|bac|em|chau|con|minh|nha toi|nha bac|nha em|nha con|nha minh|gia dinh toi)\s+(?:dang\s+)?(?:song\s+)?(?:o|tai)|(?:i|we)\s+(?:live|am|m|are)\s+(?:in|at))\s+/;
+/** The words of a place that say what kind it is, left out to compare places ("xã Bát Xát, tỉnh Lào Cai" → "bat xat lao cai"). */
+const KINDS = /\b(?:xa|phuong|thi tran|thi xa|tinh|thanh pho|tp|huyen|quan|commune|ward|town|province|district|city)\b/g;
+const placeWords = (text: string) => normalizeAnswer(text).replace(KINDS, ' ').replace(/\s+/g, ' ').trim();
+
+/**
+ * Communes whose name is what the resident typed, or starts with it; else whose place (commune,
+ * district, province) holds what they typed ("bat xat lao cai", "Bát Xát, tỉnh Lào Cai").
+ */
 function matches(typed: string, areas: readonly CommuneOption[]): number[] {
-  const wanted = plainName(typed);
+  const wanted = plainName(normalizeAnswer(typed).replace(SAID_BEFORE, ''));
   if (wanted.length < 2) return [];
   const exact = areas.flatMap((a, i) => (plainName(a.name) === wanted ? [i] : []));
   if (exact.length > 0) return exact;
-  return areas.flatMap((a, i) => (plainName(a.name).startsWith(wanted) || plainName(a.place).includes(wanted) ? [i] : []));
+  const words = placeWords(wanted);
+  return areas.flatMap((a, i) => (plainName(a.name).startsWith(wanted) || (words && containsWords(placeWords(a.place), words)) ? [i] : []));
 }
 
 /** Names not found this many times in a row: the question is left for later («đổi xã»). */
