@@ -6,6 +6,7 @@ import type { Locale, Step } from '../flows/schema.js';
 import type { CompiledFlow, FlowSet } from './flowset.js';
 import { stepAfter } from './flowset.js';
 import { matchOption, numberIn } from './match.js';
+import { containsWords, normalizeAnswer, readAs } from './normalize.js';
 import { payload } from './payloads.js';
 import type { Progress, ResidentState } from './state.js';
 import { behaviourOf } from './steps/registry.js';
@@ -17,6 +18,11 @@ import type { Choice, EngineEvent, Env, Reply } from './types.js';
 
 /** Steps shown back to back without waiting (message steps with `wait: false`) stop here. */
 const MAX_CHAIN = 20;
+
+/** "Học …", "bài …", "I want to learn …": said before the words of a lesson's title. */
+const ASKING_FOR_A_LESSON = /^(?:(?:toi |minh |bac |em )?(?:muon )?(?:hoc|xem|mo)(?: bai)?|bai(?: hoc)?|(?:i want to )?(?:learn|open)|lesson)\s+/;
+/** More lessons than this holding the words: the menu says it better. */
+const MAX_HOLDING = 4;
 
 export class Turn {
   readonly replies: Reply[] = [];
@@ -109,14 +115,31 @@ export class Turn {
     this.say(lines.join('\n'), { choices });
   }
 
-  /** A lesson's title typed outside a lesson (a number means the list last shown, see `step`). */
+  /**
+   * A lesson's title typed outside a lesson (a number means the list last shown, see `step`), or words
+   * of titles ("tiền điện", "học vneid"): the one lesson holding them opens; a few are offered.
+   */
   pickFromMenu(text: string): boolean {
     if (numberIn(text) !== undefined) return false;
     const options = this.flows.list.map((c) => ({ label: c.flow.title }));
     const index = matchOption(text, options, this.env.texts);
     const picked = index === undefined ? undefined : this.flows.list[index];
-    if (!picked) return false;
-    this.openLesson(picked.flow.id);
+    if (picked) {
+      this.openLesson(picked.flow.id);
+      return true;
+    }
+    const words = normalizeAnswer(text).replace(ASKING_FOR_A_LESSON, '');
+    if (words.length < 3) return false;
+    const holding = this.flows.list.filter((c) => Object.values(c.flow.title).some((t) => t && containsWords(readAs(t), words)));
+    if (holding.length === 1) this.openLesson(holding[0]!.flow.id);
+    else if (holding.length > 1 && holding.length <= MAX_HOLDING) {
+      this.say(this.t('menu.title'), {
+        choices: [
+          ...holding.map((c) => ({ payload: payload.lesson(c.flow.id), label: localize(c.flow.title, this.locale) })),
+          { payload: payload.command('menu'), label: this.t('buttons.menu') },
+        ],
+      });
+    } else return false;
     return true;
   }
 

@@ -127,6 +127,24 @@ describe('words that open a lesson', () => {
   });
 });
 
+describe('a lesson asked for by words of its title', () => {
+  const greeted = step(lessons, null, { type: 'text', text: 'xin chào' }, env(T0)).state;
+  const ask = (text: string) => step(lessons, greeted, { type: 'text', text }, env(T0 + 60_000));
+  it.each([
+    ['tien dien', 'bill-payment'], ['học tiền điện', 'bill-payment'], ['bài mã QR', 'qr-payment'], ['toi muon hoc mat khau', 'password-otp'],
+  ])('%j opens the one lesson holding it', (text, lessonId) => {
+    expect(ask(text).state?.current?.flowId).toBe(lessonId);
+  });
+  it('words several titles hold ("học vneid"): those lessons are offered, and the menu', () => {
+    const r = ask('học vneid');
+    expect(r.state?.current ?? null).toBeNull();
+    expect(r.replies.at(-1)!.choices!.map((c) => c.payload)).toEqual(['l:vneid-level2', 'l:vneid-documents', 'c:menu']);
+  });
+  it('a word too common to say which ("học"), or none at all: the menu hint as before', () => {
+    for (const text of ['học', 'con mèo']) expect(ask(text).replies.at(-1)!.text).toContain('Bạn chọn bài bằng cách bấm nút');
+  });
+});
+
 describe('pictures and texts', () => {
   it('flows:check reports nothing at all for the shipped library (no errors, no warnings)', () => {
     const { problems } = loadFlowsDir(FLOWS);
