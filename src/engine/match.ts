@@ -67,14 +67,17 @@ export function saysWord(texts: Texts, key: string, input: string): boolean {
   return n.length > 0 && texts.words(key).some((w) => normalizeAnswer(w) === n);
 }
 
-/** Longer than this, a message is about something, not only "I don't understand". */
-const CONFUSED_MAX_WORDS = 8;
+/** Longer than this, a message is about something, not only "I don't understand" or "thank you". */
+const SHORT_MAX_WORDS = 8;
 
-/** "Không hiểu", "tôi chưa hiểu lắm", "là sao": a short message saying one of `words.confused`. */
-export function saysConfused(texts: Texts, input: string): boolean {
-  const n = normalizeAnswer(input);
-  if (!n || n.split(' ').length > CONFUSED_MAX_WORDS) return false;
-  return texts.words('words.confused').some((w) => containsWords(n, normalizeAnswer(w)));
+/**
+ * A short message holding one of the words listed under `key`: "dạ tôi chưa hiểu lắm" says
+ * `words.confused`, "cảm ơn cháu nhé" `words.thanks`. Every word kept ("cảm ơn" is the point here).
+ */
+export function saysInShort(texts: Texts, key: string, input: string): boolean {
+  const typed = readAs(input);
+  if (!typed || typed.split(' ').length > SHORT_MAX_WORDS) return false;
+  return texts.words(key).some((w) => containsWords(typed, readAs(w)));
 }
 
 function optionTerms(option: MatchableOption): string[] {

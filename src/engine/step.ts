@@ -8,7 +8,7 @@
 import { clonePlain } from './clone.js';
 import { confirmDelete, LANGUAGE_OPTIONS, runCommand, setAlerts, setLanguage } from './commands.js';
 import { imageFor, type FlowSet } from './flowset.js';
-import { matchCommand, matchOption, numberIn, saysConfused, saysWord, type Command } from './match.js';
+import { matchCommand, matchOption, numberIn, saysInShort, saysWord, type Command } from './match.js';
 import { normalizeAnswer } from './normalize.js';
 import { parsePayload, payload as makePayload, type Payload } from './payloads.js';
 import { MAX_OFFERED, newResident, type ResidentState } from './state.js';
@@ -263,10 +263,23 @@ function onText(turn: Turn, text: string, facts: TurnFacts, command: Command | u
   }
   // "tiếp", "ok", "👍" outside a lesson: go on with the lesson left unfinished (the menu's first button).
   if (saysNext) return runCommand(turn, 'continue');
-  if (saysConfused(turn.env.texts, text)) return runCommand(turn, 'help');
   if (turn.pickFromMenu(text)) return false;
   if (soundsLikeScam(turn, text)) {
     offerCheck(turn, text);
+    return false;
+  }
+  // Not lost: confused (the help), thankful, or greeting (the menu, with a word back).
+  if (saysInShort(turn.env.texts, 'words.confused', text)) return runCommand(turn, 'help');
+  if (saysInShort(turn.env.texts, 'words.thanks', text)) {
+    const choices = [
+      ...(state.current ? [{ payload: makePayload.command('continue'), label: turn.t('menu.continue_label') }] : []),
+      { payload: makePayload.command('menu'), label: turn.t('buttons.menu') },
+    ];
+    turn.say(turn.t('courtesy.thanks'), { choices });
+    return false;
+  }
+  if (saysInShort(turn.env.texts, 'words.hello', text)) {
+    turn.showMenu(turn.t('courtesy.hello', { name: state.name ?? turn.t('default_name') }));
     return false;
   }
   state.menuMisses += 1;
@@ -324,9 +337,10 @@ function answerStep(turn: Turn, input: StepInput): void {
     case 'unplaced': {
       // Not an answer, but words that call for another lesson now ("bị lừa rồi"): it opens over this one.
       if (input.type === 'text' && openByWords(turn, input.text)) return;
-      // "Không hiểu": reassured and shown the step again, never a step towards the menu.
-      if (input.type === 'text' && saysConfused(turn.env.texts, input.text)) {
-        turn.say(turn.t(current.kind === 'message' ? 'confused.message' : 'confused.question'));
+      // "Không hiểu": reassured; "cảm ơn", "chào cháu": answered. Then the step again, never a step towards the menu.
+      const kindWord = input.type === 'text' ? kindWordFor(turn, input.text, current.kind) : undefined;
+      if (kindWord) {
+        turn.say(kindWord);
         turn.enter(compiled, current);
         return;
       }
@@ -345,4 +359,13 @@ function answerStep(turn: Turn, input: StepInput): void {
       return;
     }
   }
+}
+
+/** What to say to a text that is no answer but says something kind or lost: confused, thanks, hello. */
+function kindWordFor(turn: Turn, text: string, kind: string): string | undefined {
+  const texts = turn.env.texts;
+  if (saysInShort(texts, 'words.confused', text)) return turn.t(kind === 'message' ? 'confused.message' : 'confused.question');
+  if (saysInShort(texts, 'words.thanks', text)) return turn.t('courtesy.thanks');
+  if (saysInShort(texts, 'words.hello', text)) return turn.t('courtesy.hello', { name: turn.state.name ?? turn.t('default_name') });
+  return undefined;
 }
