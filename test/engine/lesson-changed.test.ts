@@ -31,7 +31,7 @@ describe('a lesson changed under a resident', () => {
     r.flows = edited((f) => ({ ...f, version: 2, steps: f.steps.filter((s) => s.id !== 'who') }));
     r.send('không ai');
     expect(r.said).toContain('vừa được cập nhật');
-    expect(r.said).toContain('Bạn trả lời đúng 1 trên 1 câu.');
+    expect(r.said).toContain('Bạn trả lời đúng hết 1/1 câu, giỏi lắm!');
     expect(r.state?.current).toBeNull();
     expect(r.state?.completed.tiny).toMatchObject({ right: 1, total: 1 });
   });

@@ -145,6 +145,24 @@ describe('a lesson asked for by words of its title', () => {
   });
 });
 
+describe('typed answers as residents type them', () => {
+  /** The resident on the step `stepId` of `lessonId`, as if they had walked there. */
+  function at(lessonId: string, stepId: string): ResidentState {
+    const state = step(lessons, null, { type: 'payload', payload: `l:${lessonId}` }, env(T0)).state!;
+    const compiled = lessons.byId.get(lessonId)!;
+    Object.assign(state.current!, { stepId, stepIndex: compiled.indexOf.get(stepId)! });
+    return state;
+  }
+  it.each(['khong dua cho ai', 'tuyệt đối không', 'không đọc cho bất kỳ ai', 'không nói', 'dạ không ai ạ'])('%j: who may hear the OTP, rightly answered', (text) => {
+    const r = step(lessons, at('password-otp', 'otp-who'), { type: 'text', text }, env(T0 + 60_000));
+    expect(r.replies[0]!.text).toMatch(/^Đúng rồi!/);
+  });
+  it.each(['ngân hàng', 'công an'])('%j: not right', (text) => {
+    const r = step(lessons, at('password-otp', 'otp-who'), { type: 'text', text }, env(T0 + 60_000));
+    expect(r.replies[0]!.text).toMatch(/^Chưa đúng/);
+  });
+});
+
 describe('pictures and texts', () => {
   it('flows:check reports nothing at all for the shipped library (no errors, no warnings)', () => {
     const { problems } = loadFlowsDir(FLOWS);
