@@ -337,6 +337,11 @@ function answerStep(turn: Turn, input: StepInput): void {
     case 'unplaced': {
       // Not an answer, but words that call for another lesson now ("bị lừa rồi"): it opens over this one.
       if (input.type === 'text' && openByWords(turn, input.text)) return;
+      // A message pasted mid-lesson (a link, or long) that is no answer here: they want it checked; the lesson waits.
+      if (input.type === 'text' && turn.flows.checker && looksForwarded(input.text)) {
+        offerCheck(turn, input.text);
+        return;
+      }
       // "Không hiểu": reassured; "cảm ơn", "chào cháu": answered. Then the step again, never a step towards the menu.
       const kindWord = input.type === 'text' ? kindWordFor(turn, input.text, current.kind) : undefined;
       if (kindWord) {

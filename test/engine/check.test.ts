@@ -83,11 +83,26 @@ describe('checking a message', () => {
     expect(r.said).toMatch(/^🔴/);
   });
 
-  it('inside a lesson, a long answer is the lesson\'s business, not a check', () => {
+  it('inside a lesson, a pasted message that is no answer to the step is offered a check, and the lesson waits', () => {
     const r = new Resident(flows);
     r.tap('l:password-otp');
     r.send(SCAM);
+    expect(r.said).toContain('Mình kiểm tra giúp xem có dấu hiệu lừa đảo không nhé?');
+    expect(r.state!.pendingCheck).toBe(SCAM);
+    r.send('có');
+    expect(r.said).toMatch(/^🔴/);
+    expect(r.state!.current?.flowId).toBe('password-otp');
+    r.send('tiếp tục');
     expect(r.state!.screen).toBe('lesson');
+  });
+
+  it("inside a lesson, a long typed answer to the step's question stays the lesson's business", () => {
+    const r = new Resident(flows);
+    r.tap('l:password-otp');
+    const compiled = flows.byId.get('password-otp')!;
+    Object.assign(r.state!.current!, { stepId: 'otp-who', stepIndex: compiled.indexOf.get('otp-who')! });
+    r.send('Theo tôi thì mã OTP đó tuyệt đối không đọc cho bất kỳ ai, kể cả người nhà');
+    expect(r.said).toMatch(/^Đúng rồi!/);
     expect(r.state!.pendingCheck).toBeUndefined();
   });
 });
