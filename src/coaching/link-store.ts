@@ -49,7 +49,7 @@ export class LinkStore {
   /** A resident's own link (idempotent: the code is derived from the resident and the lesson), gone a while after it ends. */
   async ensureShare(link: Link): Promise<void> {
     const key = this.keys.link(link.code);
-    await this.redis.multi().hsetnx(key, 'data', JSON.stringify(link)).pexpireat(key, link.expiresAt + KEPT_AFTER_END_MS, 'NX').exec();
+    await this.redis.multi().hsetnx(key, 'data', JSON.stringify(link)).pexpire(key, this.keptFor(link), 'NX').exec();
   }
 
   /**
@@ -75,12 +75,17 @@ export class LinkStore {
           done.sharers += 1;
         }
         if (ttl === -1) {
-          await this.redis.pexpireat(key, link.expiresAt + KEPT_AFTER_END_MS);
+          await this.redis.pexpire(key, this.keptFor(link));
           done.expiries += 1;
         }
       }
     }
     return done;
+  }
+
+  /** How much longer the link is kept, ms: counted on our clock, as its end is (Redis's may differ). */
+  private keptFor(link: Link): number {
+    return Math.max(0, link.expiresAt - this.clock()) + KEPT_AFTER_END_MS;
   }
 
   async get(code: string): Promise<LinkWithUses | undefined> {

@@ -127,7 +127,7 @@ describe('GET /l/:code — the landing page', () => {
 
   it('a resident’s own share link says “someone you know”, never who shared it', async () => {
     const code = shareCode('anon-123', LESSON);
-    await links.ensureShare({ code, lessonId: LESSON, coachId, sharedBy: 'anon-123', depth: 1, createdAt: now, expiresAt: now + 90 * DAY, revoked: false });
+    await links.ensureShare({ code, lessonId: LESSON, coachId, sharedBy: 'resident', depth: 1, createdAt: now, expiresAt: now + 90 * DAY, revoked: false });
     const page = await get(`/l/${code}`);
     expect(page.status).toBe(200);
     const t = text(page.body);
