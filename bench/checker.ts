@@ -15,7 +15,7 @@ import { loadCheckerRules } from '../src/checker/load-rules.js';
 import { QuizBankFile } from '../src/flows/quiz-bank.js';
 import { formatProblem } from '../src/flows/problems.js';
 import { resolveFlowsDir } from '../src/paths.js';
-import { FLOORS, LANGS, loadCorpus, meetsFloors, runCorpus, score, type Result } from '../test/checker/corpus.js';
+import { expectationMisses, FLOORS, LANGS, loadCorpus, meetsFloors, runCorpus, score, type Result } from '../test/checker/corpus.js';
 
 const pct = (n: number): string => `${(n * 100).toFixed(1)}%`;
 const pad = (s: string, n: number): string => s.padEnd(n);
@@ -70,12 +70,25 @@ const line = (name: string, rs: Array<{ label: 'scam' | 'legit'; flagged: boolea
 console.log('\nother sets');
 line('corpus round 1 (written before the rules)', results.filter((r) => r.round === 1));
 line('corpus round 2 (written after the rules)', results.filter((r) => r.round === 2));
+line('corpus round 3 (QA passes 1 and 2)', results.filter((r) => r.round === 3));
+line('corpus round 4 (QA pass 3)', results.filter((r) => r.round === 4));
 const bankDir = join(flowsDir, 'quiz-bank');
 const bank = readdirSync(bankDir)
   .filter((f) => f.endsWith('.yaml'))
   .flatMap((f) => QuizBankFile.parse(parse(readFileSync(join(bankDir, f), 'utf8'))).items)
   .flatMap((item) => [item.message.vi, item.message.en].filter((text): text is string => text !== undefined).map((text) => ({ label: item.verdict, flagged: checkMessage(text, rules).risk !== 'low' })));
 line('quiz bank, vi and en (lesson authors)', bank);
+
+const caughtScams = results.filter((r) => r.label === 'scam' && r.flagged);
+const typed = caughtScams.filter((r) => r.verdict.scamType === r.type).length;
+console.log(`\nscam type named right: ${typed}/${caughtScams.length} = ${pct(caughtScams.length ? typed / caughtScams.length : 1)} of the scams flagged`);
+const withExpect = results.filter((r) => r.expect);
+const missed = withExpect.filter((r) => expectationMisses(r).length > 0);
+console.log(`expected answers (risk, type, signs not to show) met: ${withExpect.length - missed.length}/${withExpect.length}`);
+for (const r of missed) {
+  console.log(`  ✗ ${r.id}: ${expectationMisses(r).join('; ')}`);
+  for (const s of r.verdict.signals) console.log(`      ${s.weight >= 0 ? '+' : ''}${s.weight} ${s.id}: “${s.evidence}”`);
+}
 
 const wrong = results.filter((r) => r.flagged !== (r.label === 'scam'));
 console.log(`\nmisclassified: ${wrong.length}`);

@@ -47,7 +47,7 @@ function linkSignals(text: string, rules: CheckerRules): { links: CheckedLink[];
         weight: setting.weight,
         reason: fillLinkReason(setting.reason, link.host, finding),
         evidence: link.raw,
-        types: finding.brand?.type && finding.key !== 'official' ? [finding.brand.type] : [],
+        types: finding.key === 'official' ? [] : [...new Set([...(finding.brand?.type ? [finding.brand.type] : []), ...(setting.types ?? [])])],
         at: link.start,
       });
     }
@@ -71,13 +71,19 @@ function linkSignals(text: string, rules: CheckerRules): { links: CheckedLink[];
   return { links, signals: signals.filter((s) => s.id !== LINK_SIGNAL_IDS.official || allOfficial) };
 }
 
-/** The scam type with the most weight behind it (ties: the one whose sign appears first). */
+/**
+ * The scam type with the most weight behind it. A sign that points to several types ("bị khoá": a bank,
+ * Zalo or VNeID account) says less about each: it lends each an equal share of its weight, so a sign that
+ * names one type (a look-alike of the BHXH address) outweighs generic ones. A tie is no answer: when no
+ * type stands out, the resident gets the general advice rather than the advice of a type picked by chance.
+ */
 function guessType(signals: readonly TypedSignal[]): ScamType | undefined {
   const totals = new Map<ScamType, number>();
-  for (const s of signals) if (s.weight > 0) for (const t of s.types) totals.set(t, (totals.get(t) ?? 0) + s.weight);
-  let best: ScamType | undefined;
-  for (const [type, total] of totals) if (best === undefined || total > totals.get(best)!) best = type;
-  return best;
+  for (const s of signals) if (s.weight > 0) for (const t of s.types) totals.set(t, (totals.get(t) ?? 0) + s.weight / s.types.length);
+  const ranked = [...totals].sort((a, b) => b[1] - a[1]);
+  const [first, second] = ranked;
+  if (!first || (second && first[1] - second[1] < 1e-9)) return undefined;
+  return first[0];
 }
 
 const round = (n: number): number => Math.round(n * 100) / 100;

@@ -85,6 +85,16 @@ export function exactPhraseRegex(phrase: string): RegExp | undefined {
   return new RegExp(`(?<![\\p{L}\\p{N}])${body}(?![\\p{L}\\p{N}])`, 'giu');
 }
 
+/**
+ * A word every match of the phrase contains, as the text it is matched on is written (folded for
+ * `phraseRegex`, lowercase for `exactPhraseRegex`): a message without it is not searched at all.
+ */
+export function phraseNeedle(phrase: string, exact = false): string | undefined {
+  const first = phrase.split('*')[0]!;
+  const words = exact ? first.normalize('NFC').toLowerCase().split(/[^\p{L}\p{N}]+/u) : plain(first).split(' ');
+  return words.find(Boolean);
+}
+
 /** Every match of a global regex, as [start, end) pairs. */
 export function allMatches(re: RegExp, text: string): Array<[number, number]> {
   const out: Array<[number, number]> = [];
@@ -100,23 +110,82 @@ export interface Negation {
   words: ReadonlySet<string>;
   notAfter: ReadonlySet<string>;
   window: number;
+  /**
+   * Words that, further on in the same clause, make a negation a condition: "Ông/bà không nộp phí trong
+   * hôm nay thì hồ sơ bị huỷ" (if you do not pay today, the file is cancelled) still asks for the fee.
+   */
+  conditional: ReadonlySet<string>;
 }
 
-/**
- * Whether the words just before `at` (in the original text, same clause) hold a negation:
- * "KHÔNG cung cấp mã này", "never share". Negation words compare as written, lowercase, so
- * "đừng" (don't) is not confused with "dùng" (use); "nếu không" (otherwise) does not count.
- */
-export function negatedBefore(original: string, at: number, negation: Negation): boolean {
-  const before = original.slice(0, at);
-  const clause = before.slice(Math.max(...['.', '!', '?', ';', ',', ':', '\n'].map((p) => before.lastIndexOf(p))) + 1);
-  const words = clause
+/** A request said to be done already is news, not a request ("con đã chuyển cho bố", "… 2 triệu rồi đấy"). */
+export interface Done {
+  /** Within `window` words before the request, in the same clause: "đã", "vừa". */
+  before: ReadonlySet<string>;
+  window: number;
+  /** The last word of the clause after the request ("rồi"), before any of `particles` ("đấy", "nhé"). */
+  after: ReadonlySet<string>;
+  particles: ReadonlySet<string>;
+}
+
+const CLAUSE_MARKS = ['.', '!', '?', ';', ',', ':', '\n'];
+
+/** The words of a stretch of text as written, lowercase, without the punctuation around them. */
+function wordsOf(text: string): string[] {
+  return text
     .toLowerCase()
     .replace(/[\u2018\u2019]/g, "'")
     .split(/\s+/)
     .map((w) => w.replace(/^[^\p{L}\p{N}']+|[^\p{L}\p{N}']+$/gu, ''))
     .filter(Boolean);
+}
+
+/**
+ * How far around a request the words that qualify it are looked for, in characters: a few words either
+ * side, and a bound so that a long text without punctuation costs no more per match than a short one.
+ */
+const REACH = 240;
+
+/** The last words of the clause before `at`, in order (at most those within REACH). */
+function clauseBefore(original: string, at: number): string[] {
+  const from = Math.max(0, at - REACH);
+  const before = original.slice(from, at);
+  const mark = Math.max(...CLAUSE_MARKS.map((p) => before.lastIndexOf(p)));
+  const words = wordsOf(before.slice(mark + 1));
+  // Cut off mid-clause: the first word may be the end of a longer one.
+  return mark < 0 && from > 0 ? words.slice(1) : words;
+}
+
+/**
+ * The words of the clause after `at`, up to a sentence end or a comma, colon or semicolon followed by a
+ * space (the dots and commas inside "500.000đ" or "1,2 triệu" do not end it); undefined for a clause
+ * that runs on beyond REACH, which is no short "… rồi đấy".
+ */
+function clauseAfter(original: string, at: number): string[] | undefined {
+  const rest = original.slice(at, at + REACH + 1);
+  const end = rest.search(/[!?;\n]|[.,:](?=\s|$)/);
+  if (end < 0 && at + rest.length < original.length) return undefined;
+  return wordsOf(end < 0 ? rest : rest.slice(0, end));
+}
+
+/**
+ * Whether the words just before `at` (in the original text, same clause) hold a negation:
+ * "KHÔNG cung cấp mã này", "never share". Negation words compare as written, lowercase, so
+ * "đừng" (don't) is not confused with "dùng" (use); "nếu không" (otherwise) does not count, nor a
+ * negation that the clause turns into a condition ("không nộp phí thì hồ sơ bị huỷ"); `end`, where the
+ * request ends, is where the rest of the clause starts.
+ */
+export function negatedBefore(original: string, at: number, negation: Negation, end = at): boolean {
+  const words = clauseBefore(original, at);
   const recent = words.slice(-negation.window);
   const offset = words.length - recent.length;
-  return recent.some((w, i) => negation.words.has(w) && !negation.notAfter.has(words[offset + i - 1] ?? ''));
+  const negated = recent.some((w, i) => negation.words.has(w) && !negation.notAfter.has(words[offset + i - 1] ?? ''));
+  return negated && !(negation.conditional.size > 0 && (clauseAfter(original, end) ?? []).some((w) => negation.conditional.has(w)));
+}
+
+/** Whether the clause of the request at [start, end) says it is done already. */
+export function saidDone(original: string, start: number, end: number, done: Done): boolean {
+  if (clauseBefore(original, start).slice(-done.window).some((w) => done.before.has(w))) return true;
+  const after = clauseAfter(original, end) ?? [];
+  while (after.length > 0 && done.particles.has(after.at(-1)!)) after.pop();
+  return after.length > 0 && done.after.has(after.at(-1)!);
 }

@@ -50,7 +50,8 @@ export const BrandsFile = z
 export type BrandsFile = z.infer<typeof BrandsFile>;
 
 // ── links.yaml ──────────────────────────────────────────────────────────────────────────────────
-const LinkSignal = z.object({ weight: Weight, reason: LocalText }).strict();
+/** `types`: the scam types the sign points to by itself (an .apk link: a fake app), besides the imitated brand's. */
+const LinkSignal = z.object({ weight: Weight, types: z.array(BankScamTypeSchema).optional(), reason: LocalText }).strict();
 
 /** Each thing a link can show; the key in links.yaml `signals`, and the signal id it fires. */
 export const LINK_SIGNAL_IDS = {
@@ -124,6 +125,7 @@ export const Pattern = z
     weight: Weight,
     types: z.array(BankScamTypeSchema).optional(),
     negatable: z.boolean().optional(),
+    notIfDone: z.boolean().optional(),
     phrases: z.array(z.string().min(1)).optional(),
     exact: z.array(z.string().min(1)).optional(),
     regex: z.array(z.string().min(1)).optional(),
@@ -146,8 +148,22 @@ export type Pattern = z.infer<typeof Pattern>;
 export const PatternsFile = z
   .object({
     negation: z
-      .object({ words: z.array(z.string().min(1)).min(1), notAfter: z.array(z.string().min(1)), window: z.int().min(1).max(10) })
+      .object({
+        words: z.array(z.string().min(1)).min(1),
+        notAfter: z.array(z.string().min(1)),
+        window: z.int().min(1).max(10),
+        conditional: z.array(z.string().min(1)).optional(),
+      })
       .strict(),
+    done: z
+      .object({
+        before: z.array(z.string().min(1)),
+        window: z.int().min(1).max(10),
+        after: z.array(z.string().min(1)),
+        particles: z.array(z.string().min(1)),
+      })
+      .strict()
+      .optional(),
     patterns: z.array(Pattern).min(1),
   })
   .strict();

@@ -3,7 +3,7 @@
  * `checkMessage` uses: phrases as regexes, sets for look-ups, brand names with their skeletons.
  * Compiling never fails: load-rules.ts reports every problem before it gets here.
  */
-import { exactPhraseRegex, phraseRegex, type Negation } from './fold.js';
+import { exactPhraseRegex, phraseNeedle, phraseRegex, type Done, type Negation } from './fold.js';
 import type { AllowlistFile, BrandsFile, GenuineFile, LinksFile, PatternsFile, VerdictFile } from './rules-schema.js';
 import type { LocalText, ScamType } from './types.js';
 
@@ -38,17 +38,25 @@ export interface LinkRules {
   brandTokens: readonly BrandToken[];
 }
 
+/** A compiled phrase or regex, with a word it cannot match without (`phraseNeedle`), when it has one. */
+export interface Matcher {
+  re: RegExp;
+  needle?: string;
+}
+
 export interface CompiledPattern {
   id: string;
   weight: number;
   types: readonly ScamType[];
   negatable: boolean;
+  /** Not counted when its clause says it is done already ("con đã chuyển cho bố"). */
+  notIfDone: boolean;
   /** On the folded text (phrases and regex). */
-  folded: readonly RegExp[];
-  /** On the original text (exact phrases). */
-  exact: readonly RegExp[];
+  folded: readonly Matcher[];
+  /** On the original text (exact phrases); their needles are lowercase. */
+  exact: readonly Matcher[];
   /** On the folded text: a match overlapping one of these does not count ("gấp đôi" is not urgent). */
-  except: readonly RegExp[];
+  except: readonly Matcher[];
   unless: readonly string[];
   requires: readonly string[];
   reason: LocalText;
@@ -58,6 +66,7 @@ export interface CheckerRules {
   links: LinkRules;
   patterns: readonly CompiledPattern[];
   negation: Negation;
+  done: Done;
   verdict: VerdictFile;
 }
 
@@ -103,6 +112,16 @@ export function registrableName(host: string, suffixes: readonly string[]): { na
   return { name: rest.at(-1) ?? '', suffix, inner: rest };
 }
 
+/** Phrases as matchers: folded ones compared without diacritics, exact ones as written. */
+function phrases(list: readonly string[] | undefined, exact: boolean): Matcher[] {
+  return (list ?? []).flatMap((phrase) => {
+    const re = exact ? exactPhraseRegex(phrase) : phraseRegex(phrase);
+    if (!re) return [];
+    const needle = phraseNeedle(phrase, exact);
+    return [needle ? { re, needle } : { re }];
+  });
+}
+
 export function compileRules(files: RuleFiles): CheckerRules {
   const brands = new Map<string, Brand>();
   for (const b of files.brands.brands) brands.set(b.id, { id: b.id, name: b.name, ...(b.type ? { type: b.type } : {}), domains: [] });
@@ -128,12 +147,10 @@ export function compileRules(files: RuleFiles): CheckerRules {
     weight: p.weight,
     types: p.types ?? [],
     negatable: p.negatable ?? false,
-    folded: [
-      ...(p.phrases ?? []).map(phraseRegex).filter((r): r is RegExp => r !== undefined),
-      ...(p.regex ?? []).map((source) => new RegExp(source, 'g')),
-    ],
-    exact: (p.exact ?? []).map(exactPhraseRegex).filter((r): r is RegExp => r !== undefined),
-    except: (p.except ?? []).map(phraseRegex).filter((r): r is RegExp => r !== undefined),
+    notIfDone: p.notIfDone ?? false,
+    folded: [...phrases(p.phrases, false), ...(p.regex ?? []).map((source) => ({ re: new RegExp(source, 'g') }))],
+    exact: phrases(p.exact, true),
+    except: phrases(p.except, false),
     unless: p.unless ?? [],
     requires: p.requires ?? [],
     reason: p.reason,
@@ -158,6 +175,13 @@ export function compileRules(files: RuleFiles): CheckerRules {
       words: new Set(files.patterns.negation.words.map(asWritten)),
       notAfter: new Set(files.patterns.negation.notAfter.map(asWritten)),
       window: files.patterns.negation.window,
+      conditional: new Set((files.patterns.negation.conditional ?? []).map(asWritten)),
+    },
+    done: {
+      before: new Set((files.patterns.done?.before ?? []).map(asWritten)),
+      window: files.patterns.done?.window ?? 0,
+      after: new Set((files.patterns.done?.after ?? []).map(asWritten)),
+      particles: new Set((files.patterns.done?.particles ?? []).map(asWritten)),
     },
     verdict: files.verdict,
   };

@@ -138,7 +138,10 @@ export function checkAndSay(turn: Turn, text: string): void {
   const lines = [riskLine(turn, verdict), ...alertLines(turn, verdict)];
   const warnings = verdict.signals.filter((s) => s.weight > 0 && !s.id.startsWith(ALERT_SIGNAL));
   const genuine = verdict.signals.filter((s) => s.weight < 0);
-  if (warnings.length) lines.push(turn.t('check.signs'), ...warnings.map((s) => `• ${localize(s.reason, turn.locale)} («${s.evidence.slice(0, 80)}»)`));
+  // Below the medium threshold the headline says there is no clear sign of a scam, so the few signs found
+  // are not announced as "the signs I found" (which reads as a verdict of its own) but as things to keep in mind.
+  const signsTitle = verdict.risk === 'low' ? 'check.signs_low' : 'check.signs';
+  if (warnings.length) lines.push(turn.t(signsTitle), ...warnings.map((s) => `• ${localize(s.reason, turn.locale)} («${s.evidence.slice(0, 80)}»)`));
   if (genuine.length && verdict.risk === 'low') lines.push(turn.t('check.genuine_signs'), ...genuine.map((s) => `• ${localize(s.reason, turn.locale)}`));
   lines.push('', localize(verdict.advice, turn.locale));
   const choices: Choice[] = [];

@@ -116,6 +116,42 @@ describe('checkMessage', () => {
     expect(v.advice).toEqual(rules.verdict.types[scamType as 'bank'].advice);
   });
 
+  it('weighs a sign that points to several types as a share for each, so the imitated brand decides', () => {
+    // "bị tạm khoá", "sinh trắc học", "xác thực tại" point to a bank (among others); the BHXH look-alike only to a benefit.
+    const v = checkMessage('[BHXH] Tài khoản VssID của ông/bà bị tạm khoá do chưa xác thực sinh trắc học. Vui lòng xác thực tại vssid-xacthuc.example trong 24h.', rules);
+    expect(v.risk).toBe('high');
+    expect(v.scamType).toBe('benefit');
+    expect(v.advice).toEqual(rules.verdict.types.benefit.advice);
+  });
+
+  it('names no type when two tie: the general advice rather than one picked by chance', () => {
+    // A lock and a link point to a bank and to a Zalo/Facebook account alike; the network's look-alike to neither.
+    const v = checkMessage('Viettel thong bao: thue bao cua quy khach se bi khoa 2 chieu trong 24h. Cap nhat tai viettel-chuanhoa.example', rules);
+    expect(v.risk).toBe('high');
+    expect(v.scamType).toBeUndefined();
+    expect(v.advice).toEqual(rules.verdict.advice.high);
+    expect(v.lesson).toBe(rules.verdict.fallbackLesson.withLink);
+  });
+
+  it('takes a link sign\'s own types from links.yaml: an .apk link is the fake-app scam', () => {
+    const v = checkMessage('Thiệp mời đám cưới của vợ chồng mình nè, bạn tải về xem nhé: thiepmoi-cuoi.example/thiep.apk', rules);
+    expect(v.scamType).toBe('app');
+    expect(v.lesson).toBe(rules.verdict.types.app.lesson);
+  });
+
+  it('rates a scam story around a shortened link at least as high as the bare link', () => {
+    const bare = checkMessage('bit.ly/3xYz9Ab', rules);
+    for (const text of [
+      'Cong an xa thong bao: can cap nhat VNeID muc 2, tai ung dung moi tai link sau va lam theo huong dan: bit.ly/3xYz9Ab',
+      'Công an xã thông báo: cần cập nhật VNeID mức 2, tải ứng dụng mới tại link sau và làm theo hướng dẫn: bit.ly/3xYz9Ab',
+    ]) {
+      const v = checkMessage(text, rules);
+      expect(v.score, text).toBeGreaterThan(bare.score);
+      expect(v.risk, text).toBe('high');
+      expect(v.scamType, text).toBe('vneid');
+    }
+  });
+
   it('falls back to the link lesson when no type stands out but a link does', () => {
     const v = checkMessage('Xem ngay hxxp://203.0.113.9/abc trong 24h', rules);
     expect(v.risk).not.toBe('low');

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { BANK_SCAM_TYPES } from '../../src/flows/schema.js';
-import { FLOORS, LANGS, loadCorpus, meetsFloors, runCorpus, score } from './corpus.js';
+import { expectationMisses, FLOORS, LANGS, loadCorpus, meetsFloors, runCorpus, score } from './corpus.js';
 import { rules } from './shipped-rules.js';
 
 const corpus = loadCorpus();
@@ -62,6 +62,16 @@ describe('floors', () => {
     expect(meetsFloors(everything)).toBe(false);
     expect(meetsFloors(nothing)).toBe(false);
     expect(meetsFloors(all)).toBe(true);
+  });
+
+  it('gives the messages with an expected answer that risk, that scam type, and none of the signs they must not show', () => {
+    const signIds = new Set([...rules.patterns.map((p) => p.id), 'link.alone', 'legit.official-link']);
+    for (const r of results.filter((x) => x.expect)) {
+      for (const id of r.expect!.without ?? []) expect(signIds.has(id) || id.startsWith('link.'), `${r.id}: no sign ${id}`).toBe(true);
+    }
+    const misses = results.flatMap((r) => expectationMisses(r).map((m) => `${r.id}: ${m}`));
+    expect(misses).toEqual([]);
+    expect(results.filter((r) => r.expect).length).toBeGreaterThanOrEqual(40);
   });
 
   it('would fail for a checker that flags any message with a link or a number', () => {

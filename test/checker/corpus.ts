@@ -25,9 +25,23 @@ const CorpusMessage = z
     /**
      * 1: written before the rules; 2: written after them and measured once before any rule changed;
      * 3: written for a QA report's misses (fee to claim a prize, balance notices whose memo says "chuyển
-     * tiền"), measured once before the rules were widened for them.
+     * tiền"), measured once before the rules were widened for them; 4: a third QA pass's misses (fake VNeID
+     * app, electricity cut-off, wrong scam type), likewise.
      */
-    round: z.union([z.literal(1), z.literal(2), z.literal(3)]).default(1),
+    round: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]).default(1),
+    /**
+     * What the checker must answer, beyond flagged or not (round 4 on): the risk; for a scam, the type it
+     * names (`type` above unless given here; `none`: no type stands out, so the general advice); signs a
+     * message must not show (a genuine message's list of signs is read as warnings even at a low risk).
+     */
+    expect: z
+      .object({
+        risk: z.enum(['high', 'medium', 'low']),
+        type: z.union([BankScamTypeSchema, z.literal('none')]).optional(),
+        without: z.array(z.string().min(1)).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 export type CorpusMessage = z.infer<typeof CorpusMessage>;
@@ -80,6 +94,24 @@ export function runCorpus(rules: CheckerRules, corpus = loadCorpus()): Result[] 
 
 /** The floors the tests pin (issue 7: "everything is a scam" must not pass). */
 export const FLOORS = { recall: 0.9, precision: 0.9, maxFalsePositiveRate: 0.1 } as const;
+
+/**
+ * How a message with an `expect` falls short of it, in words (empty when it does not): a wrong risk, a
+ * scam named as another type, a sign it must not show.
+ */
+export function expectationMisses(r: Result): string[] {
+  if (!r.expect) return [];
+  const misses: string[] = [];
+  if (r.verdict.risk !== r.expect.risk) misses.push(`risk ${r.verdict.risk}, expected ${r.expect.risk}`);
+  if (r.label === 'scam') {
+    const want = r.expect.type ?? r.type;
+    const got = r.verdict.scamType ?? 'none';
+    if (got !== want) misses.push(`type ${got}, expected ${want}`);
+  }
+  const shown = r.verdict.signals.map((s) => s.id);
+  for (const id of r.expect.without ?? []) if (shown.includes(id)) misses.push(`shows ${id}`);
+  return misses;
+}
 
 export function meetsFloors(s: Scores): boolean {
   return s.recall >= FLOORS.recall && s.precision >= FLOORS.precision && s.falsePositiveRate <= FLOORS.maxFalsePositiveRate;

@@ -21,7 +21,7 @@ const EXAMPLES: Record<string, [string, string, string?]> = {
   'ask.remote': ['Cô bật trợ năng cho ứng dụng', 'co bat tro nang cho ung dung', 'Share your screen with me'],
   'urgent.deadline': ['Thanh toán trong 24h', 'thanh toan trong 24h', 'Pay within 2 hours'],
   'threat.lock': ['Tài khoản sẽ bị khoá', 'tai khoan se bi khoa', 'Your account will be locked'],
-  'threat.cutoff': ['Sẽ cắt điện lúc 16h', 'se cat dien luc 16h', 'Power will be cut tonight'],
+  'threat.cutoff': ['Điện sẽ bị ngừng cấp trong 2 giờ tới', 'se cat dien luc 16h, lien he 0900000123', 'Power will be cut tonight, pay now at pay-evn.example'],
   'threat.legal': ['Ông sẽ bị bắt giữ', 'ong se bi bat giu', 'You will be arrested'],
   'context.case': ['Bà liên quan vụ án rửa tiền', 'ba lien quan vu an', 'You are linked to a fraud case'],
   'context.authority-claim': ['Tôi là cán bộ công an phường', 'toi la can bo cong an', "I'm a police officer"],
@@ -37,7 +37,11 @@ const EXAMPLES: Record<string, [string, string, string?]> = {
   'context.investment': ['Góp vốn đầu tư đất', 'gop von dau tu', 'Invest in crypto'],
   'context.loan': ['Khoản vay đã được duyệt', 'khoan vay da duoc duyet', 'Your loan is approved'],
   'context.easy-loan': ['Vay ngay, chỉ cần CCCD', 'vay ngay, chi can cccd', 'A loan with only your ID'],
-  'context.benefit': ['Bạn được hoàn tiền thuế', 'ban duoc hoan tien thue', 'You get a tax refund'],
+  'context.benefit': ['Bạn được hoàn thuế 2 triệu', 'ban duoc ho tro 2 trieu', 'You get a tax refund'],
+  'context.refund': ['Đơn hàng lỗi, bạn được hoàn tiền', 'ban duoc hoan tien 350k', 'We will refund your order'],
+  'context.vneid': ['Cập nhật VNeID mức 2 tại vneid-capnhat.example', 'cap nhat dinh danh dien tu tai bit.ly/abc', 'Upgrade your VNeID at vneid-up.example'],
+  'context.official-sender': ['Điện lực thông báo: nợ tiền điện, gọi 0900000123', 'EVN: lien he ngay 0900000123', 'Power company: call 0900000123 to pay'],
+  'ask.press-key': ['Sim sắp bị thu hồi. Bấm phím 1 để gặp tổng đài viên', 'sim se bi khoa, nhan phim 9 de gap tong dai vien', 'Your SIM will be blocked. Press 1 to speak to an operator'],
   'context.customs': ['Hải quan đang giữ kiện hàng', 'hai quan dang giu kien hang', 'Customs is holding the box'],
   'context.romance': ['Em yêu, anh nhớ em', 'em yeu, anh nho em', 'My love, I miss you'],
   'context.account-violation': ['Trang vi phạm tiêu chuẩn cộng đồng', 'trang vi pham tieu chuan cong dong', 'A copyright complaint on your page'],
@@ -112,6 +116,72 @@ describe('how words are matched', () => {
     expect(ids(meant)).toContain(id);
   });
 
+  it('reads "tai ung dung" written without marks as a download only where "tai" cannot mean "at"', () => {
+    for (const text of [
+      'Cong an xa thong bao: can cap nhat VNeID muc 2, tai ung dung moi tai link sau',
+      'Tai ung dung thue dien tu tai thue-gov-vn.example de nhan tien hoan',
+      'Vui long tai app VNeID ban moi theo link',
+      'Tải ứng dụng mới tại link sau',
+    ]) {
+      expect(ids(text), text).toContain('ask.install');
+    }
+    for (const text of [
+      'Quy khach thanh toan tai ung dung ngan hang hoac tai quay truoc 20/1',
+      'Xem hoa don tai ung dung EVNCSKH',
+      'Thanh toán tại ứng dụng mới của ngân hàng',
+      'Ba con chua co VNeID vui long tai ung dung VNeID tren CH Play',
+    ]) {
+      expect(ids(text), text).not.toContain('ask.install');
+    }
+  });
+
+  it('takes "không … thì" (if not …, then) for a condition, not a refusal', () => {
+    expect(ids('Ông/bà không nộp phí 500k trong hôm nay thì hồ sơ sẽ bị huỷ')).toContain('ask.fee');
+    expect(ids('ong ba khong nop phi trong hom nay thi ho so se bi huy')).toContain('ask.fee');
+    expect(ids('Bà con không nộp phí cho bất kỳ ai, kể cả người xưng là cán bộ')).not.toContain('ask.fee');
+  });
+
+  it('notIfDone: a transfer the message says was made is news, not a request', () => {
+    for (const text of [
+      'Bố ơi con chuyển cho bố 2 triệu rồi đấy, bố xem tài khoản nhé',
+      'Bo oi con da chuyen khoan cho bo 2 trieu, bo kiem tra nhe',
+      'Anh ơi em vừa chuyển tiền phân bón cho anh',
+      'Con nộp tiền học cho bé rồi.',
+    ]) {
+      expect(ids(text), text).not.toContain('ask.transfer');
+    }
+    // A request in another clause still counts; "rồi" that goes on ("… rồi báo mẹ": and then) is no done deed.
+    expect(ids('Em vừa chuyển nhầm 5 triệu vào tài khoản chị rồi, chị chuyển lại giúp em nhé')).toContain('ask.transfer');
+    expect(ids('Con chuyển khoản xong rồi báo mẹ nhé')).toContain('ask.transfer');
+    expect(ids('Mẹ chuyển cho con 2 triệu nhé')).toContain('ask.transfer');
+  });
+
+  it('a cut-off is a threat only with a demand, however the words are ordered; planned work is none', () => {
+    for (const text of [
+      'Điện sẽ bị ngừng cấp trong 2 giờ tới. Liên hệ 0900000123',
+      'EVN: dien nha ban se bi ngat trong hom nay. Lien he 0900000123',
+      'Sẽ bị ngắt điện sau 17h hôm nay, thanh toán ngay',
+      'Điện lực: nhà bạn sẽ bị cúp điện, chuyển khoản tiền điện vào STK 0900000124',
+    ]) {
+      expect(ids(text), text).toContain('threat.cutoff');
+    }
+    for (const text of [
+      'Điện lực thông báo: tạm ngừng cấp điện để bảo dưỡng lưới điện từ 7h30 đến 11h30 ngày 15/12, liên hệ 0900000125',
+      'Dien luc thong bao lich cat dien: tu 8h den 16h ngay 20/12',
+      'Điện lực: ngày 12/6 tạm ngừng cấp điện từ 7h đến 11h.',
+      'Con goi dien cho bo ba bi ngat roi, bo chuyen tien vien phi nhe',
+    ]) {
+      expect(ids(text), text).not.toContain('threat.cutoff');
+    }
+  });
+
+  it('does not read a customer code or a 1900/1800 hotline as an account number', () => {
+    expect(ids('Mã khách hàng PA0123456789, tiền điện 280.000đ')).not.toContain('context.account-number');
+    expect(ids('Chi tiết gọi 19006769 hoặc 1900545413')).not.toContain('context.account-number');
+    expect(ids('Chuyển vào STK0123456789')).toContain('context.account-number');
+    expect(ids('Chuyển vào STK 0123456789')).toContain('context.account-number');
+  });
+
   it('requires: an accident story counts only with a money request', () => {
     expect(ids('Con bị tai nạn nhẹ, mẹ đừng lo')).not.toContain('context.emergency');
     expect(ids('Con bị tai nạn, mẹ chuyển khoản gấp')).toContain('context.emergency');
@@ -182,6 +252,10 @@ describe('long or hostile input', () => {
     ['dotted labels', `${'a.'.repeat(3000)}example`],
     ['spaced dots', `${'a . '.repeat(3000)}com`],
     ['digits', '1'.repeat(20000)],
+    // Each match is weighed against the words around it (negation, "thì", "rồi"): not against the whole text.
+    ['requests said done, no punctuation', 'chuyen cho bo roi '.repeat(2000)],
+    ['negated requests, no punctuation', `${'khong nop phi '.repeat(3000)}thi`],
+    ['"tai ung dung" over and over', 'tai ung dung '.repeat(3000)],
   ])('checks %s', (_name, text) => {
     expect(checkMessage(text, rules).risk).toMatch(/^(low|medium|high)$/);
   });

@@ -70,6 +70,22 @@ describe('checking a message', () => {
     expect(r.said).toContain('Bạn muốn học gì?');
   });
 
+  it('a low risk does not announce the few signs it found as "the signs": they are things to keep in mind', () => {
+    const r = new Resident(flows);
+    r.send('xin chào');
+    r.send('kiem tra');
+    r.send('Xem ảnh cưới của Lan ở đây nhé bit.ly/3xYz');
+    expect(r.said).toMatch(/^🟢/);
+    expect(r.said).toContain('Chưa đủ để nói là lừa đảo, nhưng bạn nên để ý:');
+    expect(r.said).toContain('bit.ly');
+    expect(r.said).not.toContain('Dấu hiệu mình thấy');
+    r.send('kiem tra');
+    r.send(SCAM);
+    expect(r.said).toMatch(/^🔴/);
+    expect(r.said).toContain('Dấu hiệu mình thấy:');
+    expect(r.said).not.toContain('Chưa đủ để nói là lừa đảo');
+  });
+
   it('an emoji or punctuation is no message: it asks for the message again instead of "no sign of a scam"', () => {
     const r = new Resident(flows);
     r.send('xin chào');
