@@ -20,9 +20,11 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { QueueEvents } from 'bullmq';
 import { PUSH_CHANNELS } from '../src/broadcast/alert.js';
 import { areaPaths } from '../src/broadcast/contract.js';
 import { BroadcastWorkers } from '../src/broadcast/jobs.js';
+import { sendQueueName, type SendJobResult } from '../src/broadcast/queues.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/log.js';
 import { newResident } from '../src/engine/state.js';
@@ -153,6 +155,19 @@ async function main(): Promise<void> {
   const sampler = setInterval(sample, 200);
   await sleep(WORKERS ? 2000 : 0); // let the worker processes start
   const rssBefore = process.memoryUsage().rss;
+  // Plan → send, per batch, weighted by residents: from the send queues' `completed` events (a send job
+  // is deleted as it finishes, SEND_JOB_OPTIONS; its result says when it was planned and how big it was,
+  // and the event's id when it finished, by the Redis clock of this same machine).
+  const latencies: { ms: number; n: number }[] = [];
+  const events = PUSH_CHANNELS.map((ch) => {
+    const q = new QueueEvents(sendQueueName(ch), { connection: server.app.broadcast.queues.connection, prefix: keys.bullPrefix });
+    q.on('completed', ({ jobId, returnvalue }, eventId) => {
+      const r = returnvalue as unknown as SendJobResult;
+      if (jobId.startsWith(`${id}-`) && r?.plannedAt) latencies.push({ ms: Number(eventId.split('-')[0]) - r.plannedAt, n: r.residents });
+    });
+    return q;
+  });
+  await Promise.all(events.map((q) => q.waitUntilReady()));
   const startedAt = Date.now();
   const botCpu = () => { const u = process.cpuUsage(); return u.user + u.system + workers.reduce((sum, w) => sum + (w.pid ? cpuOf(w.pid) : 0), 0); };
   const cpuBefore = { bot: botCpu(), redis: await redisCpu(redis), fake: fake.pid ? cpuOf(fake.pid) : 0 };
@@ -172,6 +187,7 @@ async function main(): Promise<void> {
     log(`hand-over only (plan + send jobs into ${plan.queued.toLocaleString('en')} inboxes, nothing delivered), ${N.toLocaleString('en')} residents:`);
     log(`  residents/s           ${Math.round(plan.queued / s).toLocaleString('en')} (${s.toFixed(1)} s)`);
     log(`  peak RSS (bot)        ${mb(peakRss)}, ${mb(rssBefore)} before`);
+    await Promise.all(events.map((q) => q.close()));
     await server.close({ keepKeys: true });
     await dropPrefix(redis, prefix);
     await redis.quit();
@@ -200,16 +216,7 @@ async function main(): Promise<void> {
   await sleep(1000);
   const progress = (await call(server, 'GET', `/alerts/${id}/progress`, { token: author.token })).json;
 
-  // Plan → send, per batch, weighted by residents (from BullMQ's completed send jobs).
-  const latencies: { ms: number; n: number }[] = [];
-  for (const ch of PUSH_CHANNELS) {
-    const queue = server.app.broadcast.queues.send[ch];
-    for (let start = 0; ; start += 500) {
-      const jobs = await queue.getJobs(['completed'], start, start + 499);
-      if (jobs.length === 0) break;
-      for (const j of jobs) if (j.data.alertId === id && j.finishedOn) latencies.push({ ms: j.finishedOn - j.data.plannedAt, n: j.data.residents.length });
-    }
-  }
+  await Promise.all(events.map((q) => q.close()));
   latencies.sort((a, b) => a.ms - b.ms);
   const total = latencies.reduce((s, l) => s + l.n, 0);
   const pct = (p: number) => {

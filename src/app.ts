@@ -21,7 +21,7 @@ import { createBroadcast, type Broadcast } from './broadcast/index.js';
 import { alertImageRoutes } from './broadcast/image-route.js';
 import { LinkStore } from './coaching/link-store.js';
 import { ActiveAlerts } from './broadcast/active-alerts.js';
-import { ReportStore } from './reports/store.js';
+import { ReportStore, startReportPruning } from './reports/store.js';
 import { coachingPages } from './coaching/pages/routes.js';
 import type { FlowSet } from './engine/flowset.js';
 import type { Texts } from './engine/types.js';
@@ -126,6 +126,8 @@ export function createApp(deps: AppDeps): App {
     leaseMs: config.WORKER_LOCK_MS,
   });
   if (config.BROADCAST_WORKERS === 'in-process') broadcast.startWorkers();
+  // Reports past their retention go (src/reports/store.ts): every process looks now and then, one prunes an hour.
+  const reportPruning = startReportPruning(reports, log);
   registerSampledGauges({
     registry: metrics.registry, redis, keys, log, clock,
     queues: () => [broadcast.queues.plan, ...Object.values(broadcast.queues.send)],
@@ -167,6 +169,7 @@ export function createApp(deps: AppDeps): App {
     metrics,
     drain,
     async close() {
+      await reportPruning.stop();
       await broadcast.close();
       await processor.stop();
       for (const c of channels) await c.close?.();

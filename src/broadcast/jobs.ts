@@ -6,9 +6,11 @@
  * counted as "not reachable now" and never sent. It plans ahead only while the send queues have
  * room (QUEUE_AHEAD). Each page is one step recorded by a Lua script
  * (cursor, batches made, residents carried over, counters) *before* its batches are added to the send
- * queues; the batches of the last step are kept and re-added when a crashed plan job is retried, and
- * their job ids are deterministic, so a batch is never lost and never queued twice. A planner that
- * lost its job to another (a stall) is refused at its next step.
+ * queues; the batches of the last step are kept and re-added when a crashed plan job is retried,
+ * except those the plan records as done (a finished send job is deleted at once, with its resident
+ * ids), and their job ids are deterministic, so a batch is never lost and never queued twice while it
+ * waits or runs. A planner that lost its job to another (a stall) is refused at its next step, and so
+ * is one that looked at the status just before the alert was cancelled (the plan is closed then).
  *
  * **send** (one job per batch, per channel, rate-limited by its queue): checks the window again (time
  * has passed since planning) and gives the alert to its residents, a chunk of SEND_CHUNK at a time:
@@ -17,7 +19,8 @@
  * handled and outboxes attempted. Either way the alert's event id is recorded once per resident, so a
  * retried or duplicated batch delivers nobody twice; the queue's rate limit paces real platform sends,
  * a process never has more residents in flight than its jobs' chunks, and "done" means what it says.
- * The batch is counted once, by a Lua script keyed on its job id.
+ * The batch is counted once, by a Lua script keyed on its job id. Once the alert is done or
+ * cancelled its plan is closed: the resident ids it kept are dropped (service.ts).
  *
  * Cancel: both jobs look at the alert's status before each page / each chunk of residents and stop.
  */
@@ -33,7 +36,7 @@ import type { AudienceReader } from './audience.js';
 import { handOverToInboxes, type AlertDeliver } from './contract.js';
 import {
   BroadcastQueues, PLAN_QUEUE, SEND_JOB_OPTIONS, channelRate, pacing, sendJobId, sendQueueName,
-  type PlanJobData, type SendJobData,
+  type PlanJobData, type SendJobData, type SendJobResult,
 } from './queues.js';
 import type { AlertStore, OutgoingBatch } from './store.js';
 
@@ -124,7 +127,7 @@ export async function runPlan(deps: JobDeps, job: Pick<Job<PlanJobData>, 'data'>
   const sizes = Object.fromEntries(PUSH_CHANNELS.map((ch) => [ch, pacing(channelRate(deps.config, ch)).batchSize])) as Record<PushChannel, number>;
   let plan = await store.plan(alertId);
   // Batches recorded by a planner that stopped before (or just after) adding them: add them (again).
-  if (plan.outgoing.length) await addBatches(deps, alertId, plan.outgoing);
+  if (plan.outgoing.length) await addBatches(deps, alertId, await notDone(deps, alertId, plan.outgoing));
   while (!plan.complete) {
     if (closing()) throw new NotYet('worker closing; planning goes on from its last step');
     if ((await statusOf(deps, alertId)) !== 'sending') return 'stopped';
@@ -155,6 +158,7 @@ export async function runPlan(deps: JobDeps, job: Pick<Job<PlanJobData>, 'data'>
       plan.step, page.next, JSON.stringify(outgoing), JSON.stringify(buffers), JSON.stringify(batches),
       outgoing.length, page.ids.length, planned, sorted.notReachable, end ? '1' : '0',
     );
+    if (recorded === 2) return 'stopped'; // cancelled (or over) since the status was read: nothing more to plan
     if (recorded !== 1) {
       log.warn('broadcast planner superseded by another; stopping this one', { alert: alertId });
       return 'superseded';
@@ -166,6 +170,17 @@ export async function runPlan(deps: JobDeps, job: Pick<Job<PlanJobData>, 'data'>
   return 'planned';
 }
 
+/**
+ * The batches whose send job has not finished. A finished job is deleted (SEND_JOB_OPTIONS), so BullMQ
+ * would take the same job id as a new job: the plan's `done:<job id>` (batch-done script) says which
+ * finished. A batch finishing between this look and the add runs again, harmlessly: the residents'
+ * event id keeps it to once each, and the batch-done script counts it once.
+ */
+async function notDone(deps: JobDeps, alertId: string, batches: readonly OutgoingBatch[]): Promise<OutgoingBatch[]> {
+  const done = await deps.redis.hmget(deps.keys.alertPlan(alertId), ...batches.map((b) => `done:${b.jobId}`));
+  return batches.filter((_, i) => done[i] !== '1');
+}
+
 /** Does a send queue this alert feeds already have QUEUE_AHEAD batches waiting? */
 async function sendersBusy(deps: JobDeps, alert: Alert): Promise<boolean> {
   const channels = alert.audience.channel ? [alert.audience.channel] : PUSH_CHANNELS;
@@ -173,8 +188,8 @@ async function sendersBusy(deps: JobDeps, alert: Alert): Promise<boolean> {
   return waiting.some((n) => n >= QUEUE_AHEAD);
 }
 
-export async function runSend(deps: JobDeps, job: Pick<Job<SendJobData>, 'data' | 'id'>, closing: () => boolean = () => false): Promise<string> {
-  const { alertId, channel, residents } = job.data;
+export async function runSend(deps: JobDeps, job: Pick<Job<SendJobData>, 'data' | 'id'>, closing: () => boolean = () => false): Promise<SendJobResult> {
+  const { alertId, channel, residents, plannedAt } = job.data;
   const { redis, keys, audience, store } = deps;
   const jobId = job.id ?? sendJobId(alertId, channel, job.data.batch);
   let queued = 0;
@@ -195,7 +210,7 @@ export async function runSend(deps: JobDeps, job: Pick<Job<SendJobData>, 'data' 
   }
   const [, pending, complete] = await store.redis.broadcastBatchDone(keys.alertPlan(alertId), keys.alertStats(alertId), jobId, queued, notReachable, '0');
   if (complete === 1 && pending <= 0) await deps.maybeFinish(alertId);
-  return `queued ${queued}`;
+  return { queued, residents: residents.length, plannedAt };
 }
 
 /**

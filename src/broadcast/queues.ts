@@ -40,6 +40,15 @@ export interface SendJobData {
   plannedAt: number;
 }
 
+/** What a send job returns (kept in the queue's event stream, without resident ids): for the benchmark's plan → send time. */
+export interface SendJobResult {
+  /** Residents handed the alert. */
+  queued: number;
+  /** Residents in the batch. */
+  residents: number;
+  plannedAt: number;
+}
+
 /** BullMQ job ids may not contain ":", so the parts are joined with "-". */
 export const planJobId = (alertId: string) => `${alertId}-plan`;
 export const sendJobId = (alertId: string, channel: PushChannel, batch: number) => `${alertId}-${channel}-${batch}`;
@@ -52,11 +61,21 @@ export const PLAN_JOB_OPTIONS: JobsOptions = {
   removeOnFail: { age: 7 * 24 * 3600 },
 };
 
+/**
+ * A send job's data names up to MAX_BATCH residents, so it is deleted the moment it finishes, done or
+ * given up (BullMQ's `age`/`count` would only remove it when a later job of the queue finishes: after
+ * the last broadcast, never). Nothing needs it afterwards: the plan records each finished batch
+ * (`done:<job id>`, batch-done script) and counts it once, a given-up batch is in the alert's audit
+ * (`batch_failed`, with the reason) and the error log. Keeping finished jobs used to make re-adding a
+ * batch a no-op; instead a planner resumed after a crash re-adds only the batches the plan does not
+ * record as done (jobs.ts), and a batch that does run twice still delivers nobody twice (the event id
+ * `alert:<id>` per resident) and counts once.
+ */
 export const SEND_JOB_OPTIONS: JobsOptions = {
   attempts: 10,
   backoff: { type: 'exponential', delay: 1000 },
-  removeOnComplete: { age: 3600, count: 10_000 },
-  removeOnFail: { age: 7 * 24 * 3600 },
+  removeOnComplete: true,
+  removeOnFail: true,
 };
 
 /**

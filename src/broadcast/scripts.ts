@@ -43,8 +43,10 @@ const PLAN_STEP = `
   ARGV[4] residents carried to the next step (JSON)   ARGV[5] batch numbers so far (JSON)
   ARGV[6] new batches   ARGV[7] residents matched   ARGV[8] residents put into batches
   ARGV[9] not reachable now   ARGV[10] "1" when the audience is exhausted
-  Returns 1 recorded, 0 another planner owns this plan now
+  Returns 1 recorded, 0 another planner owns this plan now, 2 the plan is closed (the alert is done or
+  cancelled: a planner that looked at its status just before must not write residents back into it)
 ]]
+if redis.call('HEXISTS', KEYS[1], 'closed') == 1 then return 2 end
 local step = tonumber(redis.call('HGET', KEYS[1], 'step') or '0')
 if step ~= tonumber(ARGV[1]) then return 0 end
 redis.call('HSET', KEYS[1], 'step', step + 1, 'cursor', ARGV[2], 'outgoing', ARGV[3], 'buffers', ARGV[4], 'batches', ARGV[5])
@@ -77,6 +79,20 @@ local pending = tonumber(redis.call('HGET', KEYS[1], 'pending') or '0')
 return { 0, pending, redis.call('HGET', KEYS[1], 'complete') == '1' and 1 or 0 }
 `;
 
+/**
+ * The alert is done or cancelled: its plan keeps its counters and which batches finished, but no
+ * resident ids any more (the batches last recorded, the residents carried over), and takes no step.
+ */
+const CLOSE_PLAN = `
+--[[
+  KEYS[1] plan hash
+  Returns 1
+]]
+redis.call('HDEL', KEYS[1], 'outgoing', 'buffers')
+redis.call('HSET', KEYS[1], 'closed', '1')
+return 1
+`;
+
 export interface BroadcastScripts {
   broadcastWriteAlert(
     alertKey: string, auditKey: string, imageKey: string,
@@ -89,6 +105,7 @@ export interface BroadcastScripts {
     newBatches: number, matched: number, planned: number, notReachableNow: number, complete: '0' | '1',
   ): Promise<number>;
   broadcastBatchDone(planKey: string, statsKey: string, jobId: string, queued: number, notReachableNow: number, gaveUp: '0' | '1'): Promise<[number, number, number]>;
+  broadcastClosePlan(planKey: string): Promise<number>;
 }
 
 /** The bot's connection (a single Redis or a Cluster) with the broadcast's scripts too. */
@@ -98,6 +115,7 @@ const SCRIPTS = {
   broadcastWriteAlert: { lua: WRITE_ALERT, numberOfKeys: 3 },
   broadcastPlanStep: { lua: PLAN_STEP, numberOfKeys: 2 },
   broadcastBatchDone: { lua: BATCH_DONE, numberOfKeys: 2 },
+  broadcastClosePlan: { lua: CLOSE_PLAN, numberOfKeys: 1 },
 } as const;
 
 /** Add the broadcast's scripts to a connection (once; harmless to repeat). */

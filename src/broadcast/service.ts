@@ -208,12 +208,24 @@ export class BroadcastService {
       return { alert: { ...a, status: 'cancelled' }, audit: this.by(account, 'cancelled', { from: a.status, to: 'cancelled' }) };
     });
     this.deps.source?.forget(id);
+    // Before it leaves the active set: if this process stops in between, `reconcile` closes it.
+    await this.closePlan(id);
     await this.deps.store.redis.zrem(this.deps.keys.alertsActive, id);
     if (this.deps.queues) {
       await this.deps.queues.plan.remove(planJobId(id)).catch(() => 0);
       void this.dropQueuedBatches(id).catch((err: unknown) => this.deps.log.warn('cancelled alert: queued batches not removed', errorFields(err)));
     }
     return next!;
+  }
+
+  /**
+   * Done or cancelled: the plan forgets the residents it kept for a crashed planner (the batches it
+   * recorded last, the residents carried over) and refuses any later step, so no resident id of this
+   * alert stays in Redis once its jobs are gone (finished send jobs are deleted, SEND_JOB_OPTIONS).
+   * Its counters and which batches finished stay, for the progress and results.
+   */
+  private async closePlan(id: string): Promise<void> {
+    await this.deps.store.redis.broadcastClosePlan(this.deps.keys.alertPlan(id));
   }
 
   /** Remove a cancelled alert's batches still waiting, so they do not take the queue's rate for nothing. */
@@ -271,6 +283,9 @@ export class BroadcastService {
         ? { alert: { ...a, status: 'done' }, audit: system('done', { from: 'sending', to: 'done', note: `${plan.queued} residents got it in their inbox` }) }
         : undefined,
     );
+    // Every batch finished: nothing will be re-added, so the plan's resident lists can go (closed
+    // before leaving the active set, so `reconcile` repairs a stop in between).
+    await this.closePlan(id);
     await this.deps.store.redis.zrem(this.deps.keys.alertsActive, id);
   }
 
@@ -283,7 +298,9 @@ export class BroadcastService {
     for (const id of ids) {
       const alert = await this.deps.store.get(id);
       if (!alert || (alert.status !== 'scheduled' && alert.status !== 'sending')) {
-        // Gone, over, or its start never got written: not active.
+        // Gone, over, or its start never got written: not active. Over: its plan closed first (a
+        // process that stopped between the status and the close left it open).
+        if (alert?.status === 'done' || alert?.status === 'cancelled') await this.closePlan(id);
         if (!alert || alert.status === 'done' || alert.status === 'cancelled' || (alert.updatedAt < now - 60_000)) {
           await this.deps.store.redis.zrem(this.deps.keys.alertsActive, id);
         }
@@ -298,6 +315,18 @@ export class BroadcastService {
         this.deps.log.warn('active alert had no plan job; added again', { alert: id });
         await this.addPlanJob(alert, now);
       }
+    }
+    await this.dropFinishedSends(queues);
+  }
+
+  /**
+   * Send jobs are deleted as they finish (SEND_JOB_OPTIONS); any still kept finished (added before
+   * that option, by an older version) are deleted here, a thousand per queue and look, so no batch's
+   * resident ids outlive it. An empty set costs one small script call per queue.
+   */
+  private async dropFinishedSends(queues: BroadcastQueues): Promise<void> {
+    for (const channel of PUSH_CHANNELS) {
+      for (const state of ['completed', 'failed'] as const) await queues.send[channel].clean(0, 1000, state);
     }
   }
 

@@ -1,7 +1,8 @@
 /**
  * What follows a committed turn, outside the resident's Redis slot and so best effort: analytics
  * events, coaches' bookkeeping, broadcast audiences and alert counters, residents' reports to
- * officials, and the review follow-up.
+ * officials (and, when a resident deletes their data, the report keys under their anonymous id), and
+ * the review follow-up.
  * A failure here is logged and never undoes or repeats the turn. Each part touches Redis only when
  * the turn changed something it keeps, so an ordinary turn costs no extra round trip.
  */
@@ -46,6 +47,12 @@ export function afterCommit(deps: AfterCommitDeps, residentId: string, before: R
         for (const r of done) if (r.status === 'limited') deps.log.info('report not taken: the resident reached the daily limit');
       })
       .catch(warn('report not stored'));
+  }
+  // Deleted: their report keys (texts' fingerprints, daily counts) go too, best effort like the rest
+  // (they expire within 30 days anyway). The reports they already made stay with the officials: each
+  // was shared with their consent, is masked, and is kept under no resident id (see src/reports/store.ts).
+  if (deps.reports && !after && before) {
+    deps.reports.forget(before.anonId, before.area).catch(warn('report keys not deleted'));
   }
   if (deps.referrals) {
     const done = after

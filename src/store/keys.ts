@@ -10,10 +10,11 @@
  *   `{alerts}:*`           the alert indexes (by province, active), moved together in one MULTI
  *   `{accounts}:*`         accounts and their token index, written together in one MULTI
  *   `{bull}`               BullMQ's prefix: its scripts touch many keys of a queue
- *   `{reports:<province>}` one province's scam reports (the add-report script)
- * Keys without a tag (`due`, `events`, `followups`, links, coaches' lists, the Zalo token) are only
- * ever touched one at a time. Work across residents is one command per resident (`perItem`), never
- * one command or script naming two residents' keys. New keys: pick a tag, or none if used alone.
+ *   `{reports:<province>}` one province's scam reports (the add-report and drop-report-group scripts)
+ * Keys without a tag (`due`, `events`, `followups`, links, coaches' lists, the Zalo token, the list of
+ * provinces with reports and the report prune's lock) are only ever touched one at a time. Work across
+ * residents is one command per resident (`perItem`), never one command or script naming two
+ * residents' keys. New keys: pick a tag, or none if used alone.
  */
 export interface ResidentKeys {
   /** Hash: `rev` (optimistic-concurrency counter) and `doc` (the ResidentState JSON). */
@@ -108,6 +109,13 @@ export interface Keys {
    * script may touch them all on a Cluster (see ReportKeys and src/reports/store.ts).
    */
   reports(province: string): ReportKeys;
+  /**
+   * Set: the provinces (and `unknown`) that ever had a report, so the hourly prune and a resident's
+   * deletion can find every province's report keys without scanning the keyspace.
+   */
+  reportProvinces: string;
+  /** String: the process pruning old reports now (`SET NX PX`): one prune an hour for all processes. */
+  reportsPruneLock: string;
 }
 
 // ── Reports (src/reports/) ──────────────────────────────────────────────────────────────────
@@ -124,13 +132,17 @@ export interface ReportKeys {
   seq: string;
   /** Hash: `<group>|<area path>` → reports in total, `<group>|<area path>|first` → first report there (ms). */
   totals: string;
-  /** Stream: every report taken (masked text, group, area path), capped, newest last. */
+  /** Stream: every report taken (masked text, group, area path), newest last; ids are the report's time, entries older than REPORT_RETENTION_DAYS are dropped. */
   log: string;
   /** Hash, one per local day (`YYYYMMDD`, Vietnam time): `<group>|<area path>` and `<group>|<area path>|<HH>` → reports; expires after 40 days. */
   day(day: string): string;
-  /** Sorted set: groups reported in an area path (`01`, `01/026`, `01/026/00715`, or `unknown`) → last report there (ms). */
+  /**
+   * Sorted set: groups reported in an area path (`01`, `01/026`, `01/026/00715`, or `unknown`) → last
+   * report there (ms). The province's own (`area(<province>)`, or `area('unknown')` for the pool) holds
+   * every group of the province with its last report anywhere: the prune finds old groups there.
+   */
   area(path: string): string;
-  /** Set: the groups whose signature has this bucket in this LSH band; expires 90 days after its last report. */
+  /** Set: the groups whose signature has this bucket in this LSH band; expires REPORT_RETENTION_DAYS after its last report. */
   band(band: number, bucket: string): string;
   /** Hash: a resident's reports (fingerprint of the text → group), so the same text counts once; expires after 30 days. */
   mine(anonId: string): string;
@@ -208,5 +220,7 @@ export function createKeys(prefix: string): Keys {
     zaloTokenLock: `${prefix}zalo:token-lock`,
     messengerPictures: (generation) => `${prefix}messenger:pictures:${generation}`,
     reports: (province) => createReportKeys(prefix, province),
+    reportProvinces: `${prefix}reports:provinces`,
+    reportsPruneLock: `${prefix}reports:prune-lock`,
   };
 }

@@ -16,6 +16,8 @@ const SCRIPTS = {
   claimResident: { file: 'claim-resident-6.lua', keys: 6 },
   commitTurn: { file: 'commit-turn-8.lua', keys: 8 },
   deliverAlert: { file: 'deliver-alert-7.lua', keys: 7 },
+  // As many keys as the group has areas: the key count goes first in each call.
+  dropReportGroup: { file: 'drop-report-group.lua', keys: undefined },
   finishResident: { file: 'finish-resident-4.lua', keys: 4 },
   outboxAck: { file: 'outbox-ack-1.lua', keys: 1 },
   outboxSent: { file: 'outbox-sent-2.lua', keys: 2 },
@@ -51,8 +53,10 @@ export interface RedisScripts {
   finishResident(leaseKey: string, inboxKey: string, outboxKey: string, contactKey: string, token: string, ...sent: string[]): Promise<[number, string]>;
   releaseLease(leaseKey: string, token: string): Promise<number>;
   renewLease(leaseKey: string, token: string, ttlMs: number): Promise<number>;
-  /** A resident's report into its province's groups (src/reports/store.ts builds the 27 keys and 18 arguments). */
+  /** A resident's report into its province's groups (src/reports/store.ts builds the 27 keys and 19 arguments). */
   addReport(...keysThenArgs: Array<string | number>): Promise<[string, string, number, number]>;
+  /** Drop one report group past the retention (src/reports/store.ts `prune`): the key count, the keys, then the arguments. */
+  dropReportGroup(numberOfKeys: number, ...keysThenArgs: Array<string | number>): Promise<0 | 1>;
 }
 
 /** The connection the rest of the code is given: a single Redis or a Cluster client, with our scripts. */
@@ -109,7 +113,7 @@ export function clusterAuth(url: string): Pick<RedisOptions, 'username' | 'passw
 export function defineScripts(redis: Redis | Cluster): ScriptedRedis {
   for (const [name, { file, keys }] of Object.entries(SCRIPTS)) {
     const lua = readFileSync(new URL(`./lua/${file}`, import.meta.url), 'utf8');
-    redis.defineCommand(name, { numberOfKeys: keys, lua });
+    redis.defineCommand(name, keys === undefined ? { lua } : { numberOfKeys: keys, lua });
   }
   return redis as ScriptedRedis;
 }

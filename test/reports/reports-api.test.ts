@@ -11,6 +11,7 @@ import { AlertStore } from '../../src/broadcast/store.js';
 import { createKeys } from '../../src/store/keys.js';
 import { call } from '../api/client.js';
 import { waitUntil } from '../broadcast/seed.js';
+import { keysUnder } from '../helpers/redis.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 import { WebResident } from '../helpers/web-client.js';
 
@@ -145,6 +146,24 @@ describe('check → report → consent → the official sees the group', () => {
     expect(pool.groups[0].sample).not.toContain('Tám');
     const detail = await call(server, 'GET', `/reports/groups/${pool.groups[0].id}`, { token: tokens.hanoi });
     expect(detail.status).toBe(200);
+  });
+
+  it('a resident who deletes their data: the report keys under their anonymous id go; what they reported stays with the officials', async () => {
+    const r = await residentOf('Pả Vi');
+    const keys = createKeys(server.prefix);
+    const doc = await server.redis.hget(keys.resident(`web:${r.userId}`).state, 'doc');
+    const anonId = (JSON.parse(doc!) as { anonId: string }).anonId;
+    const theirs = async () => (await keysUnder(server.redis, server.prefix)).filter((k) => k.includes(`:mine:${anonId}`) || k.includes(`:rate:${anonId}:`));
+    await checkAndReport(r, 'Chúc mừng quý khách trúng thưởng iPhone 15! Nộp phí vận chuyển 300.000đ tại giaithuong-vip.example để nhận quà ngay hôm nay');
+    await waitUntil('the report stored with their repeat and daily-count keys', async () => (await theirs()).length === 2, 10_000);
+
+    await r.say('xoá dữ liệu');
+    await r.tap('c:delete:yes');
+    // Deleted after the commit, like the rest of the after-commit bookkeeping: looked for until gone.
+    await waitUntil('their report keys deleted', async () => (await theirs()).length === 0, 10_000);
+    const groups = (await groupsFor(tokens.meovac!)).groups;
+    expect(groups.map((g: { counts: { total: number } }) => g.counts.total)).toEqual([1]);
+    expect(groups[0].sample).toContain('giaithuong-vip.example');
   });
 });
 

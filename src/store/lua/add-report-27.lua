@@ -1,7 +1,8 @@
 --[[
   Take one resident's report (already masked) into its province's groups, atomically: refuse a
   resident's repeat of the same text and anything over their daily limit, find the most alike group
-  among the LSH candidates (or start one), and count the report per day, hour and area.
+  among the LSH candidates (or start one), and count the report per day, hour and area; drop the
+  province's log entries past the retention as this one is added (the hourly prune does the rest).
   Every key shares the `{reports:<province>}` hash tag (src/store/keys.ts).
 
   KEYS[1]  groups hash (group id -> group JSON)
@@ -28,6 +29,7 @@
   ARGV[13] seconds to keep a day's counts   ARGV[14] seconds to remember a resident's texts
   ARGV[15] seconds to keep a resident's daily count   ARGV[16] seconds to keep a band bucket after its last report
   ARGV[17] the log's approximate length cap   ARGV[18] most candidate groups compared
+  ARGV[19] the retention cutoff, ms (now - REPORT_RETENTION_DAYS): log entries before it are dropped
 
   Returns { status, group id, 1 when the group is new, similarity × 1000 }
   status: "added"; "duplicate" (this resident reported this text before: counted once); "limited" (over the daily limit)
@@ -54,12 +56,18 @@ local bands = {}
 for i = 12, 27 do bands[#bands + 1] = KEYS[i] end
 local candidates = redis.call('SUNION', unpack(bands))
 local limit = tonumber(ARGV[18])
-for n, id in ipairs(candidates) do
-  if n > limit then break end
+local compared = 0
+for _, id in ipairs(candidates) do
+  if compared >= limit then break end
   local other = redis.call('HGET', KEYS[2], id)
   if other then
+    compared = compared + 1
     local score = alike(other)
     if score > bestScore or (score == bestScore and id < best) then best, bestScore = id, score end
+  else
+    -- A group the prune dropped for age (drop-report-group.lua) is still named by the buckets its
+    -- reports shared with live groups: forget it here, where it is met, so it takes no candidate's place.
+    for _, key in ipairs(bands) do redis.call('SREM', key, id) end
   end
 end
 
@@ -130,6 +138,16 @@ redis.call('HSET', KEYS[7], ARGV[2], id)
 redis.call('EXPIRE', KEYS[7], tonumber(ARGV[14]))
 redis.call('INCR', KEYS[8])
 redis.call('EXPIRE', KEYS[8], tonumber(ARGV[15]))
-redis.call('XADD', KEYS[5], 'MAXLEN', '~', tonumber(ARGV[17]), '*', 'g', id, 'p', ARGV[6 + paths], 'at', now, 't', report.text)
+-- The log's ids are the report's time (the caller's clock, as `at` and the prune's cutoff are), kept
+-- increasing if another process's clock is behind; so `MINID` drops exactly the reports older than the
+-- retention, however few reports the province gets (exact, not `~`: an approximate trim only drops
+-- whole nodes of ~100 entries, which a quiet province might take years to fill). The count cap stays
+-- approximate: it only bounds memory.
+local top = redis.call('XREVRANGE', KEYS[5], '+', '-', 'COUNT', 1)[1]
+local ms = now
+if top then ms = math.max(ms, tonumber(string.match(top[1], '^(%d+)'))) end
+redis.call('XADD', KEYS[5], 'MINID', '=', string.format('%.0f', tonumber(ARGV[19])), string.format('%.0f-*', ms),
+  'g', id, 'p', ARGV[6 + paths], 'at', now, 't', report.text)
+redis.call('XTRIM', KEYS[5], 'MAXLEN', '~', tonumber(ARGV[17]))
 
 return { 'added', id, isNew, math.floor(bestScore * 1000 + 0.5) }
