@@ -31,11 +31,12 @@ import { z } from 'zod';
 import type { AreaRef } from '../accounts/schema.js';
 import { areaPath, areaPaths } from '../broadcast/contract.js';
 import { REPORTS_PER_DAY } from '../engine/check.js';
-import { errorFields, type Logger } from '../log.js';
 import type { Keys, ReportKeys } from '../store/keys.js';
 import { perItem, type ScriptedRedis } from '../store/redis.js';
 import { bandBuckets, encodeSignature, shingleText, signature } from './minhash.js';
 import { DAY_MS, dayOf, hourOf, isoDay, last24Hours, lastDays } from './time.js';
+import { REPORT_RETENTION_DAYS, ReportRetention, retentionCutoff, type PruneResult } from './retention.js';
+import { safeJson } from '../json.js';
 
 /** The pool of residents who gave no commune. */
 export const UNKNOWN_AREA = 'unknown';
@@ -112,12 +113,6 @@ export interface GroupDetail extends GroupSummary {
   provinceCount: number;
 }
 
-/** What one prune dropped: reports from the logs, groups from their provinces. */
-export interface PruneResult {
-  reports: number;
-  groups: number;
-}
-
 export interface ReportStoreOptions {
   /** Reports one resident may make per local day (default REPORTS_PER_DAY, which the conversation also tells residents). */
   dailyLimit?: number;
@@ -128,25 +123,6 @@ export interface ReportStoreOptions {
 export const CHART_DAYS = 14;
 /** Groups are listed when reported in the area within this long. */
 export const LIST_WINDOW_DAYS = 30;
-/**
- * How long reports are kept (Decree 13/2023: no longer than the purpose needs). Officials act on a
- * wave within days; they list groups reported in the last 30 days (LIST_WINDOW_DAYS) and chart 14.
- * 90 days lets a wave that comes back after a quiet month or two still join its group (its counts,
- * its drafts and who made them), and lets an official look back over a season; longer would keep
- * residents' (masked) messages for no decision anyone makes with them. So:
- * - a report's masked text in the log is dropped REPORT_RETENTION_DAYS after it was made;
- * - a group (its sample text, signature, totals, area index entries, draft links) is dropped
- *   REPORT_RETENTION_DAYS after its last report, and its LSH buckets expire then too.
- * The per-day counts go sooner (40 days), a resident's own repeat and daily-limit keys sooner still.
- */
-export const REPORT_RETENTION_DAYS = 90;
-export const REPORT_RETENTION_MS = REPORT_RETENTION_DAYS * DAY_MS;
-/** Reports made before this are past the retention (never below 0: stream ids are unsigned). */
-const retentionCutoff = (now: number) => Math.max(0, now - REPORT_RETENTION_MS);
-/** How often (at most) old reports are pruned, across every process together (the prune lock's length). */
-export const PRUNE_EVERY_MS = 60 * 60 * 1000;
-/** How often each process asks whether a prune is due (the first run too: not at start, so a test's keys do not change under it). */
-export const PRUNE_CHECK_MS = 10 * 60 * 1000;
 /** At most this many groups are looked at for one list (the most recently reported). */
 const LIST_MAX_GROUPS = 500;
 const DAY_TTL_S = 40 * 24 * 3600;
@@ -154,8 +130,6 @@ const MINE_TTL_S = 30 * 24 * 3600;
 const RATE_TTL_S = 2 * 24 * 3600;
 /** A bucket whose last report is past the retention only leads to groups that are dropped too. */
 const BAND_TTL_S = REPORT_RETENTION_DAYS * 24 * 3600;
-/** Days a resident's daily-count key may still exist: today, yesterday, and the day before (it expires 2 days after its last report). */
-const RATE_DAYS = 3;
 const LOG_MAX = 20_000;
 const MAX_CANDIDATES = 64;
 const RECENT_SCAN = 2_000;
@@ -201,18 +175,11 @@ export function pathCovers(scopePath: string, reported: string): boolean {
   return reported === scopePath || reported.startsWith(`${scopePath}/`);
 }
 
-const parseJson = (raw: string | null | undefined): unknown => {
-  if (!raw) return undefined;
-  try {
-    return JSON.parse(raw);
-  } catch {
-    return undefined;
-  }
-};
 
 export class ReportStore {
   private readonly dailyLimit: number;
   private readonly threshold: number;
+  private readonly retention: ReportRetention;
 
   constructor(
     private readonly redis: ScriptedRedis,
@@ -222,6 +189,7 @@ export class ReportStore {
   ) {
     this.dailyLimit = options.dailyLimit ?? REPORTS_PER_DAY;
     this.threshold = options.threshold ?? 0.5;
+    this.retention = new ReportRetention(redis, keys, clock);
   }
 
   /** Take one report in; see AddResult. */
@@ -290,86 +258,21 @@ export class ReportStore {
       recent.push({ at: Number(f.at), text: f.t ?? '' });
       if (recent.length >= RECENT_MAX) break;
     }
-    const group = StoredGroup.safeParse(parseJson(stored));
+    const group = StoredGroup.safeParse(safeJson(stored));
     return { ...summary, recent, provinceCount: group.success ? group.data.count : summary.counts.total };
   }
 
-  /**
-   * A resident deleted their data: delete what the store keeps under their anonymous id, their
-   * reported texts' fingerprints (`mine`, which made a repeat count once) and their daily counts
-   * (`rate`), in every province that has reports (they may have changed commune since reporting), so
-   * nothing here stays linked to them. Their reports themselves stay with the officials: each was
-   * shared with their consent, masked, under no resident id, and goes with the retention like any other.
-   */
-  async forget(anonId: string, area: AreaRef | undefined): Promise<void> {
-    const now = this.clock();
-    const provinces = new Set(await this.redis.smembers(this.keys.reportProvinces));
-    provinces.add(reportPlace(area).province);
-    const days = Array.from({ length: RATE_DAYS }, (_, i) => dayOf(now - i * DAY_MS));
-    // One DEL per province: its keys share the province's tag, so each DEL stays in one Cluster slot.
-    await perItem(this.redis, [...provinces], (p, province) => {
-      const k = this.keys.reports(province);
-      p.del(k.mine(anonId), ...days.map((d) => k.rate(anonId, d)));
-    });
+  /** See ReportRetention (retention.ts): a deleted resident's keys, and old reports. */
+  forget(anonId: string, area: AreaRef | undefined): Promise<void> {
+    return this.retention.forget(anonId, reportPlace(area).province);
   }
 
-  /**
-   * Prune old reports if no process did within PRUNE_EVERY_MS (the caller's timer may fire in every
-   * process; the lock makes it one prune for all). Returns what was dropped, or undefined when it was
-   * not this process's turn.
-   */
-  async pruneIfDue(): Promise<PruneResult | undefined> {
-    const taken = await this.redis.set(this.keys.reportsPruneLock, String(this.clock()), 'PX', PRUNE_EVERY_MS, 'NX');
-    return taken ? this.prune() : undefined;
+  pruneIfDue(): Promise<PruneResult | undefined> {
+    return this.retention.pruneIfDue();
   }
 
-  /**
-   * Drop, in every province, the reports made more than REPORT_RETENTION_DAYS ago from the log, and
-   * the groups no report joined within it (one script call per group, so Redis is never held long;
-   * a group that a report joins meanwhile is kept whole). Safe to run in several processes at once.
-   */
-  async prune(): Promise<PruneResult> {
-    const cutoff = retentionCutoff(this.clock());
-    const result: PruneResult = { reports: 0, groups: 0 };
-    for (const province of await this.redis.smembers(this.keys.reportProvinces)) {
-      const k = this.keys.reports(province);
-      result.reports += await this.redis.xtrim(k.log, 'MINID', '=', cutoff);
-      // The province's own area index holds every group of it, by its last report anywhere: every
-      // report counts for its province's path (the `unknown` pool's one path is `unknown` too).
-      const root = province;
-      const old = await this.redis.zrangebyscore(k.area(root), '-inf', `(${cutoff}`);
-      if (old.length === 0) continue;
-      const paths = await this.pathsOf(k, new Set(old));
-      for (const id of old) {
-        const others = [...(paths.get(id) ?? [])].filter((p) => p !== root);
-        const keys = [k.groups, k.sigs, k.totals, k.links, k.area(root), ...others.map((p) => k.area(p))];
-        result.groups += await this.redis.dropReportGroup(keys.length, ...keys, cutoff, id, root, ...others);
-      }
-    }
-    return result;
-  }
-
-  /**
-   * The area paths each of `ids` was counted in: its `<group>|<path>` (and `…|first`) totals fields,
-   * in one pass over the province's totals (an hourly read, instead of a key per group to keep up).
-   */
-  private async pathsOf(k: ReportKeys, ids: ReadonlySet<string>): Promise<Map<string, Set<string>>> {
-    const out = new Map<string, Set<string>>();
-    let cursor = '0';
-    do {
-      const [next, flat] = await this.redis.hscan(k.totals, cursor, 'COUNT', 1000);
-      cursor = next;
-      for (let i = 0; i < flat.length; i += 2) {
-        const field = flat[i]!;
-        const bar = field.indexOf('|');
-        const id = field.slice(0, bar);
-        if (bar < 0 || !ids.has(id)) continue;
-        const rest = field.slice(bar + 1);
-        const path = rest.endsWith('|first') ? rest.slice(0, -'|first'.length) : rest;
-        out.set(id, (out.get(id) ?? new Set()).add(path));
-      }
-    } while (cursor !== '0');
-    return out;
+  prune(): Promise<PruneResult> {
+    return this.retention.prune();
   }
 
   /** Remember that a draft alert was made from a group. */
@@ -406,7 +309,7 @@ export class ReportStore {
     ];
     const linksOf = new Map<string, LinkedAlert[]>();
     for (const [key, raw] of Object.entries(links)) {
-      const parsed = StoredLink.safeParse(parseJson(raw));
+      const parsed = StoredLink.safeParse(safeJson(raw));
       if (!parsed.success) continue;
       const gid = key.slice(0, key.indexOf('|'));
       linksOf.set(gid, [...(linksOf.get(gid) ?? []), parsed.data]);
@@ -414,7 +317,7 @@ export class ReportStore {
     const n = (v: string | null | undefined) => Number(v ?? 0) || 0;
     const out: GroupSummary[] = [];
     ids.forEach((id, i) => {
-      const group = StoredGroup.safeParse(parseJson(groups[i]));
+      const group = StoredGroup.safeParse(safeJson(groups[i]));
       if (!group.success) return;
       const g: StoredGroup = group.data;
       const perDay = days.map((day, d) => ({ day: isoDay(day), count: n(dayCounts[d]![i]) }));
@@ -440,27 +343,4 @@ export class ReportStore {
     });
     return out;
   }
-}
-
-/**
- * The app's prune timer: every PRUNE_CHECK_MS, `pruneIfDue` (so one process an hour prunes); a
- * failure is logged and tried again at the next check. `stop` waits for a prune in progress.
- */
-export function startReportPruning(store: Pick<ReportStore, 'pruneIfDue'>, log: Logger, everyMs = PRUNE_CHECK_MS): { stop(): Promise<void> } {
-  let running: Promise<void> = Promise.resolve();
-  const timer = setInterval(() => {
-    running = store
-      .pruneIfDue()
-      .then((done) => {
-        if (done && done.reports + done.groups > 0) log.info('old reports pruned', { reports: done.reports, groups: done.groups });
-      })
-      .catch((err: unknown) => log.warn('old reports not pruned; trying again later', errorFields(err)));
-  }, everyMs);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
 }

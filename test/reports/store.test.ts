@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { maskText } from '../../src/reports/mask.js';
 import { bandBuckets, signature } from '../../src/reports/minhash.js';
-import { REPORT_RETENTION_DAYS, ReportStore, scopeOf, startReportPruning, type NewReport } from '../../src/reports/store.js';
+import { ReportStore, scopeOf, type NewReport } from '../../src/reports/store.js';
+import { REPORT_RETENTION_DAYS, startReportPruning } from '../../src/reports/retention.js';
 import { dayOf } from '../../src/reports/time.js';
 import { createKeys } from '../../src/store/keys.js';
 import type { ScriptedRedis } from '../../src/store/redis.js';
