@@ -41,6 +41,33 @@ async function coachSignedIn(): Promise<{ coachId: string; token: string }> {
   return { coachId: account.id, token };
 }
 
+type Held = { route: Route; response: Awaited<ReturnType<Route['fetch']>> };
+
+/**
+ * The next GET /links is answered by the server at once, but the answer is held back from the page
+ * (a slow line) until `deliverLate`; later loads go through.
+ */
+async function holdNextList(): Promise<{ taken: Promise<Held> }> {
+  let holdNext = true;
+  let took: (held: Held) => void = () => {};
+  const taken = new Promise<Held>((resolve) => (took = resolve));
+  await onApi(t.page, '/links', 'GET', async (route) => {
+    if (!holdNext) return route.fallback();
+    holdNext = false;
+    took({ route, response: await route.fetch() });
+  });
+  // In an object: an async function returning the promise itself would wait for it.
+  return { taken };
+}
+
+/** Give the page the held answer, and wait until it has had it in full and a turn of its event loop to act on it. */
+async function deliverLate(held: Held): Promise<void> {
+  const finished = t.page.waitForEvent('requestfinished', { predicate: (r) => r === held.route.request(), timeout: WAIT });
+  await held.route.fulfill({ response: held.response });
+  await finished;
+  await t.page.evaluate(() => new Promise((resolve) => setTimeout(() => setTimeout(resolve))));
+}
+
 const card = (code: string) => t.page.locator(`[data-testid="link-item"][data-code="${code}"]`);
 
 async function fillForm(note: string): Promise<void> {
@@ -64,6 +91,14 @@ describe('an answer that is not the API’s', () => {
     expect(await card(link.code).isVisible()).toBe(true);
     expect(await t.page.locator('body').innerText()).not.toContain('Bạn chưa tạo link nào');
     await t.page.screenshot({ path: '/tmp/coach-links-stale.png' });
+
+    // A list that looks right but does not come as JSON (a cache serving it as text) is not trusted either.
+    await t.page.unrouteAll();
+    await onApi(t.page, '/links', 'GET', (route) => route.fulfill({ status: 200, contentType: 'text/plain', body: '{"links":[]}' }));
+    await byId('links-error').evaluate((e) => (e.textContent = ''));
+    await byId('reload-links').tap();
+    await byId('links-error').filter({ hasText: UNREACHABLE }).waitFor({ timeout: WAIT });
+    expect(await card(link.code).isVisible()).toBe(true);
 
     // JSON of another shape (not the API's answer) is treated the same.
     await t.page.unrouteAll();
@@ -189,39 +224,45 @@ describe('revoking, and list answers out of order', () => {
     expect(t.pageErrors).toEqual([]);
   });
 
-  it('a slow list answer from before a revoke, or overtaken by a newer one, never brings the old card back', async () => {
+  it('a slow list answer overtaken by a newer one is ignored: a link revoked meanwhile does not come back', async () => {
     const { coachId, token } = await coachSignedIn();
-    const first = await links.create({ lessonId: 'check-link', coachId, senderName: 'Anh Minh' });
-    const second = await links.create({ lessonId: 'qr-payment', coachId, senderName: 'Anh Minh' });
+    const link = await links.create({ lessonId: 'check-link', coachId, senderName: 'Anh Minh' });
     await byId('tab-links').tap();
-    await card(second.code).waitFor({ timeout: WAIT });
-
-    // A reload whose answer (both links valid) is held back, as on a slow line.
-    const held: { route: Route; response: Awaited<ReturnType<Route['fetch']>> }[] = [];
-    let holdNext = true;
-    await onApi(t.page, '/links', 'GET', async (route) => {
-      if (!holdNext) return route.fallback();
-      holdNext = false;
-      held.push({ route, response: await route.fetch() });
-    });
+    await card(link.code).waitFor({ timeout: WAIT });
+    const slow = await holdNextList();
     await byId('reload-links').tap();
-    await expect.poll(() => held.length, { timeout: WAIT }).toBe(1);
+    const held = await slow.taken;
 
-    // Meanwhile: the first link revoked on the page, the second elsewhere, then a newer reload.
+    // Revoked elsewhere (another phone), then a newer reload shows it.
+    await fetch(`${t.server.url}/api/v1/links/${link.code}/revoke`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    await byId('reload-links').tap();
+    await card(link.code).getByTestId('link-state').filter({ hasText: 'Đã huỷ' }).waitFor({ timeout: WAIT });
+
+    // The older answer (the link still valid) arrives last.
+    await deliverLate(held);
+    expect(await card(link.code).getByTestId('link-state').innerText()).toBe('Đã huỷ');
+    expect(t.pageErrors).toEqual([]);
+  });
+
+  it('a list answer asked before a revoke on this page is not shown; the list is asked for again', async () => {
+    const { coachId } = await coachSignedIn();
+    const link = await links.create({ lessonId: 'check-link', coachId, senderName: 'Anh Minh' });
+    await byId('tab-links').tap();
+    await card(link.code).waitFor({ timeout: WAIT });
+    const slow = await holdNextList();
+    await byId('reload-links').tap();
+    const held = await slow.taken;
+
     t.page.once('dialog', (d) => void d.accept());
-    await card(first.code).getByTestId('revoke').tap();
-    await card(first.code).getByTestId('link-state').filter({ hasText: 'Đã huỷ' }).waitFor({ timeout: WAIT });
-    await fetch(`${t.server.url}/api/v1/links/${second.code}/revoke`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
-    await byId('reload-links').tap();
-    await card(second.code).getByTestId('link-state').filter({ hasText: 'Đã huỷ' }).waitFor({ timeout: WAIT });
+    await card(link.code).getByTestId('revoke').tap();
+    await card(link.code).getByTestId('link-state').filter({ hasText: 'Đã huỷ' }).waitFor({ timeout: WAIT });
 
-    // The old answer arrives last: the cards stay revoked. (Read once the page has had the answer
-    // in full and a turn of its event loop to act on it.)
-    const late = t.page.waitForEvent('requestfinished', { predicate: (r) => r === held[0]!.route.request(), timeout: WAIT });
-    await held[0]!.route.fulfill({ response: held[0]!.response });
-    await late;
+    // The answer from before the revoke arrives: the page asks again rather than show it.
+    const again = t.page.waitForEvent('requestfinished', { predicate: (r) => isApi('/links')(r) && r !== held.route.request(), timeout: WAIT });
+    await deliverLate(held);
+    await again;
     await t.page.evaluate(() => new Promise((resolve) => setTimeout(() => setTimeout(resolve))));
-    for (const code of [first.code, second.code]) expect(await card(code).getByTestId('link-state').innerText(), code).toBe('Đã huỷ');
+    expect(await card(link.code).getByTestId('link-state').innerText()).toBe('Đã huỷ');
     expect(t.pageErrors).toEqual([]);
   });
 });

@@ -103,6 +103,14 @@ describe('reloading the page on a weak connection', () => {
     expect(await byId('connecting-error').innerText()).toBe('Chưa kết nối được: Không kết nối được máy chủ. Kiểm tra mạng rồi thử lại.');
     expect(await byId('app').isVisible()).toBe(false);
     expect(await storedToken()).toBe(token);
+
+    // JSON, but not an account (someone else's API on the way).
+    await t.page.unrouteAll();
+    await t.page.route(api('/me'), (route) => route.fulfill({ status: 200, contentType: 'application/json', body: '{"status":"ok"}' }));
+    await byId('connecting-error').evaluate((e) => (e.textContent = ''));
+    await byId('connecting-retry').tap();
+    await byId('connecting-error').filter({ hasText: 'Không kết nối được máy chủ' }).waitFor({ timeout: WAIT });
+    expect(await byId('app').isVisible()).toBe(false);
     expect(t.pageErrors).toEqual([]);
   });
 
