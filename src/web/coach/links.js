@@ -27,7 +27,6 @@ export function forgetLinks() {
   loadedAt = 0;
   loadError = null;
   revokeError = null;
-  changedAt = seq;
   els.links.replaceChildren();
   say(els.linksStatus, null);
   renderProblems();

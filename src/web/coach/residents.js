@@ -19,7 +19,6 @@ export function forgetResidents() {
   view = null;
   loadedAt = 0;
   loadError = null;
-  seq += 1;
   els.residents.replaceChildren();
   say(els.residentsStatus, null);
   els.ripple.hidden = true;

@@ -1,7 +1,7 @@
 // "Send a lesson": the lessons to pick from, the note and how long the link works, "Create link",
 // and the new link on show (a big code, the QR code, copy, share, how to open it in Zalo).
 
-import { el } from '../shared/dom.js';
+import { $, el } from '../shared/dom.js';
 import { call, failure, loc, say, sayShown, t } from '../shared/session.js';
 import { linkCreated } from './links.js';
 import { CALL_TIMEOUT_MS, els } from './page.js';
@@ -227,7 +227,7 @@ async function shareLink() {
 
 export function initSend() {
   els.form.addEventListener('submit', createLink);
-  document.getElementById('another')?.addEventListener('click', hideResult);
-  document.getElementById('copy')?.addEventListener('click', copyLink);
+  $('another').addEventListener('click', hideResult);
+  $('copy').addEventListener('click', copyLink);
   els.share.addEventListener('click', shareLink);
 }
