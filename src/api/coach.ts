@@ -1,8 +1,8 @@
 /** What the coach page reads: the lessons to pick from, and the residents the coach's links reached. */
 import { ROLES } from '../accounts/schema.js';
-import { CoachView, loadCoachView } from '../coaching/coach-view.js';
+import { CoachView, loadCoachView, type CoachViewDeps } from '../coaching/coach-view.js';
 import type { LocalText } from '../flows/schema.js';
-import { route } from './route.js';
+import { route, type ApiDeps } from './route.js';
 import { LangQuery, LessonList } from './schemas.js';
 
 const text = (t: LocalText) => ({ vi: t.vi, ...(t.en ? { en: t.en } : {}) });
@@ -19,10 +19,12 @@ const lessons = route({
 const residents = route({
   method: 'get', path: '/coach/residents', operationId: 'coachResidents', tag: 'coach',
   summary: 'The residents this account\'s links reached who agreed to be followed, and the ripple',
-  description: 'Only residents who agreed to be followed are listed, by the name they gave or "Resident #n"; no ids or phone numbers.',
+  description: 'Only residents who agreed to be followed are listed, by the name they gave or "Resident #n" (numbered among those listed, by arrival), with which of the account\'s links brought them (and its note), and how far they are in each lesson started; no ids, channels or phone numbers.',
   roles: ['coach', 'admin'], query: LangQuery, response: CoachView, status: 200,
-  handle: async ({ account, query, deps }) =>
-    loadCoachView({ redis: deps.redis, keys: deps.keys, store: deps.residents, flows: deps.flows }, account.id, query.lang),
+  handle: async ({ account, query, deps }) => loadCoachView(coachViewDeps(deps), account.id, query.lang),
 });
+
+/** What the coach view reads, from the API's dependencies. */
+export const coachViewDeps = (deps: ApiDeps): CoachViewDeps => ({ redis: deps.redis, keys: deps.keys, store: deps.residents, flows: deps.flows, links: deps.links });
 
 export const coachRoutes = [lessons, residents];

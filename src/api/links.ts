@@ -4,8 +4,10 @@
  * exist, so codes cannot be probed.
  */
 import type { Request } from 'express';
+import { loadLinkResidents } from '../coaching/coach-view.js';
 import type { LinkWithUses } from '../coaching/link-store.js';
 import type { FlowSet } from '../engine/flowset.js';
+import { coachViewDeps } from './coach.js';
 import { ApiError, route, type ApiDeps } from './route.js';
 import { LinkList, LinkParams, LinkView, NewLink, iso } from './schemas.js';
 
@@ -40,9 +42,10 @@ export function linkView(link: LinkWithUses, base: string, deps: ApiDeps): LinkV
       messenger: page ? `https://m.me/${page}?ref=${code}` : null,
       zalo: {
         url: zaloUrl,
+        // Residents know "the commune's Zalo page", not "OA" (QA at doorsteps).
         instruction: {
-          vi: `Mở Zalo OA${zaloUrl ? ` (${zaloUrl})` : ''} và gửi mã ${code}`,
-          en: `Open the OA in Zalo${zaloUrl ? ` (${zaloUrl})` : ''} and send the code ${code}`,
+          vi: `Mở trang Zalo của xã${zaloUrl ? ` (${zaloUrl})` : ''} rồi gửi mã ${code}`,
+          en: `Open the commune's Zalo page${zaloUrl ? ` (${zaloUrl})` : ''} and send the code ${code}`,
         },
       },
     },
@@ -55,8 +58,9 @@ const LINK_ROLES = ['coach', 'official', 'admin'] as const;
 const createLink = route({
   method: 'post', path: '/links', operationId: 'createLink', tag: 'links',
   summary: 'Create a lesson link for a resident',
-  description: 'Answers the code, the landing page, how to open it on the web, Messenger and Zalo, and its QR codes. The resident is told the link comes from the account\'s name.',
-  roles: LINK_ROLES, body: NewLink, response: LinkView, status: 201,
+  description: 'Answers the code, the landing page, how to open it on the web, Messenger and Zalo, and its QR codes. The resident is told the link comes from the account\'s name. ' +
+    'With an `idempotencyKey`, a retry of the same request (its answer lost on a weak connection) answers the same link instead of making a second one.',
+  roles: LINK_ROLES, body: NewLink, response: LinkView, status: 201, errors: [409],
   handle: async ({ account, body, req, deps }) => {
     if (!deps.flows.byId.has(body.lessonId)) {
       const valid = deps.flows.list.map((c) => c.flow.id);
@@ -65,24 +69,33 @@ const createLink = route({
         valid,
       });
     }
-    const link = await deps.links.create({
+    const input = {
       lessonId: body.lessonId,
       coachId: account.id,
       senderName: account.name,
       note: body.note || undefined,
       expiresInDays: body.expiresInDays,
-    });
-    return linkView(link, baseUrl(req, deps), deps);
+    };
+    if (!body.idempotencyKey) return linkView(await deps.links.create(input), baseUrl(req, deps), deps);
+    const made = await deps.links.createOnce({ ...input, key: body.idempotencyKey });
+    if (made.outcome === 'key-reused') {
+      throw new ApiError(409, 'idempotency_key_reused', `idempotencyKey: already used for the link ${made.link.code} with another lesson, note or duration; send a new key for a new link.`, { field: 'idempotencyKey' });
+    }
+    return linkView(made.link, baseUrl(req, deps), deps);
   },
 });
 
 const listLinks = route({
   method: 'get', path: '/links', operationId: 'listLinks', tag: 'links',
   summary: 'The links this account created, newest first (the last 100)',
+  description: 'To a coach or an admin, each link also says how the residents it brought are doing with its lesson (`residents`), as GET /coach/residents may show them.',
   roles: LINK_ROLES, response: LinkList, status: 200,
   handle: async ({ account, req, deps }) => {
     const base = baseUrl(req, deps);
-    return { links: (await deps.links.listForCoach(account.id)).map((l) => linkView(l, base, deps)) };
+    const links = await deps.links.listForCoach(account.id);
+    // The same people GET /coach/residents shows, so the same roles: an official's links only say how often they were opened.
+    const residents = account.role === 'official' ? undefined : await loadLinkResidents(coachViewDeps(deps), account.id, links);
+    return { links: links.map((l) => ({ ...linkView(l, base, deps), ...(residents?.has(l.code) ? { residents: residents.get(l.code)! } : {}) })) };
   },
 });
 

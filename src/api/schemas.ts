@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { AccountId, AreaRef, PublicAccount } from '../accounts/schema.js';
+import { LinkResidents } from '../coaching/coach-view.js';
 import { LinkCode } from '../coaching/link.js';
 import { LocaleSchema, SKILL_TAGS } from '../flows/schema.js';
 
@@ -73,6 +74,11 @@ export const NewLink = z
     lessonId: z.string().min(1).max(60).describe('A lesson id from GET /lessons.'),
     note: z.string().trim().max(200).optional().describe('For the coach: who it was for, or why.'),
     expiresInDays: z.number().int().min(1).max(90).optional().describe('Default 30.'),
+    idempotencyKey: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{16,64}$/, '16–64 letters, digits, "_" or "-"')
+      .optional()
+      .describe('One random key per link the caller means to make, sent again with every retry of it: a repeated key answers the link it made the first time (kept 24 hours) instead of making another; the same key with another lesson, note or duration is 409 `idempotency_key_reused`.'),
   })
   .strict();
 export type NewLink = z.infer<typeof NewLink>;
@@ -101,6 +107,7 @@ export const LinkView = z
       })
       .strict(),
     qr: z.object({ svg: z.string(), png: z.string() }).strict(),
+    residents: LinkResidents.optional().describe('GET /links to a coach or an admin: how the residents this link brought are doing with its lesson (those who did not agree to be followed only counted).'),
   })
   .strict();
 export type LinkView = z.infer<typeof LinkView>;

@@ -10,9 +10,28 @@ export const SHARE_LINK_DAYS = 90;
 /** An ended link (and a coach's note on it) is kept this long, for the coach's list and a kind "expired" page; then it goes. */
 export const KEPT_AFTER_END_MS = 90 * DAY;
 
+/**
+ * How long a "create link" request's idempotency key is kept. A coach's phone retries within
+ * seconds or minutes (the answer was lost, the tap repeated); a day also covers a page left open.
+ */
+export const LINK_REQUEST_TTL_SECONDS = 24 * 60 * 60;
+
 export interface LinkWithUses extends Link {
   uses: number;
 }
+
+export interface NewCoachLink {
+  lessonId: string;
+  coachId: string;
+  senderName: string;
+  note?: string | undefined;
+  expiresInDays?: number | undefined;
+}
+
+/** What a create with an idempotency key did: made the link, found the one its key made before, or found its key used for another link. */
+export type CreateOnce =
+  | { outcome: 'created' | 'repeated'; link: LinkWithUses }
+  | { outcome: 'key-reused'; link: LinkWithUses };
 
 export class LinkStore {
   constructor(
@@ -22,28 +41,75 @@ export class LinkStore {
   ) {}
 
   /** A coach's new link. */
-  async create(input: { lessonId: string; coachId: string; senderName: string; note?: string | undefined; expiresInDays?: number | undefined }): Promise<LinkWithUses> {
+  async create(input: NewCoachLink): Promise<LinkWithUses> {
     const now = this.clock();
     for (let attempt = 0; attempt < 5; attempt++) {
-      const link: Link = Link.parse({
-        code: newCode(),
-        lessonId: input.lessonId,
-        coachId: input.coachId,
-        senderName: input.senderName,
-        depth: 0,
-        ...(input.note ? { note: input.note } : {}),
-        createdAt: now,
-        expiresAt: now + (input.expiresInDays ?? DEFAULT_LINK_DAYS) * DAY,
-        revoked: false,
-      });
-      const created = await this.redis.hsetnx(this.keys.link(link.code), 'data', JSON.stringify(link));
-      if (created === 1) {
-        // Two slots on a Redis Cluster (the link, the coach's list), so two commands, not one pipeline.
-        await Promise.all([this.redis.hset(this.keys.link(link.code), 'uses', 0), this.redis.zadd(this.keys.coachLinks(input.coachId), now, link.code)]);
-        return { ...link, uses: 0 };
-      }
+      const link = await this.write(newCode(), input, now);
+      if (link) return link;
     }
     throw new Error('could not find a free link code after 5 tries');
+  }
+
+  /**
+   * A coach's new link, made once per idempotency `key`: the coach's phone sends the same key when
+   * it tries the same link again (its first answer was lost, or timed out), and gets the link the
+   * first try made instead of a second one. The key names a code first (`SET NX EX`, so of two tries
+   * at once one reserves it and the other reads it), then the link of that code is written with
+   * HSETNX: whichever try gets there writes it, and a try that stopped in between (a crash) is
+   * finished by the next. Two commands, not one script: the key and the link hash to different
+   * Cluster slots. The same key with another lesson, note or duration is `key-reused`.
+   */
+  async createOnce(input: NewCoachLink & { key: string }): Promise<CreateOnce> {
+    const requestKey = this.keys.linkRequest(input.coachId, input.key);
+    const now = this.clock();
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const candidate = newCode();
+      // A code already in use would make the key name someone else's link: don't reserve it.
+      if (await this.redis.exists(this.keys.link(candidate))) continue;
+      const reserved = await this.redis.set(requestKey, candidate, 'EX', LINK_REQUEST_TTL_SECONDS, 'NX');
+      const code = reserved === 'OK' ? candidate : await this.redis.get(requestKey);
+      if (!code) continue; // the key lapsed between the two commands: reserve afresh
+      const existing = await this.get(code);
+      if (existing && existing.coachId === input.coachId && !existing.sharedBy) {
+        // A first try that stopped after writing the link may not have listed it: list it (NX: idempotent).
+        await this.redis.zadd(this.keys.coachLinks(input.coachId), 'NX', existing.createdAt, code);
+        return { outcome: sameRequest(existing, input) ? 'repeated' : 'key-reused', link: existing };
+      }
+      if (existing) {
+        // The code was taken between the check and the reservation (another coach's new link):
+        // free the key, unless another try has already moved it on, and reserve a new code.
+        if ((await this.redis.get(requestKey)) === code) await this.redis.del(requestKey);
+        continue;
+      }
+      const link = await this.write(code, input, now);
+      if (link) return { outcome: 'created', link };
+      // Written meanwhile by a try with the same key: the next round reads it.
+    }
+    throw new Error('could not create the link after 5 tries');
+  }
+
+  /** Write a coach's link under `code` unless the code is taken; then add it to the coach's list. */
+  private async write(code: string, input: NewCoachLink, now: number): Promise<LinkWithUses | undefined> {
+    const link: Link = Link.parse({
+      code,
+      lessonId: input.lessonId,
+      coachId: input.coachId,
+      senderName: input.senderName,
+      depth: 0,
+      ...(input.note ? { note: input.note } : {}),
+      createdAt: now,
+      expiresAt: now + (input.expiresInDays ?? DEFAULT_LINK_DAYS) * DAY,
+      revoked: false,
+    });
+    const key = this.keys.link(link.code);
+    const created = await this.redis.hsetnx(key, 'data', JSON.stringify(link));
+    if (created !== 1) return undefined;
+    // Two slots on a Redis Cluster (the link, the coach's list), so two commands, not one pipeline.
+    await Promise.all([
+      this.redis.multi().hset(key, 'uses', 0).pexpire(key, this.keptFor(link)).exec(),
+      this.redis.zadd(this.keys.coachLinks(input.coachId), link.createdAt, link.code),
+    ]);
+    return { ...link, uses: 0 };
   }
 
   /** A resident's own link (idempotent: the code is derived from the resident and the lesson), gone a while after it ends. */
@@ -119,4 +185,10 @@ export class LinkStore {
     const links = await Promise.all(codes.map((c) => this.get(c)));
     return links.filter((l): l is LinkWithUses => l !== undefined);
   }
+}
+
+/** Whether a stored link is what `input` asks for: the same lesson, note and duration. */
+function sameRequest(link: Link, input: NewCoachLink): boolean {
+  const days = input.expiresInDays ?? DEFAULT_LINK_DAYS;
+  return link.lessonId === input.lessonId && (link.note ?? '') === (input.note ?? '') && link.expiresAt - link.createdAt === days * DAY;
 }

@@ -27,6 +27,7 @@ export function onReferral(turn: Turn, input: Referral): void {
   if (link.coachId && link.depth === 0 && !state.coaches.includes(link.coachId) && state.coaches.length < MAX_COACHES) {
     state.coaches.push(link.coachId);
   }
+  if (link.coachId && link.depth === 0) rememberCoachLink(state, input.code, link.coachId);
   turn.emit({ type: 'referral_used', code: input.code, lessonId: link.lessonId, depth: link.depth, first, ...(link.coachId ? { coachId: link.coachId } : {}) });
 
   const title = localize(compiled.flow.title, turn.locale);
@@ -40,6 +41,17 @@ export function onReferral(turn: Turn, input: Referral): void {
     return;
   }
   startOrAsk(turn, link.lessonId, intro);
+}
+
+/**
+ * Which of a coach's links brought the resident, for the coach's view ("came through HS7K3P9Q, nhà bác
+ * Tư"): each code once, in the order first opened; past MAX_COACHES the oldest goes, as the newest
+ * links are the ones a coach is checking on.
+ */
+function rememberCoachLink(state: Turn['state'], code: string, coachId: string): void {
+  if (state.coachLinks.some((l) => l.code === code)) return;
+  state.coachLinks.push({ code, coachId });
+  if (state.coachLinks.length > MAX_COACHES) state.coachLinks.splice(0, state.coachLinks.length - MAX_COACHES);
 }
 
 /** Open the lesson, unless another is in progress: then ask "now or after it?". */

@@ -101,6 +101,12 @@ export const ResidentState = z.object({
   coaches: z.array(z.string()).max(20).default([]),
   /** How the resident first arrived through a link: its code and place in a sharing chain (0 = from a coach). */
   arrivedBy: z.object({ code: z.string(), depth: z.number().int().min(0), coachId: z.string().optional() }).optional(),
+  /**
+   * Every coach's link (depth 0) the resident opened, oldest first, the last 20: `arrivedBy` keeps only
+   * the first link of all, so a coach could not tell which of their links (and its note, "nhà bác Tư")
+   * brought someone. States from before it have none; the coach view then falls back to `arrivedBy`.
+   */
+  coachLinks: z.array(z.object({ code: z.string(), coachId: z.string() })).max(20).default([]),
   /** May the coaches who sent links see this resident's progress? Asked once; changed with a command. */
   consent: z.object({ follow: z.boolean(), at: z.number() }).optional(),
   /** Lessons a link brought while another was in progress, to start after it. */
@@ -146,6 +152,7 @@ export function newResident(now: number, locale: Locale, anonId: string): Reside
     completed: {},
     quiz: {},
     coaches: [],
+    coachLinks: [],
     queue: [],
     alerts: true,
     areaAsked: false,

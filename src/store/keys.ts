@@ -60,6 +60,8 @@ export interface Keys {
   links: string;
   /** Sorted set: a coach's link codes, by creation time. */
   coachLinks(coachId: string): string;
+  /** String: the link code a coach's "create link" request made, by its idempotency key (expires; see LinkStore.createOnce). */
+  linkRequest(coachId: string, key: string): string;
   /** Sorted set: residents a coach reached (resident id → first arrival), for the coach view. */
   coachResidents(coachId: string): string;
   /** Hash: a coach's ripple counts (`neighbours`, `deepest`). */
@@ -197,6 +199,7 @@ export function createKeys(prefix: string): Keys {
     link: (code) => `${prefix}link:${code}`,
     links: `${prefix}link:*`,
     coachLinks: (coachId) => `${prefix}coach:${coachId}:links`,
+    linkRequest: (coachId, key) => `${prefix}coach:${coachId}:link-request:${key}`,
     coachResidents: (coachId) => `${prefix}coach:${coachId}:residents`,
     coachRipple: (coachId) => `${prefix}coach:${coachId}:ripple`,
     areaRipple: `${prefix}ripple:areas`,

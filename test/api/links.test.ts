@@ -45,7 +45,7 @@ describe('POST /api/v1/links', () => {
       open: {
         web: `${server.url}/?code=${code}`,
         messenger: null,
-        zalo: { url: null, instruction: { vi: `Mở Zalo OA và gửi mã ${code}`, en: `Open the OA in Zalo and send the code ${code}` } },
+        zalo: { url: null, instruction: { vi: `Mở trang Zalo của xã rồi gửi mã ${code}`, en: `Open the commune's Zalo page and send the code ${code}` } },
       },
       qr: { svg: `${server.url}/l/${code}/qr.svg`, png: `${server.url}/l/${code}/qr.png` },
     });
@@ -84,8 +84,8 @@ describe('POST /api/v1/links', () => {
       zalo: {
         url: 'https://zalo.me/4318000000000000001',
         instruction: {
-          vi: `Mở Zalo OA (https://zalo.me/4318000000000000001) và gửi mã ${code}`,
-          en: `Open the OA in Zalo (https://zalo.me/4318000000000000001) and send the code ${code}`,
+          vi: `Mở trang Zalo của xã (https://zalo.me/4318000000000000001) rồi gửi mã ${code}`,
+          en: `Open the commune's Zalo page (https://zalo.me/4318000000000000001) and send the code ${code}`,
         },
       },
     });
@@ -159,5 +159,67 @@ describe('GET /api/v1/links and revoking', () => {
     expect(resident.said).toContain('Chị Hoa');
     const listed = (await call(server, 'GET', '/links', { token })).json.links;
     expect(listed.find((l: { code: string }) => l.code === code)).toMatchObject({ uses: 1 });
+  });
+});
+
+describe('POST /api/v1/links with an idempotency key (a retry after a lost answer)', () => {
+  const KEY = 'k-0123456789abcdef0123456789abcdef';
+
+  it('the same key again answers the same link, and the coach has one link, not two', async () => {
+    const { account, token } = await makeAccount(server, 'coach');
+    const body = { lessonId: 'check-link', note: 'nhà bác Tư, xóm 3', expiresInDays: 7, idempotencyKey: KEY };
+    const first = await call(server, 'POST', '/links', { token, body });
+    const again = await call(server, 'POST', '/links', { token, body });
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(201);
+    expect(again.json).toEqual(first.json);
+    expect((await stores(server).links.listForCoach(account.id)).map((l) => l.code)).toEqual([first.json.code]);
+    // Kept a day, then forgotten (a new link may then reuse the key).
+    const ttl = await server.redis.ttl(stores(server).keys.linkRequest(account.id, KEY));
+    expect(ttl).toBeGreaterThan(23 * 60 * 60);
+    expect(ttl).toBeLessThanOrEqual(24 * 60 * 60);
+  });
+
+  it('tries at the same moment with one key make one link; without a key, each makes its own', async () => {
+    const { account, token } = await makeAccount(server, 'coach');
+    const body = { lessonId: 'qr-payment', idempotencyKey: KEY };
+    const answers = await Promise.all(Array.from({ length: 6 }, () => call(server, 'POST', '/links', { token, body })));
+    expect(answers.map((a) => a.status)).toEqual(Array(6).fill(201));
+    expect(new Set(answers.map((a) => a.json.code)).size).toBe(1);
+    expect(await stores(server).links.listForCoach(account.id)).toHaveLength(1);
+
+    await call(server, 'POST', '/links', { token, body: { lessonId: 'qr-payment' } });
+    await call(server, 'POST', '/links', { token, body: { lessonId: 'qr-payment' } });
+    expect(await stores(server).links.listForCoach(account.id)).toHaveLength(3);
+  });
+
+  it('a key is the caller’s own: another coach’s same key makes their own link', async () => {
+    const a = await makeAccount(server, 'coach');
+    const b = await makeAccount(server, 'coach');
+    const body = { lessonId: 'check-link', idempotencyKey: KEY };
+    const codeA = (await call(server, 'POST', '/links', { token: a.token, body })).json.code;
+    const codeB = (await call(server, 'POST', '/links', { token: b.token, body })).json.code;
+    expect(codeB).not.toBe(codeA);
+    expect((await stores(server).links.get(codeB))?.coachId).toBe(b.account.id);
+  });
+
+  it('the same key for another lesson, note or duration: 409, and nothing is made', async () => {
+    const { account, token } = await makeAccount(server, 'coach');
+    const made = await call(server, 'POST', '/links', { token, body: { lessonId: 'check-link', note: 'bác Tư', idempotencyKey: KEY } });
+    for (const change of [{ lessonId: 'qr-payment' }, { note: 'bác Năm' }, { expiresInDays: 90 }]) {
+      const res = await call(server, 'POST', '/links', { token, body: { lessonId: 'check-link', note: 'bác Tư', idempotencyKey: KEY, ...change } });
+      expect(res.status, JSON.stringify(change)).toBe(409);
+      expect(res.json.error).toMatchObject({ code: 'idempotency_key_reused', details: { field: 'idempotencyKey' } });
+    }
+    expect((await stores(server).links.listForCoach(account.id)).map((l) => l.code)).toEqual([made.json.code]);
+  });
+
+  it('a key that is too short or has other characters: 400 naming the field', async () => {
+    const { token } = await makeAccount(server, 'coach');
+    for (const idempotencyKey of ['short', 'x'.repeat(65), 'k 0123456789abcdef0123']) {
+      const res = await call(server, 'POST', '/links', { token, body: { lessonId: 'check-link', idempotencyKey } });
+      expect(res.status).toBe(400);
+      expect(res.json.error.message).toContain('idempotencyKey');
+    }
   });
 });

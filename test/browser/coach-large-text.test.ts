@@ -26,7 +26,8 @@ import { contrast, PHONE, signInAt, useBrowser, WAIT } from '../helpers/browser.
 const LONG_DOMAIN_LESSON = 'public-services';
 const SCREENS = [{ width: 360, height: 740 }, { width: 320, height: 568 }];
 
-const t = useBrowser({ server: { env: { ZALO_OA_ID: '1234567890' } } });
+/** A real OA id's length: 19 digits, so "(https://zalo.me/…)" is one long word in the Zalo instruction. */
+const t = useBrowser({ server: { env: { ZALO_OA_ID: '4318000000000000001' } } });
 let token: string;
 let code: string;
 
@@ -198,6 +199,23 @@ describe.each([27, 36])('text at least %i px (Chromium’s minimum font size)', 
       const card = page.locator(`[data-testid="lesson"][data-lesson="${LONG_DOMAIN_LESSON}"]`);
       expect(await card.innerText()).toContain('dichvucong.gov.vn');
       expectFullyVisible(await boxes(page, `[data-lesson="${LONG_DOMAIN_LESSON}"] .l-summary`), screen.width, `the summary at ${screen.width} px`);
+    }
+  });
+
+  it('a new link on show (its code, QR, the Zalo instruction with the OA’s address): nothing wider than the screen', async () => {
+    const page = await phoneWithMinimumFontSize(minimum);
+    await signIn(page);
+    await page.locator(`[data-testid="lesson"][data-lesson="${LONG_DOMAIN_LESSON}"]`).tap();
+    await page.getByTestId('create').tap();
+    const instruction = page.getByTestId('zalo-instruction');
+    await instruction.filter({ hasText: 'https://zalo.me/4318000000000000001' }).waitFor({ timeout: WAIT });
+    for (const screen of SCREENS) {
+      await page.setViewportSize(screen);
+      await instruction.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: `/tmp/coach-large-text-result-${minimum}-${screen.width}.png` });
+      expect(await overflow(page), `${screen.width} px`).toBeLessThanOrEqual(0);
+      expectFullyVisible(await boxes(page, '#zalo-instruction'), screen.width, `the Zalo instruction at ${screen.width} px`);
+      expectFullyVisible(await boxes(page, '#result-code'), screen.width, `the code at ${screen.width} px`);
     }
   });
 

@@ -4,12 +4,17 @@
  * doorstep, sees the code and the QR code, finds it in "My links", revokes it; sees the residents
  * their link reached. Phone-sized viewport, taps instead of clicks.
  *
- * HOCSO_SCREENSHOTS=1 also saves the README's screenshot to docs/coach-page.png.
+ * HOCSO_SCREENSHOTS=1 also saves the README's screenshot to docs/coach-page.png; /tmp/coach-links-residents.png
+ * and /tmp/coach-residents.png show the lists.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AccountStore } from '../../src/accounts/store.js';
 import { LinkStore } from '../../src/coaching/link-store.js';
+import { loadLessonsOrThrow } from '../../src/flows/load.js';
+import { createLogger } from '../../src/log.js';
+import { resolveFlowsDir } from '../../src/paths.js';
 import { createKeys } from '../../src/store/keys.js';
+import { ResidentStore } from '../../src/store/resident-store.js';
 import { expectWrongTokenRefused, PHONE, signInAt, useBrowserPage, WAIT } from '../helpers/browser.js';
 import { WebResident } from '../helpers/web-client.js';
 
@@ -19,16 +24,27 @@ const t = useBrowserPage(PHONE, { server: { env: { ZALO_OA_ID: '1234567890' } } 
 let token: string;
 let coachId: string;
 let links: LinkStore;
+let residents: ResidentStore;
+const flows = loadLessonsOrThrow(resolveFlowsDir('flows'));
 
 beforeAll(async () => {
   const keys = createKeys(t.server.prefix);
   links = new LinkStore(t.server.redis, keys);
+  residents = new ResidentStore(t.server.redis, keys, createLogger('silent'));
   const created = await new AccountStore(t.server.redis, keys).create({ name: 'Anh Minh', role: 'coach', area: { province: '01', commune: '00004' } });
   token = created.token;
   coachId = created.account.id;
 });
 
 const byId = (id: string) => t.page.getByTestId(id);
+
+/** A resident who went through a whole lesson, as the bot leaves their state (quicker than answering every step). */
+async function finishLesson(residentId: string, lessonId: string): Promise<void> {
+  const { state, rev } = await residents.load(residentId);
+  const now = Date.now();
+  const finished = { ...state!, current: null, completed: { ...state!.completed, [lessonId]: { at: now, right: 4, total: 4, times: 1 } } };
+  expect(await residents.commit(residentId, rev, finished, undefined, [], now)).toMatchObject({ type: 'committed' });
+}
 
 const signIn = (withToken = token) => signInAt(t.page, t.server.url + '/coach/', withToken, { tap: true });
 
@@ -106,9 +122,10 @@ describe('coach page', () => {
     const item = t.page.locator(`[data-testid="link-item"][data-code="${code}"]`);
     await item.waitFor({ timeout: WAIT });
     expect(await item.innerText()).toContain('Mật khẩu và mã OTP');
-    expect(await item.getByTestId('link-uses').innerText()).toMatch(/^Chưa ai mở · tạo /);
+    expect(await item.getByTestId('link-uses').innerText()).toMatch(/^Chưa ai mở · vừa tạo · hết hạn /);
     expect(await item.innerText()).toContain('nhà bác Tư, xóm 3');
-    expect(await item.getByTestId('link-state').innerText()).toBe('Đang dùng');
+    expect(await item.getByTestId('link-state').innerText()).toBe('Còn hạn');
+    expect(await item.getByTestId('link-residents').count()).toBe(0);
 
     // A resident opens it on the web: one use.
     const resident = new WebResident(t.server.url);
@@ -159,17 +176,62 @@ describe('coach page', () => {
     await resident.waitFor({ timeout: WAIT });
     const text = await resident.innerText();
     expect(text).toMatch(/Người học #\d+/);
-    expect(text).toContain('Đang học: Mật khẩu và mã OTP');
-    expect(text).toContain('Hoạt động vừa xong');
+    expect(text).toContain('Đang học: Mật khẩu và mã OTP (bước 1/');
+    expect(text).toContain('Vừa hoạt động');
     expect(await byId('not-following').innerText()).toContain('người chưa đồng ý cho xem tiến độ');
     expect(await byId('ripple').innerText()).toContain('Chưa ai chia sẻ tiếp bài học');
 
     // English: the page's words, and the residents again in English.
     await byId('lang').tap();
     expect(await byId('tab-links').innerText()).toBe('My links');
-    await byId('resident').first().filter({ hasText: 'Learning: Passwords and OTP' }).waitFor({ timeout: WAIT });
+    await byId('resident').first().filter({ hasText: 'Learning: Passwords and OTP (step 1 of' }).waitFor({ timeout: WAIT });
+    expect(await byId('resident').first().innerText()).toContain('Active just now');
     expect(await byId('resident').first().innerText()).toMatch(/Resident #\d+/);
     expect(await t.page.evaluate(() => document.documentElement.lang)).toBe('en');
+    expect(t.pageErrors).toEqual([]);
+  });
+
+  it('“My links” says how each link’s residents are doing; each resident card names the link and note that brought them', async () => {
+    const note = 'nhà bác Tư, xóm 3';
+    const link = await links.create({ lessonId: 'password-otp', coachId, senderName: 'Anh Minh', note });
+    // One learning (a step on), one who finished, one who said no.
+    const learning = new WebResident(t.server.url);
+    await learning.post({ ref: link.code });
+    await learning.tap('c:follow:yes');
+    await learning.say('tiếp');
+    const done = new WebResident(t.server.url);
+    await done.post({ ref: link.code });
+    await done.tap('c:follow:yes');
+    await finishLesson(`web:${done.userId}`, 'password-otp');
+    const no = new WebResident(t.server.url);
+    await no.post({ ref: link.code });
+    await no.tap('c:follow:no');
+    const at = (await residents.load(`web:${learning.userId}`)).state!.current!;
+    const step = at.stepIndex + 1;
+    const steps = flows.byId.get('password-otp')!.steps.length;
+    expect(step).toBeGreaterThan(1);
+
+    await signIn();
+    await byId('who').waitFor({ timeout: WAIT });
+    await byId('tab-links').tap();
+    const card = t.page.locator(`[data-testid="link-item"][data-code="${link.code}"]`);
+    await card.getByTestId('link-residents').waitFor({ timeout: WAIT });
+    expect(await card.getByTestId('link-residents').innerText()).toBe(`Đã học xong: 1 · Đang học: 1 (bước ${step}/${steps}) · 1 người chưa cho xem tiến độ`);
+    expect(await card.getByTestId('link-uses').innerText()).toMatch(/^Đã mở 3 lần · /);
+    await card.scrollIntoViewIfNeeded();
+    await t.page.screenshot({ path: '/tmp/coach-links-residents.png' });
+    await byId('lang').tap();
+    expect(await card.getByTestId('link-residents').innerText()).toBe(`Finished: 1 · Learning: 1 (step ${step}/${steps}) · 1 not sharing their progress`);
+    await byId('lang').tap();
+
+    // "Người học": both who agreed, each naming the link and the note; the one who said no is not there.
+    await byId('tab-residents').tap();
+    const fromLink = byId('resident').filter({ hasText: `Qua link ${link.code} · ${note}` });
+    await fromLink.first().waitFor({ timeout: WAIT });
+    expect(await fromLink.count()).toBe(2);
+    await t.page.screenshot({ path: '/tmp/coach-residents.png' });
+    expect(await fromLink.filter({ hasText: `Đang học: Mật khẩu và mã OTP (bước ${step}/${steps})` }).count()).toBe(1);
+    expect(await fromLink.filter({ hasText: 'Đã học xong: Mật khẩu và mã OTP' }).count()).toBe(1);
     expect(t.pageErrors).toEqual([]);
   });
 

@@ -3,7 +3,8 @@
  * error code (src/web/shared/errors.js and src/web/official/strings.js `errors`), in Vietnamese or English as the page is, and
  * never shows the server's English message, field paths or file names; a code it does not know
  * gets a general sentence. Real browser, real server and Redis; answers the server cannot be made to
- * give on cue (a replaced area list, a proxy's error page) are given at the network boundary.
+ * give on cue (a replaced area list, a proxy's error page, no answer at all on a reload) are given at
+ * the network boundary.
  */
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AccountStore } from '../../src/accounts/store.js';
@@ -88,6 +89,21 @@ describe('the server’s refusals, in the console’s words', () => {
     await byId('compose-error').filter({ hasText: 'Máy chủ gặp lỗi' }).waitFor({ timeout: WAIT });
     expect(await byId('compose-error').innerText()).toBe('Chưa ước tính được: Máy chủ gặp lỗi. Thử lại sau; nếu vẫn lỗi, hãy báo quản trị viên.');
     await expectNoInternals('HTTP 502', 'nginx');
+    expect(t.pageErrors).toEqual([]);
+  });
+});
+
+describe('a reload while the server cannot be reached (the sign-in code the coach page shares)', () => {
+  it('stays signed in, says so in the console’s language, and “Thử lại” gets back in', async () => {
+    await t.page.route((url) => url.pathname === '/api/v1/me', (route) => route.abort('internetdisconnected'));
+    await t.page.reload();
+    await byId('connecting-error').waitFor({ timeout: WAIT });
+    expect(await byId('connecting-error').innerText()).toBe('Chưa kết nối được: Không kết nối được máy chủ. Kiểm tra mạng rồi thử lại.');
+    expect(await byId('signin-panel').isVisible()).toBe(false);
+    expect(await t.page.evaluate(() => localStorage.getItem('hocso.official.token'))).toBe(token);
+    await t.page.unrouteAll();
+    await byId('connecting-retry').click();
+    await byId('who').filter({ hasText: 'Chị Mai' }).waitFor({ timeout: WAIT });
     expect(t.pageErrors).toEqual([]);
   });
 });

@@ -101,16 +101,18 @@ describe('one device, two people', () => {
     expect(await byId('link-item').count()).toBe(0);
     await expectNothingOf(page, [earlier.code, note, residentLabel]);
     await down(linksLoad);
-    await page.locator('#links-status').filter({ hasText: 'Chưa tải được' }).waitFor({ timeout: WAIT });
-    expect(await page.locator('#links-status').innerText()).toBe('Chưa tải được: Hệ thống đang tạm ngừng. Thử lại sau ít phút.');
+    await byId('links-error').filter({ hasText: 'Chưa tải được' }).waitFor({ timeout: WAIT });
+    expect(await byId('links-error').innerText()).toBe('Chưa tải được: Hệ thống đang tạm ngừng. Thử lại sau ít phút.');
     expect(await byId('link-item').count()).toBe(0);
+    // Nothing kept from before (hers never loaded), so nothing marked as out of date either.
+    expect(await byId('links-stale').isVisible()).toBe(false);
 
     await byId('tab-residents').tap();
     const residentsLoad = await heldResidents.next();
     expect(await byId('resident').count()).toBe(0);
     expect(await byId('ripple').isVisible()).toBe(false);
     await down(residentsLoad);
-    await page.locator('#residents-status').filter({ hasText: 'Chưa tải được' }).waitFor({ timeout: WAIT });
+    await byId('residents-error').filter({ hasText: 'Chưa tải được' }).waitFor({ timeout: WAIT });
     expect(await byId('resident').count()).toBe(0);
     await expectNothingOf(page, [earlier.code, note, residentLabel, 'Anh Minh', 'Redis', '10.0.0.3']);
     expect(pageErrors).toEqual([]);

@@ -64,7 +64,7 @@ async function coachWithLink(name: string, lessonId = 'password-otp', expiresInD
 }
 
 const view = (coachId: string) =>
-  loadCoachView({ redis: server.redis, keys: createKeys(server.prefix), store: new ResidentStore(server.redis, createKeys(server.prefix), createLogger('silent')), flows }, coachId, 'vi');
+  loadCoachView({ redis: server.redis, keys: createKeys(server.prefix), store: new ResidentStore(server.redis, createKeys(server.prefix), createLogger('silent')), flows, links }, coachId, 'vi');
 
 async function messengerGetStarted(psid: string, ref: string): Promise<void> {
   expect(await deliverMessenger(server.url, MESSENGER.MESSENGER_APP_SECRET, psid, getStarted(ref), now)).toBe(200);
@@ -79,7 +79,11 @@ describe('a coach link opens the lesson on every channel and says who sent it', 
     expect(r.choices.map((c) => c.payload)).toEqual(['c:follow:yes', 'c:follow:no']);
     await r.tap('c:follow:yes');
     expect(r.said).toContain('Bài này có 4 việc');
-    expect((await view(coach.id)).residents).toHaveLength(1);
+    const steps = flows.byId.get('password-otp')!.steps.length;
+    // The coach sees which link brought them, and how far they are.
+    expect((await view(coach.id)).residents).toEqual([expect.objectContaining({ via: [{ code }], started: [expect.objectContaining({ id: 'password-otp', step: 1, steps })] })]);
+    await r.say('tiếp');
+    expect((await view(coach.id)).residents[0]!.started[0]).toMatchObject({ step: 2, steps });
     expect((await links.get(code))?.uses).toBe(1);
   });
 

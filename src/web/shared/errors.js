@@ -1,10 +1,12 @@
 // What went wrong with a call to the admin API, in words both staff pages use: by the API's stable
 // error code (error.code), or the fallbacks errorText (session.js) picks by HTTP status. A page's
-// strings.js adds the codes only it meets (errors: { … }), which take precedence.
+// strings.js adds the codes only it meets (errors: { … }), which take precedence. `network` and
+// `bad_answer` are the page's own codes: no answer, or one that was not the API's (session.js api).
 
 export const COMMON_ERRORS = {
   vi: {
     network: 'Không kết nối được máy chủ. Kiểm tra mạng rồi thử lại.',
+    bad_answer: 'Không kết nối được máy chủ. Kiểm tra mạng rồi thử lại.',
     unauthenticated: 'Chưa có mã truy cập. Hãy dán mã quản trị viên đã gửi cho bạn.',
     invalid_token: 'Mã truy cập không đúng, đã được thay bằng mã mới, hoặc tài khoản đã bị khoá. Hãy kiểm tra lại mã, hoặc xin quản trị viên mã mới.',
     forbidden: 'Tài khoản của bạn không được làm việc này.',
@@ -19,6 +21,7 @@ export const COMMON_ERRORS = {
   },
   en: {
     network: 'Could not reach the server. Check the connection and try again.',
+    bad_answer: 'Could not reach the server. Check the connection and try again.',
     unauthenticated: 'No access token yet. Paste the one an admin sent you.',
     invalid_token: 'This access token is wrong, was replaced by a new one, or the account was disabled. Check it, or ask an admin for a new one.',
     forbidden: 'Your account may not do this.',
@@ -30,5 +33,24 @@ export const COMMON_ERRORS = {
     internal: 'The server hit an error. Try again later; if it keeps happening, tell an admin.',
     server: 'The server hit an error. Try again later; if it keeps happening, tell an admin.',
     unknown: 'Something went wrong. Try again; if it keeps happening, tell an admin.',
+  },
+};
+
+/**
+ * Words of what session.js draws the same way on both pages (the panel shown while a remembered
+ * token is checked, or the server cannot be reached); a page's strings.js may say them its own way.
+ */
+export const COMMON_WORDS = {
+  vi: {
+    connecting: 'Đang kết nối máy chủ…',
+    connectFailed: 'Chưa kết nối được',
+    stillSignedIn: 'Bạn vẫn đang đăng nhập. Trang sẽ tự thử lại khi có mạng.',
+    retry: 'Thử lại',
+  },
+  en: {
+    connecting: 'Connecting to the server…',
+    connectFailed: 'Not connected yet',
+    stillSignedIn: 'You are still signed in. The page will try again by itself when there is a connection.',
+    retry: 'Try again',
   },
 };

@@ -33,3 +33,10 @@ export function dateTime(date) {
   if (Number.isNaN(d.getTime())) return '';
   return d.toLocaleString(locale(), { dateStyle: 'short', timeStyle: 'medium' });
 }
+
+/** The time of day, "09:12": when a list that may be out of date was loaded. */
+export function timeOfDay(date) {
+  const d = new Date(date);
+  if (Number.isNaN(d.getTime())) return '';
+  return d.toLocaleTimeString(locale(), { hour: '2-digit', minute: '2-digit' });
+}

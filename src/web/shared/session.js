@@ -1,12 +1,15 @@
 // What the staff pages (the coach page, the officials' console) share about being signed in: the
 // access token an admin gave (kept in this browser's localStorage until "Sign out"), the page's
-// language, calls to the admin API under /api/v1, and the sign-in panel. Each page starts it with
-// its own words (its strings.js) and its own storage keys, so signing out of one leaves the other.
+// language, calls to the admin API under /api/v1 (the request itself is in api.js), the sign-in
+// panel, and the panel shown while a remembered token is checked or the server cannot be reached.
+// Each page starts it with its own words (its strings.js) and its own storage keys, so signing out
+// of one leaves the other.
 
+import { API, api } from './api.js';
 import { $ } from './dom.js';
-import { COMMON_ERRORS } from './errors.js';
+import { COMMON_ERRORS, COMMON_WORDS } from './errors.js';
 
-export const API = '/api/v1';
+export { API, api };
 
 /**
  * The page's language, token and account, and the districts and communes inside the account's area
@@ -37,11 +40,17 @@ export function initSession({ page, UI }) {
     tokenInput: /** @type {HTMLInputElement} */ ($('token')),
     signinBtn: /** @type {HTMLButtonElement} */ ($('signin-btn')),
     signinError: $('signin-error'),
+    connecting: $('connecting'),
+    connectingStatus: $('connecting-status'),
+    connectingError: $('connecting-error'),
+    connectingRetry: /** @type {HTMLButtonElement} */ ($('connecting-retry')),
+    connectingSignout: $('connecting-signout'),
   });
 }
 
+/** The page's words for `key`, or the words every staff page shares (../shared/errors.js COMMON_WORDS). */
 export function t(key) {
-  return words[session.lang][key];
+  return words[session.lang][key] ?? COMMON_WORDS[session.lang][key];
 }
 
 // ── Messages that follow the language ───────────────────────────────────────────────────────
@@ -121,65 +130,18 @@ export function translatePage() {
   els.lang.setAttribute('aria-pressed', String(session.lang === 'en'));
 }
 
-// ── Talking to the server ───────────────────────────────────────────────────────────────────
-
-/**
- * A call that failed: `code` is the API's stable error code (`network` when the server could not be
- * reached), `message` says it in the page's words (errorText); the server's own English message is
- * kept as `serverMessage` for whoever debugs, never shown.
- */
-class ApiError extends Error {
-  constructor({ status, code, details, serverMessage }) {
-    super('');
-    this.status = status;
-    this.code = code;
-    this.details = details;
-    this.serverMessage = serverMessage;
-    this.message = errorText(this);
-  }
-}
-
-/**
- * Call the admin API (or, with `url`, another JSON endpoint of this server); throws ApiError.
- */
-export async function api(method, path, body, { auth = true, url = API + path } = {}) {
-  let res;
-  try {
-    res = await fetch(url, {
-      method,
-      headers: {
-        accept: 'application/json',
-        ...(auth ? { authorization: `Bearer ${session.token}` } : {}),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  } catch {
-    throw new ApiError({ status: 0, code: 'network' });
-  }
-  let json = null;
-  try {
-    json = await res.json();
-  } catch {
-    // Not JSON (a proxy's error page): handled below.
-  }
-  if (!res.ok) {
-    const error = json?.error ?? {};
-    throw new ApiError({ status: res.status, code: typeof error.code === 'string' ? error.code : undefined, details: error.details, serverMessage: error.message ?? `HTTP ${res.status}` });
-  }
-  return json;
-}
+// ── Talking to the server (api() and its errors are in ./api.js) ───────────────────────────
 
 /**
  * Any call after signing in: a 401 means the token was replaced or disabled, so ask again. An answer
  * that arrives after its caller signed out is dropped (thrown as handled): the next person on this
- * device never sees it.
+ * device never sees it. `options` are api's (`timeout`, `shape`).
  */
-export async function call(method, path, body) {
+export async function call(method, path, body, options = {}) {
   const epoch = session.epoch;
   let json;
   try {
-    json = await api(method, path, body);
+    json = await api(method, path, body, options);
   } catch (err) {
     if (session.epoch !== epoch) throw Object.assign(err, { handled: true });
     if (err.status === 401) {
@@ -194,13 +156,41 @@ export async function call(method, path, body) {
 
 // ── Signing in and out ──────────────────────────────────────────────────────────────────────
 
+/** How long checking a token may take before the page says the server cannot be reached (a slow line held it ~15 s). */
+const ME_TIMEOUT_MS = 20_000;
+/** Waits before the page checks a remembered token again by itself while the server cannot be reached. */
+const RETRY_AFTER_MS = [15_000, 30_000, 60_000];
+let retryTimer = 0;
+let retries = 0;
+/** A check of the token is under way (so a retry does not start a second one). */
+let checking = false;
+
+/** Show one of the page's panels: `signin`, `connecting` (a remembered token being checked) or `app`. */
+function showPanel(which) {
+  els.signin.hidden = which !== 'signin';
+  els.connecting.hidden = which !== 'connecting';
+  els.app.hidden = which !== 'app';
+}
+
 /** The sign-in panel, with a message (`say`'s words) under the button. */
 function showSignin(words, kind = 'error') {
-  els.app.hidden = true;
-  els.signin.hidden = false;
+  showPanel('signin');
   sayShown(els.signinError, words);
   els.signinError.className = kind === 'error' ? 'error' : 'status';
   els.signinError.setAttribute('role', kind === 'error' ? 'alert' : 'status');
+}
+
+/**
+ * The remembered token being checked ("Connecting…", busy), or, given `err`, why the server could
+ * not be reached: still signed in, with "Try again". Not the sign-in panel, which looked like being
+ * signed out and asked for a token the phone still has.
+ */
+function showConnecting(err) {
+  showPanel('connecting');
+  els.connecting.setAttribute('aria-busy', String(!err));
+  say(els.connectingStatus, err ? 'stillSignedIn' : 'connecting');
+  sayShown(els.connectingError, err ? failure('connectFailed', err) : null);
+  els.connectingRetry.hidden = !err;
 }
 
 function forgetToken() {
@@ -208,43 +198,82 @@ function forgetToken() {
   localStorage.removeItem(keys.token);
 }
 
-async function signIn(candidate) {
+/** Is the answer to GET /me an account? */
+const isMe = (json) => {
+  const account = json.account ?? json;
+  return typeof account?.name === 'string' && typeof account?.role === 'string';
+};
+
+/**
+ * Check `candidate` with the server and open the page. A token typed in the form that cannot be
+ * checked stays in the box; a `remembered` one (this browser's, at load) stays signed in, since
+ * only a 401 says a token is wrong: the page says the server cannot be reached, and tries again
+ * (by itself after a while, when the phone is back online or the page shown again, or on "Try again").
+ */
+async function signIn(candidate, { remembered = false } = {}) {
+  clearTimeout(retryTimer);
+  const epoch = session.epoch;
+  checking = true;
   session.token = candidate;
+  if (remembered) showConnecting();
   els.signinBtn.disabled = true;
   els.signinBtn.textContent = t('signingIn');
   try {
-    const json = await api('GET', '/me');
-    const account = json?.account ?? json;
+    const json = await api('GET', '/me', undefined, { timeout: ME_TIMEOUT_MS, shape: isMe });
+    // Signed out meanwhile ("Sign out" on the connecting panel): the answer is the last person's.
+    if (session.epoch !== epoch) return;
+    const account = json.account ?? json;
     const refused = hooks.accept(account);
     if (refused) {
       forgetToken();
       showSignin(refused);
       return;
     }
+    retries = 0;
     session.me = account;
     session.areas = Array.isArray(json?.areas) ? json.areas : [];
     localStorage.setItem(keys.token, candidate);
     els.tokenInput.value = '';
-    els.signin.hidden = true;
-    els.app.hidden = false;
+    showPanel('app');
     await hooks.signedIn();
   } catch (err) {
-    if (err.status === 401 || err.status === 403) {
+    if (session.epoch !== epoch) return;
+    if (err.status === 401 || (!remembered && err.status === 403)) {
       forgetToken();
+      showSignin(failure(remembered ? 'sessionEnded' : 'signinFailed', err));
+      els.tokenInput.focus();
+    } else if (remembered) {
+      showConnecting(err);
+      scheduleRetry();
     } else {
       // The server could not be reached: keep the token in the box to try again.
       els.tokenInput.value = candidate;
+      showSignin(failure('signinFailed', err));
+      els.tokenInput.focus();
     }
-    showSignin(failure('signinFailed', err));
-    els.tokenInput.focus();
   } finally {
+    checking = false;
     els.signinBtn.disabled = false;
     els.signinBtn.textContent = t('signin');
   }
 }
 
+function scheduleRetry() {
+  clearTimeout(retryTimer);
+  retryTimer = window.setTimeout(retryNow, RETRY_AFTER_MS[Math.min(retries, RETRY_AFTER_MS.length - 1)]);
+  retries += 1;
+}
+
+/** Check the remembered token again, if the page is waiting for the server (not signed in or out meanwhile). */
+function retryNow() {
+  if (checking || session.me || !session.token || els.connecting.hidden) return;
+  void signIn(session.token, { remembered: true });
+}
+
 /** Forget the token and everything the page showed; `why` (say's words) is said on the sign-in panel. */
 function signOut(why) {
+  clearTimeout(retryTimer);
+  retries = 0;
   forgetToken();
   session.me = null;
   session.areas = [];
@@ -274,12 +303,19 @@ export function startSession({ accept = () => '', signedIn, signedOut, langChang
     void signIn(candidate);
   });
   $('signout').addEventListener('click', () => signOut());
+  els.connectingSignout.addEventListener('click', () => signOut());
+  els.connectingRetry.addEventListener('click', retryNow);
+  // Back online, or back to this page after a while: the server may be reachable again.
+  window.addEventListener('online', retryNow);
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible') retryNow();
+  });
   els.lang.addEventListener('click', () => {
     session.lang = session.lang === 'vi' ? 'en' : 'vi';
     localStorage.setItem(keys.lang, session.lang);
     hooks.langChanged();
     sayAgain();
   });
-  if (session.token) void signIn(session.token);
+  if (session.token) void signIn(session.token, { remembered: true });
   else showSignin();
 }
