@@ -54,3 +54,18 @@ describe('LinkStore.createOnce', () => {
     expect(await links.get(theirs.code)).toMatchObject({ coachId: 'coach-c', lessonId: 'qr-payment' });
   });
 });
+
+describe('how long links are kept', () => {
+  it("a coach's link, made either way, goes 90 days after it ends (with its note); a resident's own link too", async () => {
+    const DAY = 24 * 3_600_000;
+    const once = await links.createOnce({ ...input('coach-keep', 'k-keep'), expiresInDays: 10 });
+    const plain = await links.create({ lessonId: 'check-link', coachId: 'coach-keep', senderName: 'Anh Minh', expiresInDays: 10 });
+    for (const code of [once.link.code, plain.code]) {
+      const ttl = await redis.pttl(keys.link(code));
+      expect(ttl).toBeGreaterThan(99 * DAY);
+      expect(ttl).toBeLessThanOrEqual(100 * DAY);
+    }
+    await links.ensureShare({ code: 'HS2KEEPS', lessonId: 'check-link', sharedBy: 'resident', depth: 1, createdAt: T0, expiresAt: T0 + 90 * DAY, revoked: false });
+    expect(await redis.pttl(keys.link('HS2KEEPS'))).toBeGreaterThan(179 * DAY);
+  });
+});
