@@ -32,6 +32,16 @@ export function looksForwarded(text: string): boolean {
   return text.length >= FORWARDED_LENGTH || LINKISH.test(text);
 }
 
+/** A phone number, even spaced ("0900 000 123", "+84 912…"). */
+const PHONE = /(?:\+?84|\b0)(?:[\s.-]?\d){8,10}\b/;
+/** A sender's tag ("[NH-ABC]", "(BHXH)") opening the text, or a bank's "quý khách": written by an organisation, or posing as one. */
+const SENDER = /^\s*[[(][^\])]{2,24}[\])]|\bqu[yý] kh[aá]ch\b/iu;
+
+/** A message received and pasted, not the resident's own words: a link, a phone number, a sender's tag. */
+export function looksPasted(text: string): boolean {
+  return LINKISH.test(text) || PHONE.test(text) || SENDER.test(text);
+}
+
 /** Fewer words than this is a greeting or an answer, not a message to check. */
 const MIN_WORDS_TO_CHECK = 5;
 

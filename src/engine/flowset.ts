@@ -2,7 +2,7 @@
 import type { CheckerRules } from '../checker/rules.js';
 import type { QuizItem } from '../flows/quiz-bank.js';
 import type { Flow, Step } from '../flows/schema.js';
-import { readAs } from './normalize.js';
+import { marked, readAs } from './normalize.js';
 
 export interface CompiledFlow {
   flow: Flow;
@@ -24,8 +24,8 @@ export interface FlowSet {
   englishImages: ReadonlySet<string>;
   /** The "Is this a scam?" rules (flows/checker/), when the deployment has them. */
   checker?: CheckerRules;
-  /** Lessons a resident's own words open (a flow's `opensOn`), with the phrases as `readAs` writes them. */
-  openers: readonly { flowId: string; phrases: readonly string[] }[];
+  /** Lessons a resident's own words open (a flow's `opensOn`), with the phrases as `marked` and `readAs` write them. */
+  openers: readonly { flowId: string; phrases: readonly { marked: string; plain: string }[] }[];
 }
 
 export function compileFlows(flows: readonly Flow[], bank: readonly QuizItem[] = [], englishImages: Iterable<string> = [], checker?: CheckerRules): FlowSet {
@@ -44,7 +44,9 @@ export function compileFlows(flows: readonly Flow[], bank: readonly QuizItem[] =
     bankTypes: new Set(bank.map((item) => item.scamType)),
     englishImages: new Set(englishImages),
     openers: list.flatMap(({ flow }) =>
-      flow.opensOn ? [{ flowId: flow.id, phrases: Object.values(flow.opensOn.phrases).flat().map(readAs).filter(Boolean) }] : [],
+      flow.opensOn
+        ? [{ flowId: flow.id, phrases: Object.values(flow.opensOn.phrases).flat().map((p) => ({ marked: marked(p), plain: readAs(p) })).filter((p) => p.plain) }]
+        : [],
     ),
     ...(checker ? { checker } : {}),
     ...(practice ? { practiceFlowId: practice.flow.id } : {}),

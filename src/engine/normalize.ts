@@ -31,6 +31,29 @@ const SHORTHAND: Readonly<Record<string, string>> = {
   dc: 'duoc', j: 'gi', r: 'roi', mk: 'minh', mik: 'minh', cx: 'cung',
 };
 
+/** The same shorthands, read as the words with their marks (for `marked`). */
+const SHORTHAND_MARKED: Readonly<Record<string, string>> = {
+  ko: 'không', k: 'không', kh: 'không', khg: 'không', hok: 'không',
+  dc: 'được', j: 'gì', r: 'rồi', mk: 'mình', mik: 'mình', cx: 'cũng',
+};
+
+/**
+ * Lowercase words with their Vietnamese marks kept, punctuation to spaces, shorthands read: for the
+ * few places where the marks tell words apart that `plain` folds together ("lỡ" and "lo", "sợ" and
+ * "số"). Text typed without marks gives `readAs` (compare with that instead).
+ */
+export function marked(text: string): string {
+  return text
+    .normalize('NFC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim()
+    .split(' ')
+    .filter(Boolean)
+    .map((w) => SHORTHAND_MARKED[w] ?? w)
+    .join(' ');
+}
+
 /** Emoji that say "ok" (a thumbs-up in any skin tone, 👌, 🆗), which `plain` would drop. */
 const OK_EMOJI = /\u{1F44D}[\u{1F3FB}-\u{1F3FF}]?|\u{1F44C}[\u{1F3FB}-\u{1F3FF}]?|\u{1F197}/gu;
 

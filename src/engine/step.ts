@@ -181,6 +181,9 @@ function onPayload(turn: Turn, p: Payload): boolean {
 function onText(turn: Turn, text: string, facts: TurnFacts, command: Command | undefined): boolean {
   const { state } = turn;
 
+  // "Bị lừa rồi": what to do now, before any step's answer or any question left open (openers.ts).
+  if (!command && openByWords(turn, text)) return false;
+
   if (state.screen === 'confirm-delete') {
     if (saysWord(turn.env.texts, 'words.yes', text)) return confirmDelete(turn, true);
     if (!command) return confirmDelete(turn, false);
@@ -248,8 +251,6 @@ function onText(turn: Turn, text: string, facts: TurnFacts, command: Command | u
     answerStep(turn, { type: 'text', text });
     return false;
   }
-  // "Bị lừa rồi": what to do now, before anything else.
-  if (openByWords(turn, text)) return false;
   // A message someone received and wonders about (even as the very first thing a resident sends):
   // forwarded-looking, or a sentence with warning signs in it.
   if (turn.flows.checker && looksForwarded(text)) {
@@ -335,8 +336,6 @@ function answerStep(turn: Turn, input: StepInput): void {
       turn.replies.push(...outcome.replies);
       return;
     case 'unplaced': {
-      // Not an answer, but words that call for another lesson now ("bị lừa rồi"): it opens over this one.
-      if (input.type === 'text' && openByWords(turn, input.text)) return;
       // A message pasted mid-lesson (a link, or long) that is no answer here: they want it checked; the lesson waits.
       if (input.type === 'text' && turn.flows.checker && looksForwarded(input.text)) {
         offerCheck(turn, input.text);

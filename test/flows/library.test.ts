@@ -112,15 +112,35 @@ describe('words that open a lesson', () => {
   it.each([
     'tôi bị lừa rồi phải làm sao', 'mất tiền trong tài khoản rồi cứu tôi với', 'tôi lỡ bấm vào link rồi',
     'bac lo doc ma OTP cho nguoi ta roi', 'Zalo của tôi bị chiếm tài khoản rồi', 'I think I was scammed, help',
+    // With a "không" or a "don't" elsewhere in it: the phrase itself is not denied.
+    'tôi bị lừa rồi, không biết làm sao', 'bị lừa mất tiền rồi không biết làm thế nào', 'lỡ chuyển tiền rồi, không lấy lại được',
+    'mất hết tiền rồi cháu ơi, không còn đồng nào', 'bị hack rồi không vào được zalo', "I was scammed and I don't know what to do",
+    'mẹ tôi vừa bị lừa', 'bạn tôi bị lừa rồi', 'tôi bị lừa rồi thì làm sao', 'bị lừa mất 5.000.000 đồng rồi',
+    'Cháu ơi bác vừa bị lừa rồi, có người gọi xưng là công an bảo bác chuyển tiền vào tài khoản để điều tra, bác chuyển rồi, bây giờ bác phải làm sao hả cháu, bác sợ quá',
   ])('%j: what to do after a scam, the call to the bank first', (text) => {
     expect(opens(text)).toMatch(/gọi ngay số tổng đài|call the hotline/);
   });
-  it.each(['làm sao để không bị lừa', 'sợ bị lừa lắm', 'nếu bị lừa thì sao', 'tôi chưa bị lừa bao giờ', 'lo chuyện nhà', 'lo đưa cháu đi học'])(
-    '%j: not opened',
-    (text) => {
-      expect(opens(text)).toBeUndefined();
-    },
-  );
+  it.each([
+    'làm sao để không bị lừa', 'sợ bị lừa lắm', 'nếu bị lừa thì sao', 'tôi chưa bị lừa bao giờ', 'lo chuyện nhà', 'lo đưa cháu đi học',
+    // Fears, prevention, questions, other people, denials (QA pass)
+    'lỡ bấm nhầm', 'tôi lo chuyển tiền học cho con', 'ông nhà tôi lo chuyển khoản', 'lộ mật khẩu thì sao', 'lộ mã otp thì làm sao',
+    'nhỡ bị lừa mất tiền thì sao', 'làm thế nào tránh bị lừa mất tiền', 'đừng để bị lừa mất tiền', 'cảnh giác kẻo bị lừa mất tiền',
+    'đã bị lừa đâu', 'bị lừa mất tiền là gì', 'hôm qua xem tivi thấy người ta bị lừa mất tiền', 'I lost money on the lottery',
+    'I clicked the link in the lesson', 'chả bao giờ bị lừa mất tiền',
+    // Pasted scams that say it to "you"
+    '[NH-ABC] TK quy khach da bi tru tien roi 2.000.000d. Xem chi tiet tai abc-giaodich.example',
+    'TK của bạn đã bị trừ tiền rồi. Gọi 0900 000 123 để huỷ giao dịch', 'Ban da bi hack roi! Cai dat bao mat ngay tai http://bit.ly/3xYz',
+    'Bạn đã bị lừa rồi! Liên hệ văn phòng luật sư để lấy lại tiền: 0900000789, phí 2 triệu',
+  ])('%j: not opened', (text) => {
+    expect(opens(text)).toBeUndefined();
+  });
+  it('on a scam-or-genuine question, a cry for help is not taken for the answer "scam"', () => {
+    const quiz = step(lessons, null, { type: 'payload', payload: 'l:scam-sms-quiz' }, env(T0)).state!;
+    const compiled = lessons.byId.get('scam-sms-quiz')!;
+    const first = compiled.steps.find((s) => s.kind === 'quiz')!;
+    Object.assign(quiz.current!, { stepId: first.id, stepIndex: compiled.indexOf.get(first.id)! });
+    expect(opens('tôi bị lừa rồi phải làm sao', quiz)).toMatch(/gọi ngay số tổng đài/);
+  });
   it('from inside another lesson, when it is not an answer to the step', () => {
     const inLesson = step(lessons, null, { type: 'payload', payload: 'l:password-otp' }, env(T0)).state;
     expect(opens('con ơi bác bị lừa rồi', inLesson)).toMatch(/gọi ngay số tổng đài/);
