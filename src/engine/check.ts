@@ -55,9 +55,10 @@ export function soundsLikeScam(turn: Turn, text: string): boolean {
   return checkMessage(text.slice(0, MAX_CHECKED), rules, { alerts: turn.env.activeAlerts ?? [] }).risk !== 'low';
 }
 
-export function askForMessage(turn: Turn): void {
+/** Ask for the message to check (`lead`: said first, e.g. how to paste one). */
+export function askForMessage(turn: Turn, lead?: string): void {
   turn.state.screen = 'check';
-  turn.say(turn.t('check.ask'), { choices: [{ payload: payload.command('menu'), label: turn.t('buttons.menu') }] });
+  turn.say([...(lead ? [lead] : []), turn.t('check.ask')].join('\n\n'), { choices: [{ payload: payload.command('menu'), label: turn.t('buttons.menu') }] });
 }
 
 /** Outside a lesson: "shall I check this?", keeping the text until the answer. */

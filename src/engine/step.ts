@@ -16,7 +16,7 @@ import type { StepInput } from './steps/behaviour.js';
 import { behaviourOf } from './steps/registry.js';
 import { showAlert } from './alerts.js';
 import { onAreaText, setArea } from './area.js';
-import { answerOffer, answerReport, askReport, checkAndSay, looksForwarded, offerCheck, soundsLikeScam } from './check.js';
+import { answerOffer, answerReport, askForMessage, askReport, checkAndSay, looksForwarded, looksPasted, offerCheck, soundsLikeScam } from './check.js';
 import { answerConsent, consentUnanswered, onReferral, queueLesson } from './referral.js';
 import { openByWords } from './openers.js';
 import { Turn } from './turn.js';
@@ -189,7 +189,11 @@ function onText(turn: Turn, text: string, facts: TurnFacts, command: Command | u
     if (!command) return confirmDelete(turn, false);
   }
   if (state.screen === 'check' && !command && text.trim()) {
-    checkAndSay(turn, text);
+    // "Dạ", "thôi", "không biết dán", "chờ chút": a reply to the question, not the message to check.
+    const reply = replyWhileAskedToPaste(turn, text);
+    if (reply === 'leave') turn.showMenu();
+    else if (reply === 'explain') askForMessage(turn, turn.t('check.how_to_paste'));
+    else checkAndSay(turn, text);
     return false;
   }
   if (state.screen === 'check-offer' && !command) {
@@ -372,4 +376,13 @@ function kindWordFor(turn: Turn, text: string, kind: string): string | undefined
   if (saysInShort(texts, 'words.thanks', text)) return turn.t('courtesy.thanks');
   if (saysInShort(texts, 'words.hello', text)) return turn.t('courtesy.hello', { name: turn.state.name ?? turn.t('default_name') });
   return undefined;
+}
+
+/** A short answer to "paste the message here" rather than the message: leave, or explain how to paste. */
+function replyWhileAskedToPaste(turn: Turn, text: string): 'leave' | 'explain' | undefined {
+  const texts = turn.env.texts;
+  if (looksPasted(text) || text.length >= 80) return undefined;
+  if (saysWord(texts, 'words.no', text)) return 'leave';
+  const shortReply = ['words.yes', 'words.next', 'words.skip'].some((k) => saysWord(texts, k, text));
+  return shortReply || ['words.confused', 'words.thanks', 'words.hello', 'words.wait'].some((k) => saysInShort(texts, k, text)) ? 'explain' : undefined;
 }

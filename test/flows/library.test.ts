@@ -147,6 +147,25 @@ describe('words that open a lesson', () => {
   });
 });
 
+describe('asked to paste a message to check', () => {
+  const greeted = step(lessons, null, { type: 'text', text: 'xin chào' }, env(T0)).state;
+  const asked = step(lessons, greeted, { type: 'text', text: 'kiểm tra' }, env(T0 + 60_000)).state;
+  const reply = (text: string) => step(lessons, asked, { type: 'text', text }, env(T0 + 120_000));
+  it.each(['dạ', 'dạ cháu chờ bác chút', 'cảm ơn cháu', 'không hiểu', 'bác không biết dán'])('%j: how to paste, asked again, no verdict', (text) => {
+    const r = reply(text);
+    expect(r.replies[0]!.text).toMatch(/^Cách dán tin nhắn: bấm giữ/);
+    expect(r.state!.screen).toBe('check');
+  });
+  it.each(['thôi', 'không'])('%j: the menu, no verdict', (text) => {
+    const r = reply(text);
+    expect(r.replies.map((x) => x.text).join('\n')).not.toMatch(/🟢|🟠|🔴/);
+    expect(r.state!.screen).toBe('menu');
+  });
+  it('a message, however short, is checked', () => {
+    expect(reply('Bấm vào vcb-secure.example để mở khoá').replies[0]!.text).toMatch(/^🔴/);
+  });
+});
+
 describe('a lesson asked for by words of its title', () => {
   const greeted = step(lessons, null, { type: 'text', text: 'xin chào' }, env(T0)).state;
   const ask = (text: string) => step(lessons, greeted, { type: 'text', text }, env(T0 + 60_000));
@@ -176,6 +195,23 @@ describe('typed answers as residents type them', () => {
   it.each(['khong dua cho ai', 'tuyệt đối không', 'không đọc cho bất kỳ ai', 'không nói', 'dạ không ai ạ'])('%j: who may hear the OTP, rightly answered', (text) => {
     const r = step(lessons, at('password-otp', 'otp-who'), { type: 'text', text }, env(T0 + 60_000));
     expect(r.replies[0]!.text).toMatch(/^Đúng rồi!/);
+  });
+  it.each(['không hiểu', 'cảm ơn cháu nhé', 'chào cháu'])('%j on a typed-answer step: a word back and the question again, no try spent', (text) => {
+    const r = step(lessons, at('check-link', 'gov-answer'), { type: 'text', text }, env(T0 + 60_000));
+    expect(r.replies[0]!.text).not.toMatch(/^Chưa đúng/);
+    expect(r.state!.current).toMatchObject({ stepId: 'gov-answer', tries: 0 });
+  });
+  it('a pasted message on a typed-answer step is offered a check, no try spent (a typed address stays an answer)', () => {
+    const wrong = step(lessons, at('check-link', 'gov-answer'), { type: 'text', text: 'dichvucong.com' }, env(T0 + 60_000));
+    expect(wrong.replies[0]!.text).toMatch(/^Chưa đúng/);
+    const pasted = 'Cong an xa thong bao: tai ung dung VNeID moi tai bit.ly/abc123 de cap nhat muc 2 truoc ngay 30/11';
+    const r = step(lessons, at('check-link', 'gov-answer'), { type: 'text', text: pasted }, env(T0 + 60_000));
+    expect(r.state!.screen).toBe('check-offer');
+    expect(r.state!.current).toMatchObject({ stepId: 'gov-answer', tries: 0 });
+  });
+  it('an answer asked as a question ("có 6 số phải không") is the answer', () => {
+    const r = step(lessons, at('vneid-documents', 'digits'), { type: 'text', text: 'có 6 số phải không' }, env(T0 + 60_000));
+    expect(r.replies[0]!.text).not.toMatch(/^Chưa đúng/);
   });
   it.each(['ngân hàng', 'công an'])('%j: not right', (text) => {
     const r = step(lessons, at('password-otp', 'otp-who'), { type: 'text', text }, env(T0 + 60_000));

@@ -5,12 +5,22 @@
  */
 import type { z } from 'zod';
 import type { AnswerStep } from '../../flows/schema.js';
-import { saidInside, saysWord } from '../match.js';
+import { saidInside, saysInShort, saysWord } from '../match.js';
+import type { Texts } from '../types.js';
 import { normalizeAnswer } from '../normalize.js';
 import { payload } from '../payloads.js';
 import type { StepBehaviour } from './behaviour.js';
 
 type Answer = z.infer<typeof AnswerStep>;
+
+const QUESTION_TAG = / (?:phai|dung|co phai|duoc) khong$/;
+
+/** Longer than this, a text is a pasted message, not a typed answer (a link may be an answer here: "which address is real?"). */
+const PASTED_LENGTH = 80;
+
+function notAnAnswer(texts: Texts, text: string): boolean {
+  return text.length >= PASTED_LENGTH || ['words.confused', 'words.thanks', 'words.hello'].some((k) => saysInShort(texts, k, text));
+}
 
 export const answer: StepBehaviour<Answer> = {
   kind: 'answer',
@@ -30,10 +40,13 @@ export const answer: StepBehaviour<Answer> = {
       return { type: 'advance', replies: [] };
     }
     if (input.type === 'payload') return { type: 'unplaced' };
-    const typed = normalizeAnswer(input.text);
+    // "Có 6 số phải không": the answer asked as a question; the tag is no "không" that turns it around.
+    const typed = normalizeAnswer(input.text).replace(QUESTION_TAG, '');
     if (!typed) return { type: 'unplaced' };
     const accepted = [...(step.accept.vi ?? []), ...(step.accept.en ?? [])].map(normalizeAnswer);
     if (!accepted.includes(typed) && !accepted.some((a) => saidInside(typed, a))) {
+      // Not an answer at all ("không hiểu", "cảm ơn", a pasted message): step.ts says what fits, no try spent.
+      if (notAnAnswer(turn.env.texts, input.text)) return { type: 'unplaced' };
       p.tries += 1;
       return {
         type: 'stay',
