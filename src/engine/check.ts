@@ -155,7 +155,8 @@ export function checkAndSay(turn: Turn, text: string): void {
   if (warnings.length) lines.push(turn.t(signsTitle), ...warnings.map((s) => `• ${localize(s.reason, turn.locale)} («${s.evidence.slice(0, 80)}»)`));
   if (genuine.length && verdict.risk === 'low') lines.push(turn.t('check.genuine_signs'), ...genuine.map((s) => `• ${localize(s.reason, turn.locale)}`));
   lines.push('', localize(verdict.advice, turn.locale));
-  const choices: Choice[] = [];
+  // Checked in the middle of a lesson: going back to it comes first.
+  const choices: Choice[] = turn.state.current ? [{ payload: payload.command('continue'), label: turn.t('menu.continue_label') }] : [];
   const lesson = verdict.lesson ? turn.flows.byId.get(verdict.lesson) : undefined;
   if (lesson) {
     lines.push(turn.t('check.lesson', { title: localize(lesson.flow.title, turn.locale) }));

@@ -268,6 +268,12 @@ function onText(turn: Turn, text: string, facts: TurnFacts, command: Command | u
   }
   // "tiếp", "ok", "👍" outside a lesson: go on with the lesson left unfinished (the menu's first button).
   if (saysNext) return runCommand(turn, 'continue');
+  // "Tin này có phải lừa đảo không cháu": asking for a check in their own words (outside a lesson, where
+  // the same words may answer a quiz).
+  if (turn.flows.checker && !looksPasted(text) && saysInShort(turn.env.texts, 'words.check_intent', text, CHECK_INTENT_MAX_WORDS)) {
+    askForMessage(turn);
+    return false;
+  }
   if (turn.pickFromMenu(text)) return false;
   if (soundsLikeScam(turn, text)) {
     offerCheck(turn, text);
@@ -353,7 +359,8 @@ function answerStep(turn: Turn, input: StepInput): void {
         return;
       }
       // A sticker, a photo (an empty message) or an emoji alone: the resident is here, not lost; no step towards the menu.
-      const blank = input.type === 'text' && !normalizeAnswer(input.text);
+      // So is an acknowledgment ("dạ", "ok") of what was said before the question.
+      const blank = input.type === 'text' && (!normalizeAnswer(input.text) || saysWord(turn.env.texts, 'words.ack', input.text));
       if (!blank) progress.misses += 1;
       turn.emit({ type: 'input_not_understood', where: `${compiled.flow.id}/${current.id}` });
       if (progress.misses >= 2) {
@@ -377,6 +384,9 @@ function kindWordFor(turn: Turn, text: string, kind: string): string | undefined
   if (saysInShort(texts, 'words.hello', text)) return turn.t('courtesy.hello', { name: turn.state.name ?? turn.t('default_name') });
   return undefined;
 }
+
+/** "Con xem giúp mẹ tin nhắn này có phải lừa đảo không": longer than the other short replies. */
+const CHECK_INTENT_MAX_WORDS = 14;
 
 /** A short answer to "paste the message here" rather than the message: leave, or explain how to paste. */
 function replyWhileAskedToPaste(turn: Turn, text: string): 'leave' | 'explain' | undefined {

@@ -147,6 +147,51 @@ describe('words that open a lesson', () => {
   });
 });
 
+describe('everyday replies on the shipped lessons (QA pass)', () => {
+  function at(lessonId: string, stepId: string): ResidentState {
+    const state = step(lessons, null, { type: 'payload', payload: `l:${lessonId}` }, env(T0)).state!;
+    const compiled = lessons.byId.get(lessonId)!;
+    Object.assign(state.current!, { stepId, stepIndex: compiled.indexOf.get(stepId)! });
+    return state;
+  }
+  const firstQuiz = (lessonId: string) => lessons.byId.get(lessonId)!.steps.find((x) => x.kind === 'quiz')!.id;
+  const send = (state: ResidentState | null, text: string) => step(lessons, state, { type: 'text', text }, env(T0 + 60_000));
+
+  it.each(['đúng', 'đúng ạ', 'dạ đúng', 'dung'])('%j on a quiz is an answer, never "pause" (dừng folds to the same letters)', (text) => {
+    const r = send(at('scam-sms-quiz', firstQuiz('scam-sms-quiz')), text);
+    expect(r.replies[0]!.text).not.toContain('Đã lưu chỗ bạn đang học');
+  });
+  it.each(['dạ', 'ok', 'vâng', 'ừ'])('%j on a quiz acknowledges the last explanation: no answer, no step towards the menu', (text) => {
+    const r = send(at('scam-sms-quiz', firstQuiz('scam-sms-quiz')), text);
+    expect(r.replies[0]!.text).toMatch(/^Bạn bấm một nút/);
+    expect(r.state!.current).toMatchObject({ stepId: firstQuiz('scam-sms-quiz'), misses: 0 });
+  });
+  it.each(['tiếp đi cháu', 'bác hiểu rồi', 'dạ con hiểu rồi', 'đọc xong rồi', 'xem tiếp đi', 'ok cháu', 'rồi, tiếp đi', 'đúng rồi'])(
+    '%j goes on from a step that only asks to read',
+    (text) => {
+      const start = at('qr-payment', lessons.byId.get('qr-payment')!.steps[0]!.id);
+      expect(send(start, text).state!.current!.stepId).not.toBe(start.current!.stepId);
+    },
+  );
+  it.each(['chưa xong', 'khó hiểu quá', 'không được'])('%j does not go on', (text) => {
+    const start = at('qr-payment', lessons.byId.get('qr-payment')!.steps[0]!.id);
+    expect(send(start, text).state!.current!.stepId).toBe(start.current!.stepId);
+  });
+  it('"có phải lừa đảo không" on a quiz is no request for a check; outside a lesson, asked many ways, it is', () => {
+    expect(send(at('scam-sms-quiz', firstQuiz('scam-sms-quiz')), 'có phải lừa đảo không').state!.screen).not.toBe('check');
+    const greeted = send(null, 'xin chào').state;
+    for (const text of ['tin này có phải lừa đảo không cháu', 'cháu ơi xem giúp bác tin này với', 'con xem giúp mẹ tin nhắn này có phải lừa đảo không', 'tin này thật hay giả', 'can you check this message']) {
+      expect(send(greeted, text).state!.screen, text).toBe('check');
+    }
+  });
+  it('a verdict given in the middle of a lesson offers going back to it first', () => {
+    const start = at('qr-payment', lessons.byId.get('qr-payment')!.steps[0]!.id);
+    const offered = send(start, 'Tai khoan cua ban bi tam khoa, dang nhap tai vcb-secure.example de mo khoa trong 24h').state;
+    const verdict = step(lessons, offered, { type: 'text', text: 'có' }, env(T0 + 120_000));
+    expect(verdict.replies.at(-1)!.choices![0]!.payload).toBe('c:continue');
+  });
+});
+
 describe('asked to paste a message to check', () => {
   const greeted = step(lessons, null, { type: 'text', text: 'xin chào' }, env(T0)).state;
   const asked = step(lessons, greeted, { type: 'text', text: 'kiểm tra' }, env(T0 + 60_000)).state;
