@@ -19,6 +19,7 @@ import { onAreaText, setArea } from './area.js';
 import { answerOffer, answerReport, askForMessage, askReport, checkAndSay, looksForwarded, looksPasted, offerCheck, soundsLikeScam } from './check.js';
 import { answerConsent, consentUnanswered, onReferral, queueLesson } from './referral.js';
 import { openByWords } from './openers.js';
+import { kindWordFor, replyWhileAskedToPaste, stepClaims } from './asides.js';
 import { Turn } from './turn.js';
 import type { Env, Input, Reply, StepResult } from './types.js';
 
@@ -249,7 +250,8 @@ function onText(turn: Turn, text: string, facts: TurnFacts, command: Command | u
     return false;
   }
 
-  if (command) return runCommand(turn, command, text);
+  // A command word that is this step's own answer ("kiểm tra" among a lesson's accepted answers) answers it.
+  if (command && !(lessonHere && stepClaims(lessonHere.step, text))) return runCommand(turn, command, text);
 
   if (lessonHere) {
     answerStep(turn, { type: 'text', text });
@@ -376,23 +378,6 @@ function answerStep(turn: Turn, input: StepInput): void {
   }
 }
 
-/** What to say to a text that is no answer but says something kind or lost: confused, thanks, hello. */
-function kindWordFor(turn: Turn, text: string, kind: string): string | undefined {
-  const texts = turn.env.texts;
-  if (saysInShort(texts, 'words.confused', text)) return turn.t(kind === 'message' ? 'confused.message' : 'confused.question');
-  if (saysInShort(texts, 'words.thanks', text)) return turn.t('courtesy.thanks');
-  if (saysInShort(texts, 'words.hello', text)) return turn.t('courtesy.hello', { name: turn.state.name ?? turn.t('default_name') });
-  return undefined;
-}
 
 /** "Con xem giúp mẹ tin nhắn này có phải lừa đảo không": longer than the other short replies. */
 const CHECK_INTENT_MAX_WORDS = 14;
-
-/** A short answer to "paste the message here" rather than the message: leave, or explain how to paste. */
-function replyWhileAskedToPaste(turn: Turn, text: string): 'leave' | 'explain' | undefined {
-  const texts = turn.env.texts;
-  if (looksPasted(text) || text.length >= 80) return undefined;
-  if (saysWord(texts, 'words.no', text)) return 'leave';
-  const shortReply = ['words.yes', 'words.next', 'words.skip'].some((k) => saysWord(texts, k, text));
-  return shortReply || ['words.confused', 'words.thanks', 'words.hello', 'words.wait'].some((k) => saysInShort(texts, k, text)) ? 'explain' : undefined;
-}

@@ -32,7 +32,7 @@ import type { AreaRef } from '../accounts/schema.js';
 import { areaPath, areaPaths } from '../broadcast/contract.js';
 import { REPORTS_PER_DAY } from '../engine/check.js';
 import type { Keys, ReportKeys } from '../store/keys.js';
-import { perItem, type ScriptedRedis } from '../store/redis.js';
+import type { ScriptedRedis } from '../store/redis.js';
 import { bandBuckets, encodeSignature, shingleText, signature } from './minhash.js';
 import { DAY_MS, dayOf, hourOf, isoDay, last24Hours, lastDays } from './time.js';
 import { REPORT_RETENTION_DAYS, ReportRetention, retentionCutoff, type PruneResult } from './retention.js';

@@ -184,6 +184,11 @@ describe('everyday replies on the shipped lessons (QA pass)', () => {
       expect(send(greeted, text).state!.screen, text).toBe('check');
     }
   });
+  it('a command word that is the step\'s own answer ("kiểm tra" on qr-payment\'s name question) answers it', () => {
+    const r = send(at('qr-payment', 'q-name'), 'kiểm tra');
+    expect(r.state!.screen).toBe('lesson');
+    expect(r.state!.current!.stepId).not.toBe('q-name');
+  });
   it('a verdict given in the middle of a lesson offers going back to it first', () => {
     const start = at('qr-payment', lessons.byId.get('qr-payment')!.steps[0]!.id);
     const offered = send(start, 'Tai khoan cua ban bi tam khoa, dang nhap tai vcb-secure.example de mo khoa trong 24h').state;

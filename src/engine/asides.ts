@@ -1,0 +1,38 @@
+/**
+ * Texts that are not what was asked, said aside: a kind word back for "không hiểu", "cảm ơn" and
+ * "chào cháu"; a reply to "paste the message here" that is not the message; a command word that the
+ * step on screen names as its own answer. step.ts asks these before treating a text as lost.
+ */
+import type { Step } from '../flows/schema.js';
+import { looksPasted } from './check.js';
+import { saysInShort, saysWord, type MatchableOption } from './match.js';
+import { normalizeAnswer } from './normalize.js';
+import type { Turn } from './turn.js';
+
+/** What to say to a text that is no answer but says something kind or lost: confused, thanks, hello. */
+export function kindWordFor(turn: Turn, text: string, kind: string): string | undefined {
+  const texts = turn.env.texts;
+  // A quiz has a right answer to encourage; a choice asks about them, where nothing is wrong.
+  if (saysInShort(texts, 'words.confused', text)) return turn.t(kind === 'message' ? 'confused.message' : kind === 'choice' ? 'confused.choice' : 'confused.question');
+  if (saysInShort(texts, 'words.thanks', text)) return turn.t('courtesy.thanks');
+  if (saysInShort(texts, 'words.hello', text)) return turn.t('courtesy.hello', { name: turn.state.name ?? turn.t('default_name') });
+  return undefined;
+}
+
+/** A short answer to "paste the message here" rather than the message: leave, or explain how to paste. */
+export function replyWhileAskedToPaste(turn: Turn, text: string): 'leave' | 'explain' | undefined {
+  const texts = turn.env.texts;
+  if (looksPasted(text) || text.length >= 80) return undefined;
+  if (saysWord(texts, 'words.no', text)) return 'leave';
+  const shortReply = ['words.yes', 'words.next', 'words.skip'].some((k) => saysWord(texts, k, text));
+  return shortReply || ['words.confused', 'words.thanks', 'words.hello', 'words.wait'].some((k) => saysInShort(texts, k, text)) ? 'explain' : undefined;
+}
+
+/** Does the step name exactly this text among its answers (an option's label or synonym, an accepted answer)? */
+export function stepClaims(step: Step, text: string): boolean {
+  const typed = normalizeAnswer(text);
+  if ('accept' in step) return [...(step.accept.vi ?? []), ...(step.accept.en ?? [])].some((a) => normalizeAnswer(a) === typed);
+  if (!('options' in step) || !Array.isArray(step.options)) return false;
+  const options: readonly MatchableOption[] = step.options;
+  return options.some((o) => [...Object.values(o.label), ...Object.values(o.synonyms ?? {}).flat()].some((t) => typeof t === 'string' && normalizeAnswer(t) === typed));
+}
