@@ -19,6 +19,14 @@ import { env, T0 } from '../engine/harness.js';
 const FLOWS = resolveFlowsDir('flows');
 const lessons: FlowSet = loadLessonsOrThrow(FLOWS);
 
+/** The resident on the step `stepId` of `lessonId`, as if they had walked there. */
+function at(lessonId: string, stepId: string): ResidentState {
+  const state = step(lessons, null, { type: 'payload', payload: `l:${lessonId}` }, env(T0)).state!;
+  const compiled = lessons.byId.get(lessonId)!;
+  Object.assign(state.current!, { stepId, stepIndex: compiled.indexOf.get(stepId)! });
+  return state;
+}
+
 type Strategy = { right: boolean; branch: number };
 
 /** Plays one lesson: taps the option `branch` picks at choices, the right (or a wrong) option at quizzes, types accepted (or wrong) answers. */
@@ -148,12 +156,6 @@ describe('words that open a lesson', () => {
 });
 
 describe('everyday replies on the shipped lessons (QA pass)', () => {
-  function at(lessonId: string, stepId: string): ResidentState {
-    const state = step(lessons, null, { type: 'payload', payload: `l:${lessonId}` }, env(T0)).state!;
-    const compiled = lessons.byId.get(lessonId)!;
-    Object.assign(state.current!, { stepId, stepIndex: compiled.indexOf.get(stepId)! });
-    return state;
-  }
   const firstQuiz = (lessonId: string) => lessons.byId.get(lessonId)!.steps.find((x) => x.kind === 'quiz')!.id;
   const send = (state: ResidentState | null, text: string) => step(lessons, state, { type: 'text', text }, env(T0 + 60_000));
 
@@ -235,13 +237,6 @@ describe('a lesson asked for by words of its title', () => {
 });
 
 describe('typed answers as residents type them', () => {
-  /** The resident on the step `stepId` of `lessonId`, as if they had walked there. */
-  function at(lessonId: string, stepId: string): ResidentState {
-    const state = step(lessons, null, { type: 'payload', payload: `l:${lessonId}` }, env(T0)).state!;
-    const compiled = lessons.byId.get(lessonId)!;
-    Object.assign(state.current!, { stepId, stepIndex: compiled.indexOf.get(stepId)! });
-    return state;
-  }
   it.each(['khong dua cho ai', 'tuyệt đối không', 'không đọc cho bất kỳ ai', 'không nói', 'dạ không ai ạ'])('%j: who may hear the OTP, rightly answered', (text) => {
     const r = step(lessons, at('password-otp', 'otp-who'), { type: 'text', text }, env(T0 + 60_000));
     expect(r.replies[0]!.text).toMatch(/^Đúng rồi!/);
