@@ -29,7 +29,9 @@ export function askArea(turn: Turn, choices?: readonly Choice[]): void {
 }
 
 /** "Tôi ở …", "nhà bác ở …", "I live in …": said before the name, not part of it. */
-const SAID_BEFORE = /^(?:(?:toi|bac|em|chau|con|minh|nha toi|nha bac|nha em|nha con|nha minh|gia dinh toi)\s+(?:dang\s+)?(?:song\s+)?(?:o|tai)|(?:i|we)\s+(?:live|am|m|are)\s+(?:in|at))\s+/;
+const SAID_BEFORE = /^(?:(?:toi|bac|em|chau|con|minh|nha toi|nha bac|nha em|nha con|nha minh|gia dinh toi)\s+(?:dang\s+)?(?:song\s+)?(?:o|tai)|(?:i|we)\s+(?:live|am|m|are)\s+(?:in|at|from)|(?:i m|i am|we re|we are)\s+from)\s+/;
+/** A village inside the commune ("thôn 3", "xóm Đông", "bản Pả Vi"): said first, not part of the commune's name. */
+const VILLAGE = /^(?:thon|xom|ban|ap|to)\s+\S+\s+(?=(?:xa|phuong|thi tran)\s)/;
 /** The words of a place that say what kind it is, left out to compare places ("xã Bát Xát, tỉnh Lào Cai" → "bat xat lao cai"). */
 const KINDS = /\b(?:xa|phuong|thi tran|thi xa|tinh|thanh pho|tp|huyen|quan|commune|ward|town|province|district|city)\b/g;
 const placeWords = (text: string) => normalizeAnswer(text).replace(KINDS, ' ').replace(/\s+/g, ' ').trim();
@@ -39,7 +41,7 @@ const placeWords = (text: string) => normalizeAnswer(text).replace(KINDS, ' ').r
  * district, province) holds what they typed ("bat xat lao cai", "Bát Xát, tỉnh Lào Cai").
  */
 function matches(typed: string, areas: readonly CommuneOption[]): number[] {
-  const wanted = plainName(normalizeAnswer(typed).replace(SAID_BEFORE, ''));
+  const wanted = plainName(normalizeAnswer(typed).replace(SAID_BEFORE, '').replace(VILLAGE, ''));
   if (wanted.length < 2) return [];
   const exact = areas.flatMap((a, i) => (plainName(a.name) === wanted ? [i] : []));
   if (exact.length > 0) return exact;
