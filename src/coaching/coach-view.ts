@@ -88,8 +88,8 @@ interface Reached {
 /** The residents the coach's links reached (oldest arrival first), with which of the coach's links. */
 async function reachedBy(deps: CoachViewDeps, coachId: string, limit: number): Promise<Reached[]> {
   const ids = await deps.redis.zrange(deps.keys.coachResidents(coachId), 0, limit - 1);
-  // All at once: the client pipelines them (auto-pipelining), instead of a round trip per resident.
-  const states = await Promise.all(ids.map(async (rid) => (await deps.store.load(rid)).state));
+  // One round trip for all (one per resident on a Cluster), not one each.
+  const states = await deps.store.states(ids);
   const out: Reached[] = [];
   for (const state of states) {
     // Deleted data: not shown, not counted.

@@ -50,7 +50,7 @@ export function afterCommit(deps: AfterCommitDeps, residentId: string, before: R
   }
   // Deleted: their report keys (texts' fingerprints, daily counts) go too, best effort like the rest
   // (they expire within 30 days anyway). The reports they already made stay with the officials: each
-  // was shared with their consent, is masked, and is kept under no resident id (see src/reports/store.ts).
+  // was shared with their consent, is masked, and is kept under no resident id (see src/reports/retention.ts).
   if (deps.reports && !after && before) {
     deps.reports.forget(before.anonId, before.area).catch(warn('report keys not deleted'));
   }

@@ -44,8 +44,7 @@ export function showAlert(flows: FlowSet, prior: ResidentState | null, input: Al
   if (knownType) choices.push({ payload: payload.practice(content.scamType!), label: turn.t('alert.try') });
   const lesson = content.lessonId ? flows.byId.get(content.lessonId) : undefined;
   if (lesson) choices.push({ payload: payload.lesson(lesson.flow.id), label: localize(lesson.flow.title, state.locale) });
-  if (state.current) choices.push({ payload: payload.command('continue'), label: turn.t('menu.continue_label') });
-  choices.push({ payload: payload.command('menu'), label: turn.t('buttons.menu') });
+  choices.push(...turn.wayBack());
   // "UBND <place>" (the official's People's Committee) is said in the resident's language.
   const place = /^UBND (.+)$/.exec(content.from)?.[1];
   const from = place ? turn.t('alert.from_committee', { place }) : content.from;

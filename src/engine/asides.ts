@@ -4,10 +4,27 @@
  * step on screen names as its own answer. step.ts asks these before treating a text as lost.
  */
 import type { Step } from '../flows/schema.js';
-import { looksPasted } from './check.js';
+import { FORWARDED_LENGTH, looksPasted } from './check.js';
 import { saysInShort, saysWord, type MatchableOption } from './match.js';
 import { normalizeAnswer } from './normalize.js';
 import type { Turn } from './turn.js';
+
+/** Word lists a short message may hold that make it no answer to anything asked: lost, thankful, greeting. */
+const ASIDES = ['words.confused', 'words.thanks', 'words.hello'];
+
+/** Is this no answer but something said aside ("không hiểu", "cảm ơn cháu", "chào cháu")? */
+export function isAside(texts: Turn['env']['texts'], text: string): boolean {
+  return ASIDES.some((k) => saysInShort(texts, k, text));
+}
+
+/** Outside a lesson: a thank-you (a word back and the way back) or a greeting (the menu, greeted). */
+export function answerCourtesy(turn: Turn, text: string): boolean {
+  const texts = turn.env.texts;
+  if (saysInShort(texts, 'words.thanks', text)) turn.say(turn.t('courtesy.thanks'), { choices: turn.wayBack() });
+  else if (saysInShort(texts, 'words.hello', text)) turn.showMenu(turn.t('courtesy.hello', { name: turn.state.name ?? turn.t('default_name') }));
+  else return false;
+  return true;
+}
 
 /** What to say to a text that is no answer but says something kind or lost: confused, thanks, hello. */
 export function kindWordFor(turn: Turn, text: string, kind: string): string | undefined {
@@ -22,10 +39,10 @@ export function kindWordFor(turn: Turn, text: string, kind: string): string | un
 /** A short answer to "paste the message here" rather than the message: leave, or explain how to paste. */
 export function replyWhileAskedToPaste(turn: Turn, text: string): 'leave' | 'explain' | undefined {
   const texts = turn.env.texts;
-  if (looksPasted(text) || text.length >= 80) return undefined;
+  if (looksPasted(text) || text.length >= FORWARDED_LENGTH) return undefined;
   if (saysWord(texts, 'words.no', text)) return 'leave';
   const shortReply = ['words.yes', 'words.next', 'words.skip'].some((k) => saysWord(texts, k, text));
-  return shortReply || ['words.confused', 'words.thanks', 'words.hello', 'words.wait'].some((k) => saysInShort(texts, k, text)) ? 'explain' : undefined;
+  return shortReply || isAside(texts, text) || saysInShort(texts, 'words.wait', text) ? 'explain' : undefined;
 }
 
 /** Does the step name exactly this text among its answers (an option's label or synonym, an accepted answer)? */

@@ -24,7 +24,7 @@ import type { Choice } from './types.js';
 export const REPORTS_PER_DAY = 20;
 
 /** Longer than this, or with a link, a message outside a lesson looks forwarded. */
-const FORWARDED_LENGTH = 80;
+export const FORWARDED_LENGTH = 80;
 const MAX_CHECKED = 2000;
 const LINKISH = /(https?:\/\/|hxxps?:\/\/|www\.|\b[a-z0-9-]+\s?(\.|\[\.\]|\(dot\))\s?(com|vn|net|org|info|xyz|top|example|link|site|online|shop)\b)/i;
 
@@ -156,7 +156,7 @@ export function checkAndSay(turn: Turn, text: string): void {
   if (genuine.length && verdict.risk === 'low') lines.push(turn.t('check.genuine_signs'), ...genuine.map((s) => `• ${localize(s.reason, turn.locale)}`));
   lines.push('', localize(verdict.advice, turn.locale));
   // Checked in the middle of a lesson: going back to it comes first.
-  const choices: Choice[] = turn.state.current ? [{ payload: payload.command('continue'), label: turn.t('menu.continue_label') }] : [];
+  const choices: Choice[] = turn.continueChoices();
   const lesson = verdict.lesson ? turn.flows.byId.get(verdict.lesson) : undefined;
   if (lesson) {
     lines.push(turn.t('check.lesson', { title: localize(lesson.flow.title, turn.locale) }));

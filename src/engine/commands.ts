@@ -18,9 +18,7 @@ export function runCommand(turn: Turn, command: Command, typed?: string): boolea
       turn.showMenu();
       return false;
     case 'help': {
-      const choices = [{ payload: makePayload.command('menu'), label: turn.t('buttons.menu') }];
-      if (state.current) choices.unshift({ payload: makePayload.command('continue'), label: turn.t('menu.continue_label') });
-      turn.say(turn.t('help.text'), { choices });
+      turn.say(turn.t('help.text'), { choices: turn.wayBack() });
       return false;
     }
     case 'review':
@@ -95,9 +93,7 @@ export function runCommand(turn: Turn, command: Command, typed?: string): boolea
     case 'pause':
       state.screen = 'menu';
       turn.say(turn.t(state.current ? 'pause.done' : 'pause.nothing'), {
-        choices: state.current
-          ? [{ payload: makePayload.command('continue'), label: turn.t('menu.continue_label') }]
-          : [{ payload: makePayload.command('menu'), label: turn.t('buttons.menu') }],
+        choices: state.current ? turn.continueChoices() : [{ payload: makePayload.command('menu'), label: turn.t('buttons.menu') }],
       });
       return false;
     case 'delete':

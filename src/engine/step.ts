@@ -19,7 +19,7 @@ import { onAreaText, setArea } from './area.js';
 import { answerOffer, answerReport, askForMessage, askReport, checkAndSay, looksForwarded, looksPasted, offerCheck, soundsLikeScam } from './check.js';
 import { answerConsent, consentUnanswered, onReferral, queueLesson } from './referral.js';
 import { openByWords } from './openers.js';
-import { kindWordFor, replyWhileAskedToPaste, stepClaims } from './asides.js';
+import { answerCourtesy, kindWordFor, replyWhileAskedToPaste, stepClaims } from './asides.js';
 import { Turn } from './turn.js';
 import type { Env, Input, Reply, StepResult } from './types.js';
 
@@ -28,6 +28,8 @@ export const WELCOME_BACK_AFTER_MS = 6 * 60 * 60 * 1000;
 
 /** A review reminder is not sent to someone who was chatting this recently: it would interrupt. */
 export const REMINDER_QUIET_MS = 30 * 60 * 1000;
+/** "Con xem giúp mẹ tin nhắn này có phải lừa đảo không": longer than the other short replies. */
+const CHECK_INTENT_MAX_WORDS = 14;
 
 export function step(flows: FlowSet, prior: ResidentState | null, input: Input, env: Env): StepResult {
   const result = stepOnce(flows, prior, input, env);
@@ -281,20 +283,9 @@ function onText(turn: Turn, text: string, facts: TurnFacts, command: Command | u
     offerCheck(turn, text);
     return false;
   }
-  // Not lost: confused (the help), thankful, or greeting (the menu, with a word back).
+  // Not lost: confused (the help), thankful or greeting (a word back).
   if (saysInShort(turn.env.texts, 'words.confused', text)) return runCommand(turn, 'help');
-  if (saysInShort(turn.env.texts, 'words.thanks', text)) {
-    const choices = [
-      ...(state.current ? [{ payload: makePayload.command('continue'), label: turn.t('menu.continue_label') }] : []),
-      { payload: makePayload.command('menu'), label: turn.t('buttons.menu') },
-    ];
-    turn.say(turn.t('courtesy.thanks'), { choices });
-    return false;
-  }
-  if (saysInShort(turn.env.texts, 'words.hello', text)) {
-    turn.showMenu(turn.t('courtesy.hello', { name: state.name ?? turn.t('default_name') }));
-    return false;
-  }
+  if (answerCourtesy(turn, text)) return false;
   state.menuMisses += 1;
   turn.emit({ type: 'input_not_understood', where: 'menu' });
   const misses = state.menuMisses;
@@ -378,6 +369,3 @@ function answerStep(turn: Turn, input: StepInput): void {
   }
 }
 
-
-/** "Con xem giúp mẹ tin nhắn này có phải lừa đảo không": longer than the other short replies. */
-const CHECK_INTENT_MAX_WORDS = 14;

@@ -79,9 +79,18 @@ export class Turn {
     return this.flows.practiceFlowId ? dueItems(this.state, this.flows.bank, this.env.now).length : 0;
   }
 
+  /** "▶ Học tiếp" when a lesson is left unfinished; none otherwise. */
+  continueChoices(): Choice[] {
+    return this.state.current ? [{ payload: payload.command('continue'), label: this.t('menu.continue_label') }] : [];
+  }
+
+  /** The way back from a side reply (help, thanks): the lesson left unfinished, then the menu. */
+  wayBack(): Choice[] {
+    return [...this.continueChoices(), { payload: payload.command('menu'), label: this.t('buttons.menu') }];
+  }
+
   menuChoices(): Choice[] {
-    const choices: Choice[] = [];
-    if (this.state.current) choices.push({ payload: payload.command('continue'), label: this.t('menu.continue_label') });
+    const choices: Choice[] = this.continueChoices();
     const due = this.reviewsDue();
     if (due > 0) choices.push({ payload: payload.command('review'), label: this.t('menu.review_label', { count: due }) });
     for (const c of this.flows.list) {

@@ -5,7 +5,9 @@
  */
 import type { z } from 'zod';
 import type { AnswerStep } from '../../flows/schema.js';
-import { saidInside, saysInShort, saysWord } from '../match.js';
+import { isAside } from '../asides.js';
+import { FORWARDED_LENGTH } from '../check.js';
+import { saidInside, saysWord } from '../match.js';
 import type { Texts } from '../types.js';
 import { normalizeAnswer } from '../normalize.js';
 import { payload } from '../payloads.js';
@@ -15,11 +17,9 @@ type Answer = z.infer<typeof AnswerStep>;
 
 const QUESTION_TAG = / (?:phai|dung|co phai|duoc) khong$/;
 
-/** Longer than this, a text is a pasted message, not a typed answer (a link may be an answer here: "which address is real?"). */
-const PASTED_LENGTH = 80;
-
+/** A pasted message (long: a link may be an answer here, "which address is real?") or something said aside. */
 function notAnAnswer(texts: Texts, text: string): boolean {
-  return text.length >= PASTED_LENGTH || ['words.confused', 'words.thanks', 'words.hello'].some((k) => saysInShort(texts, k, text));
+  return text.length >= FORWARDED_LENGTH || isAside(texts, text);
 }
 
 export const answer: StepBehaviour<Answer> = {

@@ -15,7 +15,7 @@ export const end: StepBehaviour<End> = {
   show(step, turn) {
     const p = turn.state.current;
     const parts = [turn.text(step.text)];
-    // Right the first time counts; the rest is said as what comes next (the review), not as a bare "0 of 2".
+    // Right the first time counts; the rest is said as how to try again («học lại»), not as a bare "0 of 2".
     if (p && p.total > 0) parts.push(turn.t(p.right === p.total ? 'end.score_all' : 'end.score_some', { right: p.right, total: p.total }));
     const choices: Choice[] = [];
     const titles: string[] = [];
