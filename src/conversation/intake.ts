@@ -8,7 +8,7 @@ import { residentIdOf, type InboundActivity } from '../channels/activity.js';
 import type { Logger } from '../log.js';
 import type { Keys } from '../store/keys.js';
 import type { ScriptedRedis } from '../store/redis.js';
-import { STATE_TTL_SECONDS } from '../store/resident-store.js';
+import { noteContact, STATE_TTL_SECONDS } from '../store/resident-store.js';
 
 export interface IntakeResult {
   taken: number;
@@ -85,8 +85,7 @@ export function createIntake(deps: IntakeDeps): Intake {
         const rid = residents[i]!;
         const k = deps.keys.resident(rid);
         // An unfollow has nothing to answer: remember they cannot be messaged until they write again.
-        // Kept no longer than the rest of them (NX: a contact with its own expiry keeps it).
-        if (unfollow(a)) return r.multi().hset(k.contact, 'status', 'unreachable', 'statusReason', 'unfollowed').expire(k.contact, STATE_TTL_SECONDS, 'NX').exec();
+        if (unfollow(a)) return noteContact(r.multi(), k.contact, { status: 'unreachable', statusReason: 'unfollowed' }).exec();
         let token = '';
         if (deps.hold && !tokens.has(rid)) tokens.set(rid, (token = randomUUID()));
         return r.takeIn(k.inbox, k.inboxData, k.seen, k.contact, k.lease, k.outbox, k.state, a.id, a.timestamp, JSON.stringify(a), '1', token, deps.hold?.leaseMs ?? 0, STATE_TTL_SECONDS);

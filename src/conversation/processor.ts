@@ -16,7 +16,7 @@ import type { Reply } from '../engine/types.js';
 import { errorFields, type Logger } from '../log.js';
 import type { Keys } from '../store/keys.js';
 import type { ScriptedRedis } from '../store/redis.js';
-import { STATE_TTL_SECONDS } from '../store/resident-store.js';
+import { noteContact } from '../store/resident-store.js';
 import type { Conversation } from './conversation.js';
 import { AlertCounters } from './alert-counters.js';
 import { enqueueOwnEvent, type Held } from './intake.js';
@@ -338,12 +338,10 @@ export class Processor {
           continue;
         case 'unreachable': {
           log.info('resident unreachable; outbox cleared', { channel: entry.channel, reason: outcome.reason });
-          const [[, left]] = (await redis
-            .multi()
-            .lrange(k.outbox, 0, -1)
-            .hset(k.contact, 'status', 'unreachable', 'statusReason', outcome.reason)
-            // Not kept longer than the rest of them (a deleted resident's goodbye can land here, as below).
-            .expire(k.contact, STATE_TTL_SECONDS, 'NX')
+          const [[, left]] = (await noteContact(redis.multi().lrange(k.outbox, 0, -1), k.contact, {
+            status: 'unreachable',
+            statusReason: outcome.reason,
+          })
             .del(k.outbox)
             .exec()) as [[null, string[]]];
           this.countAlertsIn(left.map(queued), 'unreachable');
@@ -359,12 +357,9 @@ export class Processor {
           }
           const delay = outcome.afterMs ?? backoff(attempts);
           log.warn('send will be retried', { channel: entry.channel, attempts, delayMs: delay, reason: outcome.reason });
-          await redis
-            .pipeline()
-            .lset(k.outbox, 0, JSON.stringify({ ...entry, attempts }))
-            .hset(k.contact, 'sendAfter', this.clock() + delay)
-            .expire(k.contact, STATE_TTL_SECONDS, 'NX')
-            .exec();
+          await noteContact(redis.pipeline().lset(k.outbox, 0, JSON.stringify({ ...entry, attempts })), k.contact, {
+            sendAfter: this.clock() + delay,
+          }).exec();
           return [];
         }
       }

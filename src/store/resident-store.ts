@@ -7,6 +7,7 @@ import { ResidentState } from '../engine/state.js';
 import type { EngineEvent, Reply } from '../engine/types.js';
 import type { Logger } from '../log.js';
 import type { Keys } from './keys.js';
+import type { ChainableCommander } from 'ioredis';
 import { perItem, type ScriptedRedis } from './redis.js';
 
 /** Message ids are remembered this long: Messenger retries for up to 36 h, Zalo for up to 12 h. */
@@ -19,6 +20,15 @@ const EVENTS_MAXLEN = 1_000_000;
  * which nothing else keeps once a resident deleted their data or their state expired.
  */
 export const EVENTS_KEPT_MS = STATE_TTL_SECONDS * 1000;
+
+/**
+ * Notes something about how to reach a resident (unreachable, send after) on their contact record,
+ * kept no longer than the rest of them: NX leaves a contact's own expiry alone, and gives one to a
+ * contact that had none (a deleted resident's retried goodbye can recreate it).
+ */
+export function noteContact(chain: ChainableCommander, contactKey: string, fields: Record<string, string | number>): ChainableCommander {
+  return chain.hset(contactKey, fields).expire(contactKey, STATE_TTL_SECONDS, 'NX');
+}
 
 export interface Loaded {
   state: ResidentState | null;
