@@ -22,6 +22,7 @@ import { alertImageRoutes } from './broadcast/image-route.js';
 import { LinkStore } from './coaching/link-store.js';
 import { ActiveAlerts } from './broadcast/active-alerts.js';
 import { ReportStore } from './reports/store.js';
+import { startTidying } from './conversation/tidy.js';
 import { startReportPruning } from './reports/retention.js';
 import { coachingPages } from './coaching/pages/routes.js';
 import type { FlowSet } from './engine/flowset.js';
@@ -129,6 +130,8 @@ export function createApp(deps: AppDeps): App {
   if (config.BROADCAST_WORKERS === 'in-process') broadcast.startWorkers();
   // Reports past their retention go (src/reports/store.ts): every process looks now and then, one prunes an hour.
   const reportPruning = startReportPruning(reports, log);
+  // Residents whose state expired leave the audiences and coaches' lists too: one process a day.
+  const tidying = startTidying({ redis, keys }, log, clock);
   registerSampledGauges({
     registry: metrics.registry, redis, keys, log, clock,
     queues: () => [broadcast.queues.plan, ...Object.values(broadcast.queues.send)],
@@ -171,6 +174,7 @@ export function createApp(deps: AppDeps): App {
     drain,
     async close() {
       await reportPruning.stop();
+      await tidying.stop();
       await broadcast.close();
       await processor.stop();
       for (const c of channels) await c.close?.();

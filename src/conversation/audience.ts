@@ -9,7 +9,7 @@ import { pushChannelOf } from '../channels/window.js';
 import type { ResidentState } from '../engine/state.js';
 import type { EngineEvent, Input } from '../engine/types.js';
 import type { Keys } from '../store/keys.js';
-import { scanKeys, type ScriptedRedis } from '../store/redis.js';
+import { eachMemberPage, scanKeys, type ScriptedRedis } from '../store/redis.js';
 import type { ResidentStore } from '../store/resident-store.js';
 
 export interface Bookkeeping {
@@ -92,17 +92,10 @@ export async function rebuildAudiences(b: Bookkeeping, store: ResidentStore): Pr
       added += Number(n);
     }
   }
-  for await (const sets of scanKeys(b.redis, b.keys.audiences)) {
-    for (const set of sets) {
-      let cursor = '0';
-      do {
-        const [next, members] = await b.redis.sscan(set, cursor, 'COUNT', 500);
-        cursor = next;
-        const states = members.length ? await store.states(members) : [];
-        const stale = members.filter((rid, i) => !memberships(b.keys, rid, states[i] ?? null).has(set));
-        if (stale.length) removed += await b.redis.srem(set, ...stale);
-      } while (cursor !== '0');
-    }
-  }
+  await eachMemberPage(b.redis, b.keys.audiences, 'set', async (set, members) => {
+    const states = await store.states(members);
+    const stale = members.filter((rid, i) => !memberships(b.keys, rid, states[i] ?? null).has(set));
+    if (stale.length) removed += await b.redis.srem(set, ...stale);
+  });
   return { residents, added, removed };
 }

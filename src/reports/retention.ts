@@ -3,7 +3,8 @@
  * process for all, under a lock), and what the store keeps under a resident's anonymous id deleted
  * with their data. ReportStore hands these to it.
  */
-import { errorFields, type Logger } from '../log.js';
+import type { Logger } from '../log.js';
+import { startHousekeeping, takeTurn } from '../store/housekeeping.js';
 import type { Keys, ReportKeys } from '../store/keys.js';
 import { perItem, type ScriptedRedis } from '../store/redis.js';
 import { DAY_MS, dayOf } from './time.js';
@@ -68,8 +69,7 @@ export class ReportRetention {
    * not this process's turn.
    */
   async pruneIfDue(): Promise<PruneResult | undefined> {
-    const taken = await this.redis.set(this.keys.reportsPruneLock, String(this.clock()), 'PX', PRUNE_EVERY_MS, 'NX');
-    return taken ? this.prune() : undefined;
+    return (await takeTurn(this.redis, this.keys.reportsPruneLock, PRUNE_EVERY_MS, this.clock())) ? this.prune() : undefined;
   }
 
   /**
@@ -127,20 +127,10 @@ export class ReportRetention {
  * failure is logged and tried again at the next check. `stop` waits for a prune in progress.
  */
 export function startReportPruning(store: { pruneIfDue(): Promise<PruneResult | undefined> }, log: Logger, everyMs = PRUNE_CHECK_MS): { stop(): Promise<void> } {
-  let running: Promise<void> = Promise.resolve();
-  const timer = setInterval(() => {
-    running = store
-      .pruneIfDue()
-      .then((done) => {
-        if (done && done.reports + done.groups > 0) log.info('old reports pruned', { reports: done.reports, groups: done.groups });
-      })
-      .catch((err: unknown) => log.warn('old reports not pruned; trying again later', errorFields(err)));
-  }, everyMs);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return startHousekeeping(() => store.pruneIfDue(), {
+    log,
+    everyMs,
+    report: (done) => (done && done.reports + done.groups > 0 ? { msg: 'old reports pruned', fields: { reports: done.reports, groups: done.groups } } : undefined),
+    failed: 'old reports not pruned; trying again later',
+  });
 }

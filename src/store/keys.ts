@@ -64,6 +64,8 @@ export interface Keys {
   linkRequest(coachId: string, key: string): string;
   /** Sorted set: residents a coach reached (resident id → first arrival), for the coach view. */
   coachResidents(coachId: string): string;
+  /** SCAN pattern of every coach's `coachResidents` list. */
+  coachResidentLists: string;
   /** Hash: a coach's ripple counts (`neighbours`, `deepest`). */
   coachRipple(coachId: string): string;
   /** Hash: ripple counts per area (`<province>/<district>/<commune>` → neighbours reached). */
@@ -118,6 +120,8 @@ export interface Keys {
   reportProvinces: string;
   /** String: the process pruning old reports now (`SET NX PX`): one prune an hour for all processes. */
   reportsPruneLock: string;
+  /** String: the process taking residents without a state out of audiences and coaches' lists (`SET NX PX`): once a day for all. */
+  tidyLock: string;
 }
 
 // ── Reports (src/reports/) ──────────────────────────────────────────────────────────────────
@@ -201,6 +205,7 @@ export function createKeys(prefix: string): Keys {
     coachLinks: (coachId) => `${prefix}coach:${coachId}:links`,
     linkRequest: (coachId, key) => `${prefix}coach:${coachId}:link-request:${key}`,
     coachResidents: (coachId) => `${prefix}coach:${coachId}:residents`,
+    coachResidentLists: `${prefix}coach:*:residents`,
     coachRipple: (coachId) => `${prefix}coach:${coachId}:ripple`,
     areaRipple: `${prefix}ripple:areas`,
     // One slot for every audience set: a resident's memberships change in one pipeline, and an
@@ -225,5 +230,6 @@ export function createKeys(prefix: string): Keys {
     reports: (province) => createReportKeys(prefix, province),
     reportProvinces: `${prefix}reports:provinces`,
     reportsPruneLock: `${prefix}reports:prune-lock`,
+    tidyLock: `${prefix}tidy-lock`,
   };
 }

@@ -180,6 +180,32 @@ export async function* scanKeys(redis: Redis | Cluster, pattern: string, count =
 }
 
 /**
+ * Every member of every set (`'set'`) or sorted set (`'zset'`) whose key matches `pattern`, a page at
+ * a time (SSCAN/ZSCAN, so a big set never blocks Redis). Members changed meanwhile may be seen or not.
+ */
+export async function eachMemberPage(
+  redis: Redis | Cluster, pattern: string, kind: 'set' | 'zset', each: (key: string, members: string[]) => Promise<void>,
+): Promise<void> {
+  for await (const keys of scanKeys(redis, pattern)) {
+    for (const key of keys) {
+      let cursor = '0';
+      do {
+        if (kind === 'set') {
+          const [next, members] = await redis.sscan(key, cursor, 'COUNT', 500);
+          cursor = next;
+          if (members.length) await each(key, members);
+        } else {
+          const [next, flat] = await redis.zscan(key, cursor, 'COUNT', 500);
+          cursor = next;
+          const members = flat.filter((_, i) => i % 2 === 0); // member, score, member, score…
+          if (members.length) await each(key, members);
+        }
+      } while (cursor !== '0');
+    }
+  }
+}
+
+/**
  * Commands on many residents (or other keys in many Cluster slots), each item's own commands in
  * one slot. On a single Redis: one pipeline for all. On a Cluster, where a pipeline may not span
  * nodes: one pipeline per item, all sent at once. Returns each command's result in the order added;
