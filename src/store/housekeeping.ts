@@ -25,17 +25,23 @@ export interface HousekeepingOptions<R> {
 
 /**
  * Every `everyMs`, `job` (the first time then, not at start, so a test's keys do not change under
- * it); a failure is logged and tried again at the next look. `stop` waits for a job in progress.
+ * it), unless the last one is still running; a failure is logged and tried again at the next look.
+ * `stop` waits for a job in progress.
  */
 export function startHousekeeping<R>(job: () => Promise<R | undefined>, opts: HousekeepingOptions<R>): { stop(): Promise<void> } {
-  let running: Promise<void> = Promise.resolve();
+  let running: Promise<void> | undefined;
   const timer = setInterval(() => {
+    // A job that outlasts the interval is not started again beside itself (and `stop` waits for it).
+    if (running) return;
     running = job()
       .then((result) => {
         const line = opts.report(result);
         if (line) opts.log.info(line.msg, line.fields);
       })
-      .catch((err: unknown) => opts.log.warn(opts.failed, errorFields(err)));
+      .catch((err: unknown) => opts.log.warn(opts.failed, errorFields(err)))
+      .finally(() => {
+        running = undefined;
+      });
   }, opts.everyMs);
   timer.unref();
   return {
