@@ -61,10 +61,25 @@ export function saidInside(input: string, term: string): boolean {
  */
 const FOLDS_TO_ENGLISH = new Set(['that']);
 
+/**
+ * A word list in one normal form, made once per list: the lists are the locales' (Texts keeps one
+ * array per key), and several are tried on every text turn.
+ */
+function inForm(form: (word: string) => string): (list: readonly string[]) => readonly string[] {
+  const made = new WeakMap<readonly string[], readonly string[]>();
+  return (list) => {
+    let out = made.get(list);
+    if (!out) made.set(list, (out = list.map(form)));
+    return out;
+  };
+}
+const answerForms = inForm(normalizeAnswer);
+const readForms = inForm(readAs);
+
 /** Does the normalised input say one of the words listed under `key` (e.g. `words.yes`)? */
 export function saysWord(texts: Texts, key: string, input: string): boolean {
   const n = normalizeAnswer(input);
-  return n.length > 0 && texts.words(key).some((w) => normalizeAnswer(w) === n);
+  return n.length > 0 && answerForms(texts.words(key)).includes(n);
 }
 
 /** Longer than this, a message is about something, not only "I don't understand" or "thank you". */
@@ -77,7 +92,7 @@ const SHORT_MAX_WORDS = 8;
 export function saysInShort(texts: Texts, key: string, input: string, maxWords = SHORT_MAX_WORDS): boolean {
   const typed = readAs(input);
   if (!typed || typed.split(' ').length > maxWords) return false;
-  return texts.words(key).some((w) => containsWords(typed, readAs(w)));
+  return readForms(texts.words(key)).some((w) => containsWords(typed, w));
 }
 
 function optionTerms(option: MatchableOption): string[] {
