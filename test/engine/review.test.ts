@@ -123,6 +123,22 @@ describe("lessons' own questions in the review", () => {
     expect(r.said).not.toContain('lần sau bạn quay lại mình sẽ hỏi lại');
   });
 
+  it("asked alone, without its lesson's numbering (\"Câu 3.\", \"Question 3.\")", () => {
+    const tiny = fixtureFlow('tiny.yaml');
+    const numbered = {
+      ...tiny,
+      steps: tiny.steps.map((st) => (st.kind === 'quiz' ? { ...st, text: { vi: `Câu 3. ${st.text.vi}`, en: `Question 3. ${st.text.en}` } } : st)),
+    };
+    const r = new Resident(compileFlows([fixtureFlow('practice.yaml'), numbered], fixtureBank()));
+    for (const p of ['l:tiny', 'n:hello', 'o:lock:0']) r.tap(p);
+    expect(r.said).toContain('Câu 3. Ai đó xin mã OTP.');
+    r.tap('o:quiz1:1');
+    r.send('ôn tập', 7 * HOUR);
+    expect(r.said).toContain('Câu 1/3\nÔn lại câu hỏi của bài «Bài nhỏ»:\nAi đó xin mã OTP.');
+    r.send('english');
+    expect(r.said).toContain('Once more, a question from «Tiny lesson»:\nSomeone asks for your OTP.');
+  });
+
   it('reviewed mid-lesson: scored and scheduled as a bank item, the paused lesson kept where it was', () => {
     const r = new Resident(fixtureFlows('practice.yaml', 'tiny.yaml'));
     for (const p of ['l:tiny', 'n:hello', 'o:lock:0', 'o:quiz1:1']) r.tap(p);
