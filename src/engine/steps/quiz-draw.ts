@@ -7,7 +7,7 @@
  */
 import type { z } from 'zod';
 import { quizItemImage, type QuizItem } from '../../flows/quiz-bank.js';
-import type { BankScamType, QuizDrawStep } from '../../flows/schema.js';
+import type { BankScamType, LocalText, QuizDrawStep } from '../../flows/schema.js';
 import type { LessonQuestion } from '../flowset.js';
 import { matchOption } from '../match.js';
 import { payload } from '../payloads.js';
@@ -26,6 +26,10 @@ const VERDICTS = ['scam', 'legit'] as const;
 
 /** "Câu 2." / "Question 2.": the lesson's numbering, which means nothing once the question is asked alone. */
 const LESSON_NUMBERING = /^(?:Câu|Question)\s+\d+\s*[.:]\s*/;
+
+function withoutNumbering(text: LocalText): LocalText {
+  return { vi: text.vi.replace(LESSON_NUMBERING, ''), ...(text.en ? { en: text.en.replace(LESSON_NUMBERING, '') } : {}) };
+}
 
 /** The question on screen: a quiz-bank item, or a lesson's question brought back for review. */
 type Drawn = { id: string; item: QuizItem; lesson?: never } | { id: string; lesson: LessonQuestion; item?: never };
@@ -57,8 +61,7 @@ function ask(step: QuizDraw, turn: Turn, question: Drawn, first: boolean): Reply
   if (question.lesson) {
     const { step: asked, title } = question.lesson;
     lines.push(turn.t('quiz.from_lesson', { title: localize(title, turn.locale) }));
-    const text = { vi: asked.text.vi.replace(LESSON_NUMBERING, ''), ...(asked.text.en ? { en: asked.text.en.replace(LESSON_NUMBERING, '') } : {}) };
-    const shown = showWithOptions({ ...asked, id: place, text }, turn);
+    const shown = showWithOptions({ ...asked, id: place, text: withoutNumbering(asked.text) }, turn);
     return { ...shown, text: `${lines.join('\n')}\n${shown.text}` };
   }
   const { item } = question;
