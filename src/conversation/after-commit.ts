@@ -29,7 +29,7 @@ export interface AfterCommitDeps {
 
 /** When to offer a follow-up: a future due time only, since a passed one was offered (or the resident is here). */
 function followUpAt(state: ResidentState | null, flows: FlowSet, now: number): number | undefined {
-  const due = state ? nextReviewAt(state, flows.bank) : undefined;
+  const due = state ? nextReviewAt(state, flows) : undefined;
   return due !== undefined && due > now ? due : undefined;
 }
 

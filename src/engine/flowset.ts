@@ -1,7 +1,8 @@
 /** The loaded lessons, indexed for the engine. Built once at start-up, never per turn. */
 import type { CheckerRules } from '../checker/rules.js';
 import type { QuizItem } from '../flows/quiz-bank.js';
-import type { Flow, Step } from '../flows/schema.js';
+import type { Flow, LocalText, QuizStep, Step } from '../flows/schema.js';
+import type { z } from 'zod';
 import { marked, readAs } from './normalize.js';
 
 export interface CompiledFlow {
@@ -9,6 +10,17 @@ export interface CompiledFlow {
   steps: readonly Step[];
   indexOf: ReadonlyMap<string, number>;
 }
+
+/** A lesson's quiz step that the review may ask on its own (not marked `review: false`). */
+export interface LessonQuestion {
+  flowId: string;
+  /** The lesson's title, said with the question so that it is not asked out of nowhere. */
+  title: LocalText;
+  step: z.infer<typeof QuizStep>;
+}
+
+/** A lesson question's history key in `ResidentState.quiz`, and its id in a review's draw (quiz-bank items: `bank/<id>`). */
+export const lessonKey = (flowId: string, stepId: string) => `${flowId}/${stepId}`;
 
 export interface FlowSet {
   byId: ReadonlyMap<string, CompiledFlow>;
@@ -18,6 +30,8 @@ export interface FlowSet {
   bank: ReadonlyMap<string, QuizItem>;
   /** The scam types the bank has items of (what "practise this type" can offer). */
   bankTypes: ReadonlySet<string>;
+  /** Lessons' quiz steps the review may ask, by their history key (`<flow>/<step>`). */
+  questions: ReadonlyMap<string, LessonQuestion>;
   /** The first lesson with a quiz-draw step: where "review" and "practise this scam type" lead. */
   practiceFlowId?: string;
   /** Pictures that have an English variant (`media/x.png` when `media/x.en.png` exists). */
@@ -42,6 +56,13 @@ export function compileFlows(flows: readonly Flow[], bank: readonly QuizItem[] =
     list,
     bank: new Map(bank.map((item) => [item.id, item] as const)),
     bankTypes: new Set(bank.map((item) => item.scamType)),
+    questions: new Map(
+      list.flatMap(({ flow }) =>
+        flow.steps.flatMap((step) =>
+          step.kind === 'quiz' && step.review ? [[lessonKey(flow.id, step.id), { flowId: flow.id, title: flow.title, step }] as const] : [],
+        ),
+      ),
+    ),
     englishImages: new Set(englishImages),
     openers: list.flatMap(({ flow }) =>
       flow.opensOn

@@ -1,12 +1,17 @@
 /**
- * Spaced review of quiz-bank items, and drawing the questions for a quiz-draw step.
+ * Spaced review of quiz-bank items and of lessons' own questions, and drawing the questions for a
+ * quiz-draw step.
  *
- * An item answered wrongly comes back at the resident's next session, then after 1, 3 and 7 days
+ * A question answered wrongly comes back at the resident's next session, then after 1, 3 and 7 days
  * while it keeps being answered right; a wrong answer starts it over. Retrieval practice spaced
- * out like this is what makes recognition last (shared/content-brief.md §3).
+ * out like this is what makes recognition last (shared/content-brief.md §3). A lesson's quiz step
+ * comes back in the same review as the bank's items, asked on its own (see `LessonQuestion`).
+ *
+ * A draw holds ids: a quiz-bank item's id, or a lesson question's history key `<flow>/<step>`.
  */
 import type { QuizItem } from '../flows/quiz-bank.js';
 import type { BankScamType } from '../flows/schema.js';
+import type { FlowSet } from './flowset.js';
 import type { QuizHistory, ResidentState } from './state.js';
 
 const HOUR = 60 * 60 * 1000;
@@ -16,11 +21,37 @@ const DAY = 24 * HOUR;
 export const REVIEW_GAPS_MS: readonly number[] = [0, 6 * HOUR, 1 * DAY, 3 * DAY, 7 * DAY];
 const LAST_BOX = REVIEW_GAPS_MS.length - 1;
 
-/** The history key of a quiz-bank item (lesson quiz steps use `<flow>/<step>`). */
-export const bankKey = (itemId: string) => `bank/${itemId}`;
+const BANK_PREFIX = 'bank/';
 
-/** The item's history after an answer. */
-export function afterAnswer(prior: QuizHistory | undefined, correct: boolean, now: number, isBankItem: boolean): QuizHistory {
+/** The history key of a quiz-bank item (lesson questions use `<flow>/<step>`, see `lessonKey`). */
+export const bankKey = (itemId: string) => `${BANK_PREFIX}${itemId}`;
+
+/** The quiz-bank item a history key names, if it names one. */
+export const bankItemOf = (key: string) => (key.startsWith(BANK_PREFIX) ? key.slice(BANK_PREFIX.length) : undefined);
+
+/** What a review can ask: the quiz bank, and the lessons' questions that stand alone. */
+export type ReviewSources = Pick<FlowSet, 'bank' | 'questions'>;
+
+/** A lesson question's draw id is its history key; a quiz-bank item's is its own id. */
+const isLessonQuestion = (drawId: string) => drawId.includes('/');
+
+/** The history key (`ResidentState.quiz`) of a drawn question. */
+export const historyKey = (drawId: string) => (isLessonQuestion(drawId) ? drawId : bankKey(drawId));
+
+/** The draw id of a history key, when it can still be asked (an item or a step removed since is not). */
+function askableId(key: string, sources: ReviewSources): string | undefined {
+  const itemId = bankItemOf(key);
+  if (itemId !== undefined) return sources.bank.has(itemId) ? itemId : undefined;
+  return sources.questions.has(key) ? key : undefined;
+}
+
+/** Whether answering this question schedules its review: quiz-bank items, and lesson questions that stand alone. */
+export function isScheduled(key: string, sources: ReviewSources): boolean {
+  return askableId(key, sources) !== undefined;
+}
+
+/** The question's history after an answer (`scheduled`: it takes part in the review). */
+export function afterAnswer(prior: QuizHistory | undefined, correct: boolean, now: number, scheduled: boolean): QuizHistory {
   const h = prior ?? { right: 0, wrong: 0, lastAt: 0, lastCorrect: false, box: 0 };
   const next: QuizHistory = {
     right: h.right + (correct ? 1 : 0),
@@ -29,7 +60,7 @@ export function afterAnswer(prior: QuizHistory | undefined, correct: boolean, no
     lastCorrect: correct,
     box: h.box,
   };
-  if (!isBankItem) return next;
+  if (!scheduled) return next;
   if (!correct) {
     next.box = 1;
     next.due = now + REVIEW_GAPS_MS[1]!;
@@ -43,12 +74,15 @@ export function afterAnswer(prior: QuizHistory | undefined, correct: boolean, no
   return next;
 }
 
-/** Quiz-bank items due for review now, most overdue first. */
-export function dueItems(state: ResidentState, bank: ReadonlyMap<string, QuizItem>, now: number): string[] {
-  return Object.entries(state.quiz)
-    .filter(([key, h]) => key.startsWith('bank/') && h.due !== undefined && h.due <= now && bank.has(key.slice(5)))
-    .sort((a, b) => a[1].due! - b[1].due!)
-    .map(([key]) => key.slice(5));
+/** Questions due for review now, most overdue first, as draw ids; ones removed from the lessons or the bank are left out. */
+export function dueItems(state: ResidentState, sources: ReviewSources, now: number): string[] {
+  const due: { id: string; at: number }[] = [];
+  for (const [key, h] of Object.entries(state.quiz)) {
+    if (h.due === undefined || h.due > now) continue;
+    const id = askableId(key, sources);
+    if (id !== undefined) due.push({ id, at: h.due });
+  }
+  return due.sort((a, b) => a.at - b.at).map((d) => d.id);
 }
 
 /** A small deterministic generator (mulberry32), seeded from the turn, so `step()` stays pure. */
@@ -80,40 +114,55 @@ export interface DrawRequest {
 }
 
 /**
- * The items to ask: due reviews first, then items never seen (easier first, shuffled within a
- * difficulty), then the least recently seen. Never the item asked last, never one twice; when the
- * draw has room, at least one genuine look-alike, so residents do not learn "everything is a scam".
+ * The questions to ask: due reviews first (quiz-bank items and lesson questions, most overdue first),
+ * then items never seen (easier first, shuffled within a difficulty), then the least recently seen.
+ * Never the item asked last, never one twice; when the draw has room, at least one genuine
+ * look-alike, so residents do not learn "everything is a scam". Lesson questions come only as reviews.
  */
-export function drawItems(state: ResidentState, bank: ReadonlyMap<string, QuizItem>, req: DrawRequest): string[] {
+export function drawItems(state: ResidentState, sources: ReviewSources, req: DrawRequest): string[] {
   const random = seededRandom(req.seed);
-  const fits = (item: QuizItem) => !req.scamTypes || req.scamTypes.includes(item.scamType);
-  const pool = [...bank.values()].filter((item) => fits(item) && item.id !== state.lastQuizItem);
+  const fits = (scamType: string) => !req.scamTypes || (req.scamTypes as readonly string[]).includes(scamType);
+  const pool = [...sources.bank.values()].filter((item) => fits(item.scamType) && item.id !== state.lastQuizItem);
+  const inPool = new Set(pool.map((item) => item.id));
 
-  const due = new Set(dueItems(state, bank, req.now));
+  const reviews = dueItems(state, sources, req.now).filter((id) =>
+    isLessonQuestion(id) ? fits(sources.questions.get(id)!.step.scamType) : inPool.has(id),
+  );
+  const due = new Set(reviews);
   const seen = (item: QuizItem) => state.quiz[bankKey(item.id)] !== undefined;
-  const reviews = pool.filter((item) => due.has(item.id)).sort((a, b) => state.quiz[bankKey(a.id)]!.due! - state.quiz[bankKey(b.id)]!.due!);
   const fresh = shuffled(pool.filter((item) => !seen(item)), random).sort((a, b) => a.difficulty - b.difficulty);
   const old = pool
     .filter((item) => seen(item) && !due.has(item.id))
     .sort((a, b) => state.quiz[bankKey(a.id)]!.lastAt - state.quiz[bankKey(b.id)]!.lastAt);
 
-  const picked = [...reviews, ...fresh, ...old].slice(0, req.count);
-  if (picked.length >= 3 && !picked.some((i) => i.verdict === 'legit')) {
+  const picked = [...reviews, ...[...fresh, ...old].map((item) => item.id)].slice(0, req.count);
+  const genuine = (id: string) =>
+    isLessonQuestion(id) ? sources.questions.get(id)!.step.scamType === 'legit' : sources.bank.get(id)!.verdict === 'legit';
+  if (picked.length >= 3 && !picked.some(genuine)) {
     const legit = [...fresh, ...old].find((i) => i.verdict === 'legit');
-    if (legit) picked[picked.length - 1] = legit;
+    if (legit) picked[picked.length - 1] = legit.id;
   }
   // Reviews keep their order up front; the rest is mixed so scams and genuine ones alternate unpredictably.
-  const head = picked.filter((i) => due.has(i.id));
-  const tail = shuffled(picked.filter((i) => !due.has(i.id)), random);
-  return [...head, ...tail].map((i) => i.id);
+  const head = picked.filter((id) => due.has(id));
+  const tail = shuffled(picked.filter((id) => !due.has(id)), random);
+  return [...head, ...tail];
 }
 
-/** When the resident's next quiz-bank review falls due, if any: when a follow-up could be offered. */
-export function nextReviewAt(state: ResidentState, bank: ReadonlyMap<string, QuizItem>): number | undefined {
+/** When the resident's next review falls due, if any: when a follow-up could be offered. */
+export function nextReviewAt(state: ResidentState, sources: ReviewSources): number | undefined {
   let next: number | undefined;
   for (const [key, h] of Object.entries(state.quiz)) {
-    if (!key.startsWith('bank/') || h.due === undefined || !bank.has(key.slice(5))) continue;
+    if (h.due === undefined || askableId(key, sources) === undefined) continue;
     if (next === undefined || h.due < next) next = h.due;
   }
   return next;
+}
+
+/** Whether this run of a lesson (started at `since`) missed one of its questions that will come back for review. */
+export function missedForReview(state: ResidentState, sources: ReviewSources, flowId: string, since: number): boolean {
+  for (const [key, question] of sources.questions) {
+    const h = question.flowId === flowId ? state.quiz[key] : undefined;
+    if (h && !h.lastCorrect && h.due !== undefined && h.lastAt >= since) return true;
+  }
+  return false;
 }

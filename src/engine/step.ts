@@ -363,7 +363,7 @@ function answerStep(turn: Turn, input: StepInput): void {
         return;
       }
       const shown = behaviour.show(current, turn);
-      turn.say(turn.t(behaviour.hintKey), shown.choices ? { choices: shown.choices } : {});
+      turn.say(turn.t(behaviour.hintKeyFor?.(current, turn) ?? behaviour.hintKey), shown.choices ? { choices: shown.choices } : {});
       return;
     }
   }

@@ -12,7 +12,7 @@ import type { Progress, ResidentState } from './state.js';
 import { behaviourOf } from './steps/registry.js';
 import { alertBehind } from './alerts.js';
 import { askArea } from './area.js';
-import { afterAnswer, bankKey, dueItems } from './review.js';
+import { afterAnswer, bankItemOf, dueItems, isScheduled } from './review.js';
 import { fill, localize } from './text.js';
 import type { Choice, EngineEvent, Env, Reply } from './types.js';
 
@@ -74,9 +74,9 @@ export class Turn {
 
   // ── Menu ────────────────────────────────────────────────────────────────────────────────
 
-  /** Quiz-bank items due for review now (0 when there is nowhere to practise them). */
+  /** Questions due for review now, quiz-bank items and lessons' own (0 when there is nowhere to practise them). */
   reviewsDue(): number {
-    return this.flows.practiceFlowId ? dueItems(this.state, this.flows.bank, this.env.now).length : 0;
+    return this.flows.practiceFlowId ? dueItems(this.state, this.flows, this.env.now).length : 0;
   }
 
   /** "▶ Học tiếp" when a lesson is left unfinished; none otherwise. */
@@ -346,16 +346,19 @@ export class Turn {
     }
   }
 
-  /** Record a scored answer in the lesson's score and the item's history (`itemId` for quiz-bank items). */
-  score(flowId: string, stepId: string, correct: boolean, itemId?: string): void {
+  /**
+   * Record a scored answer in the lesson's score and the question's history (`key`: `bank/<item>` or
+   * `<flow>/<step>`, see engine/review.ts), which schedules its review when it takes part in one.
+   */
+  score(key: string, correct: boolean): void {
     const p = this.state.current;
     if (p) {
       p.total += 1;
       if (correct) p.right += 1;
     }
-    const key = itemId ? bankKey(itemId) : `${flowId}/${stepId}`;
-    this.state.quiz[key] = afterAnswer(this.state.quiz[key], correct, this.env.now, itemId !== undefined);
-    if (itemId) this.state.lastQuizItem = itemId;
+    this.state.quiz[key] = afterAnswer(this.state.quiz[key], correct, this.env.now, isScheduled(key, this.flows));
+    const itemId = bankItemOf(key);
+    if (itemId !== undefined) this.state.lastQuizItem = itemId;
   }
 
   /** The id buttons of the current question carry: the step id, plus the question's number at a quiz-draw step. */

@@ -66,6 +66,8 @@ function suggestion(wrong: string, ids: readonly string[]): string {
 
 export function checkFlow(flow: Flow, source: FlowSource): FlowProblem[] {
   const problems: FlowProblem[] = [];
+  // Quiz histories are keyed `<lesson>/<step>` beside the quiz bank's `bank/<item>`.
+  if (flow.id === 'bank') problems.push(source.problem(['id'], 'the lesson id "bank" is reserved for the quiz bank; choose another'));
   const ids = flow.steps.map((s) => s.id);
   const firstIndex = new Map<string, number>();
   flow.steps.forEach((s, i) => {
@@ -152,6 +154,7 @@ export function checkFlow(flow: Flow, source: FlowSource): FlowProblem[] {
   }
 
   flow.steps.forEach((s, i) => {
+    if (s.kind === 'quiz' && s.review) problems.push(...reviewProblems(s, textsOf(s, ['steps', i]), source));
     if ((s.kind === 'choice' || s.kind === 'quiz') && s.options.length > MAX_OPTIONS) {
       problems.push(source.problem(['steps', i, 'options'], `${s.options.length} options; at most ${MAX_OPTIONS} (Messenger's limit)`));
     }
@@ -165,6 +168,32 @@ export function checkFlow(flow: Flow, source: FlowSource): FlowProblem[] {
       problems.push(source.problem(['steps', i, 'image'], `picture not found: ${s.image} (looked in ${resolve(source.dir, s.image)})`));
     }
   });
+  return problems;
+}
+
+/** Variables a question asked alone in a review can still fill: the lesson's own are not there. */
+const REVIEW_VARIABLES: ReadonlySet<string> = new Set(['name']);
+
+/**
+ * A quiz step the review may ask (not `review: false`) is shown outside its lesson, in another
+ * lesson's place, so it must not need the lesson's variables: `{{right}}` would be the review's score,
+ * `{{lesson}}` the practice lesson's title, and a saved answer would be missing.
+ */
+function reviewProblems(step: Step, texts: readonly { path: Path; text: LocalText }[], source: FlowSource): FlowProblem[] {
+  const problems: FlowProblem[] = [];
+  for (const { path, text } of texts) {
+    for (const locale of ['vi', 'en'] as const) {
+      for (const m of text[locale]?.matchAll(VARIABLE_PATTERN) ?? []) {
+        if (REVIEW_VARIABLES.has(m[1]!)) continue;
+        problems.push(
+          source.problem(
+            [...path, locale],
+            `"${step.id}" is asked alone in the review, where {{${m[1]}}} means nothing; use only {{name}} here, or set review: false on the step`,
+          ),
+        );
+      }
+    }
+  }
   return problems;
 }
 

@@ -29,9 +29,15 @@ export interface LoadResult {
 
 const FIELDS_HINT = 'see flows/schema.json';
 
+/** Fields that exist on some step kinds only, and why. */
+const LESSON_FIELD_NOTES = {
+  // A typed answer is not asked again: its retry hint gives the answer away, and `save` feeds later steps.
+  review: 'only quiz steps come back in the review (kind: quiz)',
+};
+
 /** Parse one lesson file's text. `file` is used for positions and to resolve images. */
 export function parseFlowText(text: string, file: string): { flow?: Flow; source?: FlowSource; problems: FlowProblem[] } {
-  const r = parseLocated(Flow, text, file, 'a lesson file must be a map with id, version, title, summary, tags and steps', FIELDS_HINT);
+  const r = parseLocated(Flow, text, file, 'a lesson file must be a map with id, version, title, summary, tags and steps', FIELDS_HINT, LESSON_FIELD_NOTES);
   if (!r.value || !r.source) return { ...(r.source ? { source: r.source } : {}), problems: r.problems };
   return { flow: r.value, source: r.source, problems: checkFlow(r.value, r.source) };
 }

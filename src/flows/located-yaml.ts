@@ -78,11 +78,17 @@ function sourceOf(file: string, doc: Document, lines: LineCounter): LocatedSourc
   };
 }
 
-/** zod's wording, made specific for people editing the data; `fieldsHint` says where the fields are listed. */
-function explainIssue(issue: z.core.$ZodIssue, fieldsHint: string): string {
+/**
+ * zod's wording, made specific for people editing the data; `fieldsHint` says where the fields are
+ * listed, `fieldNotes` why a field that exists elsewhere does not belong where it was written.
+ */
+function explainIssue(issue: z.core.$ZodIssue, fieldsHint: string, fieldNotes: Readonly<Record<string, string>>): string {
   switch (issue.code) {
-    case 'unrecognized_keys':
+    case 'unrecognized_keys': {
+      const note = issue.keys.length === 1 ? fieldNotes[issue.keys[0]!] : undefined;
+      if (note) return `"${issue.keys[0]}" does not belong here: ${note}`;
       return `unknown field ${issue.keys.map((k) => `"${k}"`).join(', ')} (check the spelling; ${fieldsHint})`;
+    }
     case 'invalid_union':
       return 'discriminator' in issue ? 'kind must be one of: message, choice, quiz, answer, end, quiz-draw' : issue.message;
     case 'invalid_type':
@@ -106,7 +112,14 @@ export interface Parsed<T> {
  * YAML with positions, then the zod schema; every problem located. `what` says what the file must be;
  * `fieldsHint` where its fields are listed.
  */
-export function parseLocated<T>(schema: z.ZodType<T>, text: string, file: string, what: string, fieldsHint = "the file's header lists the fields"): Parsed<T> {
+export function parseLocated<T>(
+  schema: z.ZodType<T>,
+  text: string,
+  file: string,
+  what: string,
+  fieldsHint = "the file's header lists the fields",
+  fieldNotes: Readonly<Record<string, string>> = {},
+): Parsed<T> {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -127,7 +140,7 @@ export function parseLocated<T>(schema: z.ZodType<T>, text: string, file: string
     const problems = parsed.error.issues.map((issue) => {
       const onKey = issue.code === 'unrecognized_keys' && issue.keys.length > 0;
       const target = onKey ? [...issue.path, issue.keys[0] as string] : issue.path;
-      return source.problem(target, explainIssue(issue, fieldsHint), { key: onKey });
+      return source.problem(target, explainIssue(issue, fieldsHint, fieldNotes), { key: onKey });
     });
     return { source, problems };
   }

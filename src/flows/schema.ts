@@ -95,6 +95,13 @@ export const QuizStep = z
     scamType: z.enum(SCAM_TYPES).describe('Scam type this question trains (shared/content-brief.md); "legit" for a genuine message.'),
     options: z.array(QuizOption).min(2),
     explanation: LocalText.describe('Shown after any answer: the red flags, or why it is genuine.'),
+    review: z
+      .boolean()
+      .default(true)
+      .describe(
+        'Answered wrongly, the question comes back in the review days later, asked alone (default). ' +
+          'Set false when it needs the lesson around it ("another message", "a few days later").',
+      ),
     next: next.optional(),
   })
   .strict();

@@ -67,12 +67,12 @@ describe('review follow-ups', () => {
     now += 5 * HOUR;
     await server.app.processor.sweep();
     await server.app.processor.idle();
-    expect(textsTo(psid)).not.toContain('tin nhắn mẫu hôm trước bạn nhầm');
+    expect(textsTo(psid)).not.toContain('câu hôm trước bạn nhầm');
 
     now += 2 * HOUR;
     await server.app.processor.sweep();
     await server.app.processor.idle();
-    expect(textsTo(psid)).toContain('Có 1 tin nhắn mẫu hôm trước bạn nhầm');
+    expect(textsTo(psid)).toContain('Có 1 câu hôm trước bạn nhầm');
     // We wrote first: an UPDATE inside the window, not a RESPONSE.
     expect(sent.find((s) => s.psid === psid && s.text.includes('hôm trước bạn nhầm'))?.type).toBe('UPDATE');
     expect(sent.find((s) => s.psid === psid && s.text.includes('Chưa đúng'))?.type).toBe('RESPONSE');
@@ -95,7 +95,7 @@ describe('review follow-ups', () => {
     expect(await followups()).not.toContain(`messenger:${psid}`);
 
     await tap(psid, 'c:menu');
-    expect(textsTo(psid)).toContain('Có 1 tin nhắn mẫu bạn từng nhầm');
+    expect(textsTo(psid)).toContain('Có 1 câu bạn từng nhầm');
   });
 
   it('in the web chat: the follow-up waits in the mailbox for the page', async () => {
@@ -108,6 +108,6 @@ describe('review follow-ups', () => {
     await server.app.processor.idle();
     const res = await fetch(`${server.url}/channels/web/messages?userId=${r.userId}`);
     const { replies } = (await res.json()) as { replies: { text: string }[] };
-    expect(replies.map((x) => x.text).join('\n')).toContain('Có 1 tin nhắn mẫu hôm trước bạn nhầm');
+    expect(replies.map((x) => x.text).join('\n')).toContain('Có 1 câu hôm trước bạn nhầm');
   });
 });

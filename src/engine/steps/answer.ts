@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import type { AnswerStep } from '../../flows/schema.js';
 import { isAside } from '../asides.js';
 import { FORWARDED_LENGTH } from '../check.js';
+import { lessonKey } from '../flowset.js';
 import { saidInside, saysWord } from '../match.js';
 import type { Texts } from '../types.js';
 import { normalizeAnswer } from '../normalize.js';
@@ -35,7 +36,7 @@ export const answer: StepBehaviour<Answer> = {
   answer(step, input, turn, compiled) {
     const p = turn.state.current!;
     if (input.type === 'payload' ? input.payload.type === 'skip' : saysWord(turn.env.texts, 'words.skip', input.text)) {
-      turn.score(compiled.flow.id, step.id, false);
+      turn.score(lessonKey(compiled.flow.id, step.id), false);
       turn.emit({ type: 'answer_checked', flowId: compiled.flow.id, stepId: step.id, correct: false });
       return { type: 'advance', replies: [] };
     }
@@ -54,7 +55,7 @@ export const answer: StepBehaviour<Answer> = {
       };
     }
     const firstTry = p.tries === 0;
-    turn.score(compiled.flow.id, step.id, firstTry);
+    turn.score(lessonKey(compiled.flow.id, step.id), firstTry);
     turn.emit({ type: 'answer_checked', flowId: compiled.flow.id, stepId: step.id, correct: firstTry });
     if (step.save) p.vars[step.save] = input.text.trim().slice(0, 200);
     return { type: 'advance', replies: [{ text: step.correct ? turn.text(step.correct) : turn.t('answer.right') }] };

@@ -22,6 +22,8 @@ export interface StepBehaviour<S extends Step = Step> {
   answer(step: S, input: StepInput, turn: Turn, compiled: CompiledFlow): StepOutcome;
   /** Hint key shown after the first answer the bot could not place. */
   hintKey: string;
+  /** The hint key when it depends on the question on screen (a review asks lesson questions among bank items). */
+  hintKeyFor?(step: S, turn: Turn): string;
   /** Prepare the step as the resident arrives at it; false means there is nothing to show, go on. */
   onEnter?(step: S, turn: Turn): boolean;
 }

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { EndStep } from '../../flows/schema.js';
 import { payload } from '../payloads.js';
 import { endExtras } from '../referral.js';
+import { missedForReview } from '../review.js';
 import { localize } from '../text.js';
 import type { Choice } from '../types.js';
 import type { StepBehaviour } from './behaviour.js';
@@ -17,6 +18,8 @@ export const end: StepBehaviour<End> = {
     const parts = [turn.text(step.text)];
     // Right the first time counts; the rest is said as how to try again («học lại»), not as a bare "0 of 2".
     if (p && p.total > 0) parts.push(turn.t(p.right === p.total ? 'end.score_all' : 'end.score_some', { right: p.right, total: p.total }));
+    // The promise only where it is kept: a question of this lesson was missed and there is a review to bring it back in.
+    if (p && turn.flows.practiceFlowId && missedForReview(turn.state, turn.flows, p.flowId, p.startedAt)) parts.push(turn.t('end.review_later'));
     const choices: Choice[] = [];
     const titles: string[] = [];
     for (const id of step.suggest) {

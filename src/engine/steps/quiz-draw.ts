@@ -1,35 +1,70 @@
 /**
- * `quiz-draw`: questions drawn from the quiz bank. Each shows a message as it would arrive (a picture
- * and its text) and asks "scam or genuine?"; the answer is followed by the signs, pointing at the
- * exact words, and what to do. Items answered wrongly are scheduled for review (engine/review.ts).
+ * `quiz-draw`: questions drawn from the quiz bank, and lessons' own questions due for review. A bank
+ * item shows a message as it would arrive (a picture and its text) and asks "scam or genuine?"; the
+ * answer is followed by the signs, pointing at the exact words, and what to do. A lesson's question is
+ * asked with its own picture, options and explanation, under its lesson's title. Questions answered
+ * wrongly are scheduled for review (engine/review.ts).
  */
 import type { z } from 'zod';
 import { quizItemImage, type QuizItem } from '../../flows/quiz-bank.js';
-import type { BankScamType, QuizDrawStep } from '../../flows/schema.js';
+import type { BankScamType, LocalText, QuizDrawStep } from '../../flows/schema.js';
+import type { LessonQuestion } from '../flowset.js';
 import { matchOption } from '../match.js';
 import { payload } from '../payloads.js';
-import { drawItems } from '../review.js';
+import { drawItems, historyKey } from '../review.js';
+import { localize } from '../text.js';
 import type { Turn } from '../turn.js';
 import type { Reply } from '../types.js';
-import type { StepBehaviour } from './behaviour.js';
+import type { StepBehaviour, StepInput } from './behaviour.js';
+import { showWithOptions } from './options.js';
+import { pickedAnswer, quizFeedback } from './quiz.js';
 
 type QuizDraw = z.infer<typeof QuizDrawStep>;
 
 /** Option 0 is "scam", option 1 "genuine", in every language. */
 const VERDICTS = ['scam', 'legit'] as const;
 
-function currentItem(turn: Turn): QuizItem | undefined {
-  const draw = turn.state.current?.draw;
-  const id = draw?.items[draw.index];
-  return id === undefined ? undefined : turn.flows.bank.get(id);
+/** "Câu 2." / "Question 2.": the lesson's numbering, which means nothing once the question is asked alone. */
+const LESSON_NUMBERING = /^(?:Câu|Question)\s+\d+\s*[.:]\s*/;
+
+function withoutNumbering(text: LocalText): LocalText {
+  return { vi: text.vi.replace(LESSON_NUMBERING, ''), ...(text.en ? { en: text.en.replace(LESSON_NUMBERING, '') } : {}) };
 }
 
-function ask(step: QuizDraw, turn: Turn, item: QuizItem, first: boolean): Reply {
+/** The question on screen: a quiz-bank item, or a lesson's question brought back for review. */
+type Drawn = { id: string; item: QuizItem; lesson?: never } | { id: string; lesson: LessonQuestion; item?: never };
+
+/**
+ * The question at the draw's place. One whose item or lesson step is gone since it was drawn (the
+ * lessons changed under a resident mid-review) is passed over.
+ */
+function currentQuestion(turn: Turn): Drawn | undefined {
+  const draw = turn.state.current?.draw;
+  if (!draw) return undefined;
+  for (let index = draw.index; index < draw.items.length; index++) {
+    const id = draw.items[index]!;
+    const item = turn.flows.bank.get(id);
+    const lesson = item ? undefined : turn.flows.questions.get(id);
+    if (!item && !lesson) continue;
+    draw.index = index;
+    return item ? { id, item } : { id, lesson: lesson! };
+  }
+  return undefined;
+}
+
+function ask(step: QuizDraw, turn: Turn, question: Drawn, first: boolean): Reply {
   const draw = turn.state.current!.draw!;
   const place = `${step.id}.${draw.index}`;
   const lines: string[] = [];
   if (first) lines.push(turn.text(step.text), '');
   lines.push(turn.t('quiz.number', { n: draw.index + 1, total: draw.items.length }));
+  if (question.lesson) {
+    const { step: asked, title } = question.lesson;
+    lines.push(turn.t('quiz.from_lesson', { title: localize(title, turn.locale) }));
+    const shown = showWithOptions({ ...asked, id: place, text: withoutNumbering(asked.text) }, turn);
+    return { ...shown, text: `${lines.join('\n')}\n${shown.text}` };
+  }
+  const { item } = question;
   lines.push(`${turn.t(`quiz.arrives.${item.arrivesBy}`)} · ${turn.text(item.from)}`);
   lines.push(`“${turn.text(item.message)}”`, '');
   lines.push(turn.t('quiz.question'));
@@ -40,13 +75,45 @@ function ask(step: QuizDraw, turn: Turn, item: QuizItem, first: boolean): Reply 
   };
 }
 
+/** The verdict ("scam" / "genuine") the input picks, by button, number or words. */
+function pickedVerdict(input: StepInput, turn: Turn): number | undefined {
+  if (input.type === 'payload') {
+    return input.payload.type === 'option' && input.payload.index < VERDICTS.length ? input.payload.index : undefined;
+  }
+  const options = VERDICTS.map((v) => ({
+    label: { vi: turn.env.texts.t('vi', `quiz.${v}_label`), en: turn.env.texts.t('en', `quiz.${v}_label`) },
+    synonyms: { vi: [...turn.env.texts.words(`words.${v}`)] },
+  }));
+  return matchOption(input.text, options, turn.env.texts, turn.locale);
+}
+
+/** Whether the answer was right, what to say, and the scam type it trains; undefined when the input picks nothing. */
+function judge(question: Drawn, input: StepInput, turn: Turn): { correct: boolean; feedback: Reply; scamType: string } | undefined {
+  if (question.lesson) {
+    const asked = question.lesson.step;
+    const index = pickedAnswer(asked, input, turn);
+    if (index === undefined) return undefined;
+    const correct = asked.options[index]!.correct;
+    return { correct, feedback: quizFeedback(asked, correct, turn), scamType: asked.scamType };
+  }
+  const { item } = question;
+  const index = pickedVerdict(input, turn);
+  if (index === undefined) return undefined;
+  const correct = VERDICTS[index] === item.verdict;
+  const verdict = turn.t(correct ? 'quiz.right' : 'quiz.wrong');
+  const truth = turn.t(item.verdict === 'scam' ? 'quiz.is_scam' : 'quiz.is_legit');
+  const signs = item.signs.map((s) => `• ${turn.text(s)}`).join('\n');
+  return { correct, feedback: { text: `${verdict} ${truth}\n${signs}\n\n${turn.text(item.advice)}` }, scamType: item.scamType };
+}
+
 export const quizDraw: StepBehaviour<QuizDraw> = {
   kind: 'quiz-draw',
   hintKey: 'hint.quiz_draw',
+  hintKeyFor: (_step, turn) => (currentQuestion(turn)?.lesson ? 'hint.options' : 'hint.quiz_draw'),
   onEnter(step, turn) {
     const p = turn.state.current!;
     const scamTypes = p.scamType ? [p.scamType as BankScamType] : step.scamTypes;
-    const items = drawItems(turn.state, turn.flows.bank, {
+    const items = drawItems(turn.state, turn.flows, {
       count: step.count,
       scamTypes,
       now: turn.env.now,
@@ -57,39 +124,30 @@ export const quizDraw: StepBehaviour<QuizDraw> = {
     return true;
   },
   show(step, turn) {
-    const item = currentItem(turn);
-    if (!item) return { text: turn.text(step.text) };
-    return ask(step, turn, item, turn.state.current!.draw!.index === 0);
+    const first = turn.state.current?.draw?.index === 0;
+    const question = currentQuestion(turn);
+    if (!question) return { text: turn.text(step.text) };
+    return ask(step, turn, question, first);
   },
   answer(step, input, turn, compiled) {
-    const item = currentItem(turn);
     const draw = turn.state.current?.draw;
-    if (!item || !draw) return { type: 'advance', replies: [] };
-    let index: number | undefined;
-    if (input.type === 'payload') {
-      index = input.payload.type === 'option' && input.payload.index < VERDICTS.length ? input.payload.index : undefined;
-    } else {
-      const options = VERDICTS.map((v) => ({
-        label: { vi: turn.env.texts.t('vi', `quiz.${v}_label`), en: turn.env.texts.t('en', `quiz.${v}_label`) },
-        synonyms: { vi: [...turn.env.texts.words(`words.${v}`)] },
-      }));
-      index = matchOption(input.text, options, turn.env.texts, turn.locale);
-    }
-    if (index === undefined) return { type: 'unplaced' };
+    const asked = draw?.index;
+    const question = currentQuestion(turn);
+    if (!question || !draw) return { type: 'advance', replies: [] };
+    // The question on screen is gone: the answer was meant for it, not for the next one, which is shown instead.
+    if (draw.index !== asked) return { type: 'stay', replies: [ask(step, turn, question, false)] };
+    const judged = judge(question, input, turn);
+    if (!judged) return { type: 'unplaced' };
 
-    const correct = VERDICTS[index] === item.verdict;
-    turn.score(compiled.flow.id, step.id, correct, item.id);
+    const { correct, feedback, scamType } = judged;
+    turn.score(historyKey(question.id), correct);
     const alertId = turn.state.current?.alertId;
-    turn.emit({ type: 'quiz_answered', flowId: compiled.flow.id, stepId: step.id, itemId: item.id, scamType: item.scamType, correct, ...(alertId ? { alertId } : {}) });
-    const verdict = turn.t(correct ? 'quiz.right' : 'quiz.wrong');
-    const truth = turn.t(item.verdict === 'scam' ? 'quiz.is_scam' : 'quiz.is_legit');
-    const signs = item.signs.map((s) => `• ${turn.text(s)}`).join('\n');
-    const feedback: Reply = { text: `${verdict} ${truth}\n${signs}\n\n${turn.text(item.advice)}` };
+    turn.emit({ type: 'quiz_answered', flowId: compiled.flow.id, stepId: step.id, itemId: question.id, scamType, correct, ...(alertId ? { alertId } : {}) });
 
     if (draw.index + 1 < draw.items.length) {
       draw.index += 1;
       turn.state.current!.misses = 0;
-      const next = currentItem(turn);
+      const next = currentQuestion(turn);
       if (next) return { type: 'stay', replies: [feedback, ask(step, turn, next, false)] };
     }
     return { type: 'advance', replies: [feedback] };
