@@ -116,17 +116,18 @@ export interface DrawRequest {
 /**
  * The questions to ask: due reviews first (quiz-bank items and lesson questions, most overdue first),
  * then items never seen (easier first, shuffled within a difficulty), then the least recently seen.
- * Never the item asked last, never one twice; when the draw has room, at least one genuine
+ * Never the item asked last (unless it is due for review), never one twice; when the draw has room, at least one genuine
  * look-alike, so residents do not learn "everything is a scam". Lesson questions come only as reviews.
  */
 export function drawItems(state: ResidentState, sources: ReviewSources, req: DrawRequest): string[] {
   const random = seededRandom(req.seed);
   const fits = (scamType: string) => !req.scamTypes || (req.scamTypes as readonly string[]).includes(scamType);
   const pool = [...sources.bank.values()].filter((item) => fits(item.scamType) && item.id !== state.lastQuizItem);
-  const inPool = new Set(pool.map((item) => item.id));
 
+  // A due review is asked even if it was the last question asked: it is due hours after that answer,
+  // and the menu's "🔁 Ôn tập (N)" counted it.
   const reviews = dueItems(state, sources, req.now).filter((id) =>
-    isLessonQuestion(id) ? fits(sources.questions.get(id)!.step.scamType) : inPool.has(id),
+    fits(isLessonQuestion(id) ? sources.questions.get(id)!.step.scamType : sources.bank.get(id)!.scamType),
   );
   const due = new Set(reviews);
   const seen = (item: QuizItem) => state.quiz[bankKey(item.id)] !== undefined;
