@@ -74,13 +74,23 @@ export function afterAnswer(prior: QuizHistory | undefined, correct: boolean, no
   return next;
 }
 
+/**
+ * When a question is due. A miss always schedules one now; a lesson question missed before lessons'
+ * questions were reviewed has none (box 0, answered wrong), and is taken as scheduled then.
+ */
+function dueAt(h: QuizHistory): number | undefined {
+  if (h.due !== undefined) return h.due;
+  return !h.lastCorrect && h.box === 0 && h.wrong > 0 ? h.lastAt + REVIEW_GAPS_MS[1]! : undefined;
+}
+
 /** Questions due for review now, most overdue first, as draw ids; ones removed from the lessons or the bank are left out. */
 export function dueItems(state: ResidentState, sources: ReviewSources, now: number): string[] {
   const due: { id: string; at: number }[] = [];
   for (const [key, h] of Object.entries(state.quiz)) {
-    if (h.due === undefined || h.due > now) continue;
+    const at = dueAt(h);
+    if (at === undefined || at > now) continue;
     const id = askableId(key, sources);
-    if (id !== undefined) due.push({ id, at: h.due });
+    if (id !== undefined) due.push({ id, at });
   }
   return due.sort((a, b) => a.at - b.at).map((d) => d.id);
 }
@@ -153,8 +163,9 @@ export function drawItems(state: ResidentState, sources: ReviewSources, req: Dra
 export function nextReviewAt(state: ResidentState, sources: ReviewSources): number | undefined {
   let next: number | undefined;
   for (const [key, h] of Object.entries(state.quiz)) {
-    if (h.due === undefined || askableId(key, sources) === undefined) continue;
-    if (next === undefined || h.due < next) next = h.due;
+    const at = dueAt(h);
+    if (at === undefined || askableId(key, sources) === undefined) continue;
+    if (next === undefined || at < next) next = at;
   }
   return next;
 }

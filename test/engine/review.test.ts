@@ -111,6 +111,15 @@ describe("lessons' own questions in the review", () => {
     expect(nextReviewAt(stateWith({ 'tiny/who': missed(T0 + HOUR) }), sources)).toBeUndefined();
   });
 
+  it('one missed before lessons\' questions were reviewed (kept with no schedule) is due from the next session after that answer', () => {
+    const before = { right: 0, wrong: 1, lastAt: T0, lastCorrect: false, box: 0 };
+    const s = stateWith({ 'tiny/quiz1': before, 'tiny/who': before, [bankKey('otp-ask')]: { ...before, wrong: 0, right: 1, lastCorrect: true } });
+    expect(nextReviewAt(s, sources)).toBe(T0 + REVIEW_GAPS_MS[1]!);
+    expect(dueItems(s, sources, T0 + REVIEW_GAPS_MS[1]! - 1)).toEqual([]);
+    expect(dueItems(s, sources, T0 + REVIEW_GAPS_MS[1]!)).toEqual(['tiny/quiz1']);
+    expect(dueItems(stateWith({ 'tiny/quiz1': { ...before, right: 1, lastCorrect: true } }), sources, T0 + DAY)).toEqual([]);
+  });
+
   it('a quiz step marked review: false is recorded, never scheduled', () => {
     const tiny = fixtureFlow('tiny.yaml');
     const alone = { ...tiny, steps: tiny.steps.map((st) => (st.kind === 'quiz' ? { ...st, review: false } : st)) };
