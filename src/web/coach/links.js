@@ -8,6 +8,7 @@ import { el } from '../shared/dom.js';
 import { timeOfDay } from '../shared/format.js';
 import { call, failure, loc, say, sayShown, t } from '../shared/session.js';
 import { CALL_TIMEOUT_MS, els, when } from './page.js';
+import { dropQr, keepQrs } from './qr.js';
 import { hideResultOf, showResult } from './send.js';
 import { isLink, isLinkList } from './shapes.js';
 import { setTab } from './tabs.js';
@@ -45,6 +46,8 @@ export async function loadLinks() {
       return;
     }
     myLinks = json.links;
+    // Fetched now, while there is signal, to be shown at a door where there may be none.
+    keepQrs(myLinks.filter((l) => linkState(l) === 'active').map((l) => l.code));
     loadedAt = Date.now();
     loadError = null;
     revokeError = null;
@@ -135,6 +138,7 @@ async function revoke(link, button) {
     myLinks = (myLinks ?? [revoked]).map((l) => (l.code === revoked.code ? { ...l, ...revoked } : l));
     revokeError = null;
     hideResultOf(link.code);
+    dropQr(link.code);
     renderLinks();
     say(els.linksStatus, () => t('revokedDone')(link.code));
   } catch (err) {
