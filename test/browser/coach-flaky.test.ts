@@ -211,8 +211,8 @@ describe('revoking, and list answers out of order', () => {
     await byId('tab-links').tap();
     await card(link.code).getByTestId('link-state').filter({ hasText: 'Còn hạn' }).waitFor({ timeout: WAIT });
     await onApi(t.page, '/links', 'GET', (route) => route.abort('internetdisconnected'));
-    t.page.once('dialog', (d) => void d.accept());
     await card(link.code).getByTestId('revoke').tap();
+    await card(link.code).getByTestId('revoke-yes').tap();
     await card(link.code).getByTestId('link-state').filter({ hasText: 'Đã huỷ' }).waitFor({ timeout: WAIT });
     expect(await byId('links-status').innerText()).toBe(`Đã huỷ link ${link.code}.`);
     expect(await card(link.code).getByTestId('revoke').count()).toBe(0);
@@ -248,8 +248,8 @@ describe('revoking, and list answers out of order', () => {
     await byId('reload-links').tap();
     const held = await slow.taken;
 
-    t.page.once('dialog', (d) => void d.accept());
     await card(link.code).getByTestId('revoke').tap();
+    await card(link.code).getByTestId('revoke-yes').tap();
     await card(link.code).getByTestId('link-state').filter({ hasText: 'Đã huỷ' }).waitFor({ timeout: WAIT });
 
     // The answer from before the revoke arrives: the page asks again rather than show it.

@@ -135,12 +135,36 @@ describe('coach page', () => {
     await byId('tab-links').tap();
     await item.getByTestId('link-uses').filter({ hasText: 'Đã mở 1 lần' }).waitFor({ timeout: WAIT });
 
-    // Revoke it (after confirming): marked revoked; its page now says so.
-    t.page.once('dialog', (d) => void d.accept());
+    // "Huỷ link" asks first, in the page (some in-app browsers block the browser's own dialog);
+    // "Không, giữ link" keeps it.
+    const dialogs: string[] = [];
+    t.page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    const ask = item.getByTestId('revoke-ask');
+    const question = async () => [await ask.locator('p').innerText(), await item.getByTestId('revoke-stay').innerText(), await item.getByTestId('revoke-yes').innerText()];
+    await byId('lang').tap();
     await item.getByTestId('revoke').tap();
+    expect(await question()).toEqual([`Revoke the link ${code}? Residents will no longer open the lesson with it.`, 'No, keep it', 'Revoke']);
+    await item.getByTestId('revoke-stay').tap();
+    await byId('lang').tap();
+    await item.getByTestId('revoke').tap();
+    expect(await question()).toEqual([`Huỷ link ${code}? Người học sẽ không mở bài bằng link này được nữa.`, 'Không, giữ link', 'Huỷ link']);
+    expect(await t.page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('revoke-stay');
+    await item.getByTestId('revoke-stay').tap();
+    expect(await ask.count()).toBe(0);
+    expect(await t.page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('revoke');
+    expect(await item.getByTestId('link-state').innerText()).toBe('Còn hạn');
+    expect((await fetch(`${t.server.url}/l/${code}`)).status).toBe(200);
+
+    // Revoked after all: marked revoked; its page now says so.
+    await item.getByTestId('revoke').tap();
+    await item.getByTestId('revoke-yes').tap();
     await item.getByTestId('link-state').filter({ hasText: 'Đã huỷ' }).waitFor({ timeout: WAIT });
     expect(await item.getByTestId('revoke').count()).toBe(0);
     expect((await fetch(`${t.server.url}/l/${code}`)).status).toBe(410);
+    expect(dialogs).toEqual([]);
     // The status line says so, and says it again in English after EN (and back).
     const status = t.page.locator('#links-status');
     expect(await status.innerText()).toBe(`Đã huỷ link ${code}.`);

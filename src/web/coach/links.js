@@ -4,6 +4,7 @@
 // reason in red; an answer older than one already shown (a slow load overtaken by another, or
 // asked before a revoke) never replaces it.
 
+import { askFirst } from '../shared/ask.js';
 import { el } from '../shared/dom.js';
 import { timeOfDay } from '../shared/format.js';
 import { call, failure, loc, say, sayShown, t } from '../shared/session.js';
@@ -117,11 +118,21 @@ export function renderLinks() {
         state === 'active'
           ? el('div', { class: 'actions' },
             el('button', { type: 'button', class: 'secondary', 'data-testid': 'show-qr', text: t('showQr'), onclick: () => { setTab('new'); showResult(link); } }),
-            el('button', { type: 'button', class: 'secondary danger', 'data-testid': 'revoke', text: t('revoke'), onclick: (e) => revoke(link, e.currentTarget) }))
+            el('button', { type: 'button', class: 'secondary danger', 'data-testid': 'revoke', text: t('revoke'), onclick: (e) => askRevoke(link, e.currentTarget) }))
           : null,
       );
     }),
   );
+}
+
+/** "Revoke the link HS…?" under the card's buttons (in the page: see ../shared/ask.js). */
+function askRevoke(link, button) {
+  askFirst(button, {
+    ask: () => t('revokeConfirm')(link.code),
+    stay: 'revokeStay',
+    yes: 'revoke',
+    onYes: () => void revoke(link, button),
+  });
 }
 
 /**
@@ -129,7 +140,6 @@ export function renderLinks() {
  * could fail on a weak connection and leave "Revoked" above a card still saying "Valid".
  */
 async function revoke(link, button) {
-  if (!window.confirm(t('revokeConfirm')(link.code))) return;
   button.disabled = true;
   try {
     const revoked = await call('POST', `/links/${encodeURIComponent(link.code)}/revoke`, undefined, { timeout: CALL_TIMEOUT_MS, shape: isLink });

@@ -6,7 +6,8 @@
 // of one leaves the other.
 
 import { API, api } from './api.js';
-import { $, el } from './dom.js';
+import { askFirst, closeQuestions } from './ask.js';
+import { $ } from './dom.js';
 import { COMMON_ERRORS, COMMON_WORDS } from './errors.js';
 
 export { API, api };
@@ -24,8 +25,6 @@ let words = { vi: {}, en: {} };
 const keys = { token: '', lang: '' };
 /** @type {{ accept: (account: any) => string, signedIn: () => Promise<void> | void, signedOut: () => void, langChanged: () => void }} */
 let hooks = { accept: () => '', signedIn: () => {}, signedOut: () => {}, langChanged: () => {} };
-/** startSession's `askBeforeSignOut`: "Sign out" asks first. */
-let askFirst = false;
 const els = {};
 
 /** Read the remembered language and token; before anything is drawn, so the first words are right. */
@@ -169,7 +168,7 @@ let checking = false;
 
 /** Show one of the page's panels: `signin`, `connecting` (a remembered token being checked) or `app`. */
 function showPanel(which) {
-  closeSignOutQuestions();
+  closeQuestions();
   els.signin.hidden = which !== 'signin';
   els.connecting.hidden = which !== 'connecting';
   els.app.hidden = which !== 'app';
@@ -273,52 +272,6 @@ function retryNow() {
   void signIn(session.token, { remembered: true });
 }
 
-// ── "Sign out?" ─────────────────────────────────────────────────────────────────────────────
-
-/** The question under each sign-out button, made the first time it is asked. */
-const questions = new Map();
-
-/**
- * "Sign out of this device?" under the button tapped, with "No, stay" (the one that stands out) and
- * "Sign out": a tap by mistake at a doorstep would mean pasting the token again on a weak signal.
- * Asked in the page, not with window.confirm, which some in-app browsers block (answering "no"
- * without showing anything). Its words are the page's (`signoutAsk`, `signoutStay`, `signoutYes`),
- * written again by translatePage after a language switch.
- */
-function askSignOut(button) {
-  let box = questions.get(button);
-  if (!box) {
-    const id = `${button.id}-ask`;
-    const testid = button.dataset.testid;
-    const words = (key) => ({ 'data-i18n': key, text: t(key) });
-    box = el('div', { id, class: 'ask', role: 'group', 'aria-labelledby': `${id}-text`, 'data-testid': `${testid}-ask`, onkeydown: (e) => e.key === 'Escape' && stay(button) },
-      el('p', { id: `${id}-text`, ...words('signoutAsk') }),
-      el('div', { class: 'ask-actions' },
-        el('button', { type: 'button', class: 'primary', 'data-testid': `${testid}-stay`, ...words('signoutStay'), onclick: () => stay(button) }),
-        el('button', { type: 'button', class: 'secondary danger', 'data-testid': `${testid}-yes`, ...words('signoutYes'), onclick: () => signOut() })));
-    button.after(box);
-    button.setAttribute('aria-controls', id);
-    questions.set(button, box);
-  }
-  box.hidden = false;
-  button.setAttribute('aria-expanded', 'true');
-  box.scrollIntoView({ block: 'nearest' });
-  box.querySelector('.primary').focus({ preventScroll: true });
-}
-
-/** "No, stay": the question goes, and focus goes back to the button that asked it. */
-function stay(button) {
-  closeSignOutQuestions();
-  button.focus();
-}
-
-function closeSignOutQuestions() {
-  for (const [button, box] of questions) {
-    box.hidden = true;
-    button.setAttribute('aria-expanded', 'false');
-  }
-}
-
 /** Forget the token and everything the page showed; `why` (say's words) is said on the sign-in panel. */
 function signOut(why) {
   clearTimeout(retryTimer);
@@ -339,11 +292,11 @@ function signOut(why) {
  * the officials' console); `signedIn` draws the page; `signedOut` forgets everything it showed
  * (lists, forms, status lines, pictures), since the next person may use the same device;
  * `langChanged` redraws what the page drew (what `say` wrote is redrawn here); `askBeforeSignOut`
- * asks "Sign out?" in the page first (askSignOut).
+ * asks "Sign out?" in the page first (./ask.js), with the page's `signoutAsk`, `signoutStay` and
+ * `signoutYes`.
  */
 export function startSession({ accept = () => '', signedIn, signedOut, langChanged, askBeforeSignOut = false }) {
   hooks = { accept, signedIn, signedOut, langChanged };
-  askFirst = askBeforeSignOut;
   $('signin-form').addEventListener('submit', (e) => {
     e.preventDefault();
     const candidate = els.tokenInput.value.trim();
@@ -353,7 +306,8 @@ export function startSession({ accept = () => '', signedIn, signedOut, langChang
     }
     void signIn(candidate);
   });
-  for (const button of [$('signout'), els.connectingSignout]) button.addEventListener('click', () => (askFirst ? askSignOut(button) : signOut()));
+  const ask = (button) => askFirst(button, { ask: 'signoutAsk', stay: 'signoutStay', yes: 'signoutYes', onYes: () => signOut() });
+  for (const button of [$('signout'), els.connectingSignout]) button.addEventListener('click', () => (askBeforeSignOut ? ask(button) : signOut()));
   els.connectingRetry.addEventListener('click', retryNow);
   // Back online, or back to this page after a while: the server may be reachable again.
   window.addEventListener('online', retryNow);
