@@ -6,21 +6,11 @@
  * Redis; the network is cut with Playwright's offline emulation and routing.
  */
 import type { Request } from 'playwright-core';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { AccountStore } from '../../src/accounts/store.js';
-import { LinkStore } from '../../src/coaching/link-store.js';
-import { createKeys } from '../../src/store/keys.js';
-import { PHONE, signInAt, useBrowserPage, WAIT } from '../helpers/browser.js';
+import { describe, expect, it } from 'vitest';
+import { PHONE, signInAt, useBrowserPage, useStaffStores, WAIT } from '../helpers/browser.js';
 
 const t = useBrowserPage(PHONE);
-let accounts: AccountStore;
-let links: LinkStore;
-
-beforeAll(async () => {
-  const keys = createKeys(t.server.prefix);
-  accounts = new AccountStore(t.server.redis, keys);
-  links = new LinkStore(t.server.redis, keys);
-});
+const stores = useStaffStores(t);
 
 const byId = (id: string) => t.page.getByTestId(id);
 const card = (code: string) => t.page.locator(`[data-testid="link-item"][data-code="${code}"]`);
@@ -29,9 +19,9 @@ const qrCodeOf = (r: Request) => /^\/l\/([^/]+)\/qr\.svg$/.exec(new URL(r.url())
 
 /** A new coach with `lessons.length` links (the last made first in the list), signed in on the phone. */
 async function coachWithLinks(lessons: string[]): Promise<string[]> {
-  const { account, token } = await accounts.create({ name: 'Anh Minh', role: 'coach', area: { province: '01', commune: '00004' } });
+  const { account, token } = await stores.accounts.create({ name: 'Anh Minh', role: 'coach', area: { province: '01', commune: '00004' } });
   const codes: string[] = [];
-  for (const lessonId of lessons) codes.push((await links.create({ lessonId, coachId: account.id, senderName: 'Anh Minh' })).code);
+  for (const lessonId of lessons) codes.push((await stores.links.create({ lessonId, coachId: account.id, senderName: 'Anh Minh' })).code);
   await signInAt(t.page, t.server.url + '/coach/', token, { tap: true });
   await byId('who').filter({ hasText: 'Anh Minh' }).waitFor({ timeout: WAIT });
   return codes;
