@@ -2,7 +2,8 @@
  * The coach page's QR codes at a door without signal: once "Link của tôi" was loaded, "Xem mã QR"
  * shows a link's QR code with the network cut; a new link's QR code shows even if the signal drops
  * right after "Tạo link"; a QR code that could not be fetched is said in words (no broken picture)
- * and shows once the phone is back online; signing out forgets them. Real browser, real server and
+ * and shows once the phone is back online (a link revoked meanwhile: why there is none); signing out
+ * forgets them. Real browser, real server and
  * Redis; the network is cut with Playwright's offline emulation and routing.
  */
 import type { Request } from 'playwright-core';
@@ -131,6 +132,21 @@ describe('QR codes without signal', () => {
     await t.context.setOffline(false);
     expect((await shownQr()).natural).toBeGreaterThan(0);
     expect(await missing.isVisible()).toBe(false);
+    expect(t.pageErrors).toEqual([]);
+  });
+
+  it('a link revoked elsewhere after the list loaded: its QR code is not fetched again, and the page says why there is none', async () => {
+    const [code] = await coachWithLinks(['check-link']);
+    await t.page.route(isQr, (route) => route.fulfill({ status: 410, contentType: 'application/json', body: JSON.stringify({ error: { code: 'link_revoked', message: 'This link was revoked.' } }) }));
+    const answered = t.page.waitForEvent('requestfinished', { predicate: (r) => qrCodeOf(r) === code, timeout: WAIT });
+    await byId('tab-links').tap();
+    await answered;
+    let asked = 0;
+    t.page.on('request', (r) => void (qrCodeOf(r) && asked++));
+    await card(code!).getByTestId('show-qr').tap();
+    await byId('result-qr-missing').filter({ hasText: 'Link này không còn dùng được nên không có mã QR.' }).waitFor({ timeout: WAIT });
+    expect(await byId('result-qr').isVisible()).toBe(false);
+    expect(asked).toBe(0);
     expect(t.pageErrors).toEqual([]);
   });
 

@@ -118,15 +118,17 @@ async function fetchQr(code) {
   }
   if (mine !== epoch) return;
   fetching.delete(code);
+  if (outcome === 'failed') {
+    for (const c of [code, ...waiting.splice(0)]) {
+      failed.add(c);
+      changed(c);
+    }
+    return;
+  }
   if (outcome === 'kept') keep(code, blob);
   else {
-    if (outcome === 'gone') gone.add(code);
-    else failed.add(code);
+    gone.add(code);
     changed(code);
-  }
-  if (outcome === 'failed') {
-    for (const c of waiting.splice(0)) failed.add(c);
-    return;
   }
   pump();
 }
