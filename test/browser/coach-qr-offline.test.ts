@@ -3,8 +3,8 @@
  * shows a link's QR code with the network cut; a new link's QR code shows even if the signal drops
  * right after "Tạo link"; a QR code that could not be fetched is said in words (no broken picture)
  * and shows once the phone is back online (a link revoked meanwhile: why there is none); signing out
- * forgets them. Real browser, real server and
- * Redis; the network is cut with Playwright's offline emulation and routing.
+ * forgets them. Real browser, real server and Redis; the network is cut with Playwright's offline
+ * emulation and routing.
  */
 import type { Request } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
