@@ -155,7 +155,7 @@ export function createApp(deps: AppDeps): App {
   app.use('/api/v1', apiRouter({ accounts, links, areas, flows, redis, keys, residents: store, config, broadcast: broadcast.service, reports }));
   app.use(alertImageRoutes(broadcast.store));
   app.use('/media', express.static(join(deps.flowsDir, 'media'), { maxAge: '1d', fallthrough: false }));
-  app.use(coachingPages({ config, flows, links, log }));
+  app.use(coachingPages({ config, flows, links, log, clock }));
   app.use('/official', express.static(join(SIMULATOR_DIR, '..', 'official'), { index: 'index.html' }));
   // The modules and styles the coach page and the officials' console both load.
   app.use('/shared', express.static(join(SIMULATOR_DIR, '..', 'shared'), { index: false }));

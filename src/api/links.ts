@@ -6,6 +6,7 @@
 import type { Request } from 'express';
 import { loadLinkResidents } from '../coaching/coach-view.js';
 import type { LinkWithUses } from '../coaching/link-store.js';
+import { qrSvg } from '../coaching/pages/qr.js';
 import type { FlowSet } from '../engine/flowset.js';
 import { coachViewDeps } from './coach.js';
 import { ApiError, route, type ApiDeps } from './route.js';
@@ -53,12 +54,22 @@ export function linkView(link: LinkWithUses, base: string, deps: ApiDeps): LinkV
   };
 }
 
+/**
+ * A link just made, with its QR code's SVG itself (about 2 kB, a third of that compressed): the coach
+ * page shows it from this answer, so a signal that drops right after "Create link" still leaves the
+ * QR code on the screen. Lists give the addresses only.
+ */
+async function madeView(link: LinkWithUses, req: Request, deps: ApiDeps): Promise<LinkView> {
+  const view = linkView(link, baseUrl(req, deps), deps);
+  return { ...view, qr: { ...view.qr, inlineSvg: await qrSvg(view.landingUrl) } };
+}
+
 const LINK_ROLES = ['coach', 'official', 'admin'] as const;
 
 const createLink = route({
   method: 'post', path: '/links', operationId: 'createLink', tag: 'links',
   summary: 'Create a lesson link for a resident',
-  description: 'Answers the code, the landing page, how to open it on the web, Messenger and Zalo, and its QR codes. The resident is told the link comes from the account\'s name. ' +
+  description: 'Answers the code, the landing page, how to open it on the web, Messenger and Zalo, and its QR codes (their addresses, and the SVG itself as `qr.inlineSvg`). The resident is told the link comes from the account\'s name. ' +
     'With an `idempotencyKey`, a retry of the same request (its answer lost on a weak connection) answers the same link instead of making a second one.',
   roles: LINK_ROLES, body: NewLink, response: LinkView, status: 201, errors: [409],
   handle: async ({ account, body, req, deps }) => {
@@ -76,12 +87,12 @@ const createLink = route({
       note: body.note || undefined,
       expiresInDays: body.expiresInDays,
     };
-    if (!body.idempotencyKey) return linkView(await deps.links.create(input), baseUrl(req, deps), deps);
+    if (!body.idempotencyKey) return madeView(await deps.links.create(input), req, deps);
     const made = await deps.links.createOnce({ ...input, key: body.idempotencyKey });
     if (made.outcome === 'key-reused') {
       throw new ApiError(409, 'idempotency_key_reused', `idempotencyKey: already used for the link ${made.link.code} with another lesson, note or duration; send a new key for a new link.`, { field: 'idempotencyKey' });
     }
-    return linkView(made.link, baseUrl(req, deps), deps);
+    return madeView(made.link, req, deps);
   },
 });
 

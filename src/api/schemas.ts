@@ -106,7 +106,13 @@ export const LinkView = z
           .strict(),
       })
       .strict(),
-    qr: z.object({ svg: z.string(), png: z.string() }).strict(),
+    qr: z
+      .object({
+        svg: z.string().describe('The QR code as SVG: opens landingUrl.'),
+        png: z.string().describe('The same as PNG, at least 512 px wide (for printing).'),
+        inlineSvg: z.string().optional().describe('POST /links only: the SVG itself, so that a page can show the QR code without fetching it (the connection may drop right after).'),
+      })
+      .strict(),
     residents: LinkResidents.optional().describe('GET /links to a coach or an admin: how the residents this link brought are doing with its lesson (those who did not agree to be followed only counted).'),
   })
   .strict();

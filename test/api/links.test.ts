@@ -47,9 +47,12 @@ describe('POST /api/v1/links', () => {
         messenger: null,
         zalo: { url: null, instruction: { vi: `Mở trang Zalo của xã rồi gửi mã ${code}`, en: `Open the commune's Zalo page and send the code ${code}` } },
       },
-      qr: { svg: `${server.url}/l/${code}/qr.svg`, png: `${server.url}/l/${code}/qr.png` },
+      qr: { svg: `${server.url}/l/${code}/qr.svg`, png: `${server.url}/l/${code}/qr.png`, inlineSvg: expect.any(String) },
     });
     expect(LinkView.safeParse(res.json).success).toBe(true);
+    // The QR code itself too (the coach page shows it even if the signal drops now): the same as its address answers.
+    expect(res.json.qr.inlineSvg).toBe(await (await fetch(res.json.qr.svg)).text());
+    expect(res.json.qr.inlineSvg).toMatch(/^<svg /);
 
     const stored = await stores(server).links.get(code);
     expect(stored).toMatchObject({ coachId: account.id, senderName: 'Anh Minh', lessonId: 'check-link', depth: 0, revoked: false });
@@ -89,7 +92,9 @@ describe('POST /api/v1/links', () => {
         },
       },
     });
-    expect(res.json.qr).toEqual({ svg: `https://hocso.example.vn/l/${code}/qr.svg`, png: `https://hocso.example.vn/l/${code}/qr.png` });
+    expect(res.json.qr).toEqual({ svg: `https://hocso.example.vn/l/${code}/qr.svg`, png: `https://hocso.example.vn/l/${code}/qr.png`, inlineSvg: expect.any(String) });
+    // The QR code itself opens the public address too, as the server's own qr.svg does.
+    expect(res.json.qr.inlineSvg).toBe(await (await fetch(`${configured.url}/l/${code}/qr.svg`)).text());
   });
 
   it('a body that is not declared as JSON: 400 saying how to send it', async () => {
@@ -126,6 +131,8 @@ describe('GET /api/v1/links and revoking', () => {
     expect(res.json.links.map((l: { lessonId: string }) => l.lessonId)).toEqual(['after-scam', 'qr-payment', 'check-link']);
     expect(res.json.links.map((l: { code: string }) => l.code)).not.toContain(other);
     expect(res.json.links[0].landingUrl).toBe(`${server.url}/l/${codes[2]}`);
+    // Addresses of the QR codes only: the SVGs themselves would make a long list heavy on a weak signal.
+    expect(res.json.links[0].qr).toEqual({ svg: `${server.url}/l/${codes[2]}/qr.svg`, png: `${server.url}/l/${codes[2]}/qr.png` });
   });
 
   it('revokes one\'s own link; the link then resolves as revoked', async () => {

@@ -3,7 +3,7 @@
  * HTML page with 200) changes nothing shown; "Tạo link" whose answer was lost, or that hangs, can be
  * pressed again without making a second link; a list that cannot be loaded again stays, marked as
  * maybe out of date, with "Tải lại"; a revoke shows at once and an older, slower list answer never
- * undoes it. Real browser, real server and Redis; the failures are made at the network boundary
+ * undoes it, nor hides a resident a newer "Người học" answer showed. Real browser, real server and Redis; the failures are made at the network boundary
  * (page.route), the hang's time limit with Playwright's clock. Saves /tmp/coach-links-stale.png to look at.
  */
 import type { Page, Request, Route } from 'playwright-core';
@@ -12,6 +12,7 @@ import { AccountStore } from '../../src/accounts/store.js';
 import { LinkStore } from '../../src/coaching/link-store.js';
 import { createKeys } from '../../src/store/keys.js';
 import { PHONE, signInAt, useBrowserPage, WAIT } from '../helpers/browser.js';
+import { WebResident } from '../helpers/web-client.js';
 
 const t = useBrowserPage(PHONE);
 let accounts: AccountStore;
@@ -44,14 +45,14 @@ async function coachSignedIn(): Promise<{ coachId: string; token: string }> {
 type Held = { route: Route; response: Awaited<ReturnType<Route['fetch']>> };
 
 /**
- * The next GET /links is answered by the server at once, but the answer is held back from the page
- * (a slow line) until `deliverLate`; later loads go through.
+ * The next GET `path` (/links, /coach/residents) is answered by the server at once, but the answer
+ * is held back from the page (a slow line) until `deliverLate`; later loads go through.
  */
-async function holdNextList(): Promise<{ taken: Promise<Held> }> {
+async function holdNextList(path: string): Promise<{ taken: Promise<Held> }> {
   let holdNext = true;
   let took: (held: Held) => void = () => {};
   const taken = new Promise<Held>((resolve) => (took = resolve));
-  await onApi(t.page, '/links', 'GET', async (route) => {
+  await onApi(t.page, path, 'GET', async (route) => {
     if (!holdNext) return route.fallback();
     holdNext = false;
     took({ route, response: await route.fetch() });
@@ -210,8 +211,8 @@ describe('revoking, and list answers out of order', () => {
     await byId('tab-links').tap();
     await card(link.code).getByTestId('link-state').filter({ hasText: 'Còn hạn' }).waitFor({ timeout: WAIT });
     await onApi(t.page, '/links', 'GET', (route) => route.abort('internetdisconnected'));
-    t.page.once('dialog', (d) => void d.accept());
     await card(link.code).getByTestId('revoke').tap();
+    await card(link.code).getByTestId('revoke-yes').tap();
     await card(link.code).getByTestId('link-state').filter({ hasText: 'Đã huỷ' }).waitFor({ timeout: WAIT });
     expect(await byId('links-status').innerText()).toBe(`Đã huỷ link ${link.code}.`);
     expect(await card(link.code).getByTestId('revoke').count()).toBe(0);
@@ -223,7 +224,7 @@ describe('revoking, and list answers out of order', () => {
     const link = await links.create({ lessonId: 'check-link', coachId, senderName: 'Anh Minh' });
     await byId('tab-links').tap();
     await card(link.code).waitFor({ timeout: WAIT });
-    const slow = await holdNextList();
+    const slow = await holdNextList('/links');
     await byId('reload-links').tap();
     const held = await slow.taken;
 
@@ -243,12 +244,12 @@ describe('revoking, and list answers out of order', () => {
     const link = await links.create({ lessonId: 'check-link', coachId, senderName: 'Anh Minh' });
     await byId('tab-links').tap();
     await card(link.code).waitFor({ timeout: WAIT });
-    const slow = await holdNextList();
+    const slow = await holdNextList('/links');
     await byId('reload-links').tap();
     const held = await slow.taken;
 
-    t.page.once('dialog', (d) => void d.accept());
     await card(link.code).getByTestId('revoke').tap();
+    await card(link.code).getByTestId('revoke-yes').tap();
     await card(link.code).getByTestId('link-state').filter({ hasText: 'Đã huỷ' }).waitFor({ timeout: WAIT });
 
     // The answer from before the revoke arrives: the page asks again rather than show it.
@@ -257,6 +258,29 @@ describe('revoking, and list answers out of order', () => {
     await again;
     await t.page.evaluate(() => new Promise((resolve) => setTimeout(() => setTimeout(resolve))));
     expect(await card(link.code).getByTestId('link-state').innerText()).toBe('Đã huỷ');
+    expect(t.pageErrors).toEqual([]);
+  });
+
+  it('“Người học”: a slow answer overtaken by a newer one is ignored: a resident who arrived meanwhile does not vanish', async () => {
+    const { coachId } = await coachSignedIn();
+    const link = await links.create({ lessonId: 'check-link', coachId, senderName: 'Anh Minh', note: 'bác Tư' });
+    // The first load is answered before anyone came (no residents), and that answer is slow.
+    const slow = await holdNextList('/coach/residents');
+    await byId('tab-residents').tap();
+    const held = await slow.taken;
+
+    // A resident opens the link and agrees to be followed; "Tải lại" shows them.
+    const resident = new WebResident(t.server.url);
+    await resident.post({ ref: link.code });
+    await resident.tap('c:follow:yes');
+    await byId('reload-residents').tap();
+    const shown = byId('resident').filter({ hasText: `Qua link ${link.code} · bác Tư` });
+    await shown.waitFor({ timeout: WAIT });
+
+    // The older answer (nobody yet) arrives last: the resident stays.
+    await deliverLate(held);
+    expect(await shown.count()).toBe(1);
+    expect(await t.page.locator('#residents').innerText()).not.toContain('Chưa có ai cho bạn xem tiến độ');
     expect(t.pageErrors).toEqual([]);
   });
 });

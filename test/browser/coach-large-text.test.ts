@@ -10,6 +10,8 @@
  *   with that preference) at 27 px and 36 px, about 150 % and 200 % of the 18 px text, on screens of
  *   360×740 and 320×568: nothing wider than the screen, no tab or button cut off, no word of the
  *   signed-in line or the tabs broken in two, long domains wrap.
+ * - At 200 % text on a 360×640 phone the first screen is not all header: the first lesson (and on
+ *   "Link của tôi" the first link) is in sight; the signed-in line and "Đăng xuất" go to the end.
  * - Focus is visible on white and on the brand-coloured header, and the language button's accessible
  *   name starts with what it shows ("EN", "VI").
  *
@@ -235,6 +237,61 @@ describe.each([27, 36])('text at least %i px (Chromium’s minimum font size)', 
       expectFullyVisible(await boxes(page, '.summary'), screen.width, `the summary at ${screen.width} px`);
       expect(await brokenWords(page, 'header, a.btn, h1, h2, h3'), `at ${screen.width} px`).toEqual([]);
     }
+  });
+});
+
+/**
+ * The first screen at 200 % text: the first lesson's title above the sticky "Tạo link", and on "Link
+ * của tôi" the first link's code and lesson; the name and "Đăng xuất" at the end of the page, whole,
+ * their question coming into sight. `shots`: where to save the screens, to look at.
+ */
+async function expectContentOnFirstScreen(page: Page, shots: string): Promise<void> {
+  const HEIGHT = 640;
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: `${shots}.png` });
+  expect(await overflow(page)).toBeLessThanOrEqual(0);
+  const [title] = await boxes(page, '[data-testid="lesson"]:first-child .l-title');
+  const [bar] = await boxes(page, '.sticky-bar');
+  expect(title!.top).toBeGreaterThanOrEqual(0);
+  expect(title!.bottom).toBeLessThanOrEqual(bar!.top);
+  const create = await boxes(page, '#create');
+  expectFullyVisible(create, 360, 'Tạo link');
+  expect(create[0]!.bottom).toBeLessThanOrEqual(HEIGHT);
+
+  await page.getByTestId('tab-links').tap();
+  await page.locator(`[data-testid="link-item"][data-code="${code}"]`).waitFor({ timeout: WAIT });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: `${shots}-links.png` });
+  const [first] = await boxes(page, '[data-testid="link-item"]:first-child .c-title');
+  expect(first!.bottom).toBeLessThanOrEqual(HEIGHT);
+
+  const signout = page.getByTestId('signout');
+  await signout.scrollIntoViewIfNeeded();
+  expectFullyVisible(await boxes(page, '#signout'), 360, 'Đăng xuất');
+  expect((await boxes(page, '#who'))[0]!.top).toBeGreaterThan((await boxes(page, '#tab-links'))[0]!.bottom);
+  await signout.tap();
+  const [stay] = await boxes(page, '[data-testid="signout-stay"]');
+  expect(stay!.top).toBeGreaterThanOrEqual(0);
+  expect(stay!.bottom).toBeLessThanOrEqual(HEIGHT);
+}
+
+describe('200 % text on a 360×640 phone: the header does not fill the first screen', () => {
+  it('the page’s root font size doubled: the first lesson, and on “Link của tôi” the first link, in sight; “Đăng xuất” at the end', async () => {
+    const { page, pageErrors } = await t.open({ ...PHONE, viewport: { width: 360, height: 640 } });
+    await signIn(page);
+    // 200 % of the page's own 112.5 %: 36 px text.
+    await page.addStyleTag({ content: ':root { font-size: 225% !important; }' });
+    expect(await fontSize(page, '#who')).toBe(36);
+    await expectContentOnFirstScreen(page, '/tmp/coach-200-percent');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('Chromium’s minimum font size at 36 px: the same', async () => {
+    const opened = await t.openWithMinimumFontSize(36, { ...PHONE, viewport: { width: 360, height: 640 } });
+    await signIn(opened.page);
+    expect(await fontSize(opened.page, '#note-hint')).toBe(36);
+    await expectContentOnFirstScreen(opened.page, '/tmp/coach-minimum-36-640');
+    expect(opened.pageErrors).toEqual([]);
   });
 });
 

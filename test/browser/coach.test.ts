@@ -93,7 +93,8 @@ describe('coach page', () => {
       return Boolean(img?.complete && img.naturalWidth > 0);
     }, undefined, { timeout: WAIT });
     const qr = await byId('result-qr').evaluate((i) => ({ src: (i as HTMLImageElement).src, natural: (i as HTMLImageElement).naturalWidth, shown: i.getBoundingClientRect().width, alt: (i as HTMLImageElement).alt }));
-    expect(qr.src).toBe(`${t.server.url}/l/${code}/qr.svg`);
+    // From the link's own answer, kept in the page (shown again at a door without signal).
+    expect(qr.src).toMatch(/^blob:/);
     expect(qr.natural).toBeGreaterThan(0);
     expect(qr.shown).toBeGreaterThanOrEqual(250);
     expect(qr.alt).toContain(code);
@@ -134,12 +135,36 @@ describe('coach page', () => {
     await byId('tab-links').tap();
     await item.getByTestId('link-uses').filter({ hasText: 'Đã mở 1 lần' }).waitFor({ timeout: WAIT });
 
-    // Revoke it (after confirming): marked revoked; its page now says so.
-    t.page.once('dialog', (d) => void d.accept());
+    // "Huỷ link" asks first, in the page (some in-app browsers block the browser's own dialog);
+    // "Không, giữ link" keeps it.
+    const dialogs: string[] = [];
+    t.page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    const ask = item.getByTestId('revoke-ask');
+    const question = async () => [await ask.locator('p').innerText(), await item.getByTestId('revoke-stay').innerText(), await item.getByTestId('revoke-yes').innerText()];
+    await byId('lang').tap();
     await item.getByTestId('revoke').tap();
+    expect(await question()).toEqual([`Revoke the link ${code}? Residents will no longer open the lesson with it.`, 'No, keep it', 'Revoke']);
+    await item.getByTestId('revoke-stay').tap();
+    await byId('lang').tap();
+    await item.getByTestId('revoke').tap();
+    expect(await question()).toEqual([`Huỷ link ${code}? Người học sẽ không mở bài bằng link này được nữa.`, 'Không, giữ link', 'Huỷ link']);
+    expect(await t.page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('revoke-stay');
+    await item.getByTestId('revoke-stay').tap();
+    expect(await ask.count()).toBe(0);
+    expect(await t.page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('revoke');
+    expect(await item.getByTestId('link-state').innerText()).toBe('Còn hạn');
+    expect((await fetch(`${t.server.url}/l/${code}`)).status).toBe(200);
+
+    // Revoked after all: marked revoked; its page now says so.
+    await item.getByTestId('revoke').tap();
+    await item.getByTestId('revoke-yes').tap();
     await item.getByTestId('link-state').filter({ hasText: 'Đã huỷ' }).waitFor({ timeout: WAIT });
     expect(await item.getByTestId('revoke').count()).toBe(0);
     expect((await fetch(`${t.server.url}/l/${code}`)).status).toBe(410);
+    expect(dialogs).toEqual([]);
     // The status line says so, and says it again in English after EN (and back).
     const status = t.page.locator('#links-status');
     expect(await status.innerText()).toBe(`Đã huỷ link ${code}.`);
@@ -148,10 +173,11 @@ describe('coach page', () => {
     await byId('lang').tap();
     expect(await status.innerText()).toBe(`Đã huỷ link ${code}.`);
 
-    // A reload keeps the coach signed in; "Đăng xuất" forgets the token.
+    // A reload keeps the coach signed in; "Đăng xuất" (asked twice) forgets the token.
     await t.page.reload();
     await byId('who').filter({ hasText: 'Anh Minh' }).waitFor({ timeout: WAIT });
     await byId('signout').tap();
+    await byId('signout-yes').tap();
     expect(await byId('signin-panel').isVisible()).toBe(true);
     expect(await t.page.evaluate(() => localStorage.getItem('hocso.coach.token'))).toBeNull();
     await t.page.reload();

@@ -79,6 +79,7 @@ describe('one device, two people', () => {
     await byId('tab-links').tap();
     const late = await slow.next();
     await byId('signout').tap();
+    await byId('signout-yes').tap();
     await byId('signin-panel').waitFor({ timeout: WAIT });
     await expectNothingOf(page, [earlier.code, note, residentLabel, 'Anh Minh']);
     expect(await byId('result-qr').getAttribute('src')).toBeNull();
@@ -174,6 +175,77 @@ describe('one device, two people', () => {
     await byId('tab-stats').click();
     expect(await byId('stats-area').locator('option').first().innerText()).toBe('Toàn bộ Tỉnh Hà Giang');
     await expectNothingOf(page, [secret, 'cán bộ thuế', 'Phường Ba Đình', 'Chị Lan', 'Redis']);
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+describe('the coach page asks before signing out', () => {
+  it('“Đăng xuất” asks in the page (no browser dialog); “Không, ở lại” keeps everything; “Đăng xuất” again signs out', async () => {
+    const minh = await accounts.create({ name: 'Anh Minh', role: 'coach', area: { province: '01', commune: '00004' } });
+    const { page, pageErrors } = await t.open(PHONE);
+    const dialogs: string[] = [];
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    const byId = (id: string) => page.getByTestId(id);
+    const storedToken = () => page.evaluate(() => localStorage.getItem('hocso.coach.token'));
+    await signInAt(page, t.server.url + '/coach/', minh.token, { tap: true });
+    await byId('who').filter({ hasText: 'Anh Minh' }).waitFor({ timeout: WAIT });
+    await byId('note').fill('nhà bác Tư');
+
+    // A stray tap: asked, still signed in.
+    await byId('signout').tap();
+    const ask = byId('signout-ask');
+    await ask.waitFor({ timeout: WAIT });
+    const said = async () => [await ask.locator('p').innerText(), await byId('signout-stay').innerText(), await byId('signout-yes').innerText()];
+    expect(await said()).toEqual(['Đăng xuất khỏi máy này? Máy sẽ quên mã truy cập: muốn vào lại, bạn phải dán lại mã, lúc có mạng.', 'Không, ở lại', 'Đăng xuất']);
+    expect(await byId('signout').getAttribute('aria-expanded')).toBe('true');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('signout-stay');
+    for (const id of ['signout-stay', 'signout-yes']) expect((await byId(id).boundingBox())!.height, id).toBeGreaterThanOrEqual(44);
+    expect(await storedToken()).toBe(minh.token);
+    // In English too.
+    await byId('lang').tap();
+    expect(await said()).toEqual(['Sign out of this device? It will forget your access token: to get back in, you must paste it again, with a connection.', 'No, stay signed in', 'Sign out']);
+    await byId('lang').tap();
+
+    await byId('signout-stay').tap();
+    expect(await ask.isVisible()).toBe(false);
+    expect(await byId('signout').getAttribute('aria-expanded')).toBe('false');
+    expect(await page.locator('#app').isVisible()).toBe(true);
+    expect(await byId('note').inputValue()).toBe('nhà bác Tư');
+    expect(await storedToken()).toBe(minh.token);
+
+    // Meant: asked again, and "Đăng xuất" signs out.
+    await byId('signout').tap();
+    await byId('signout-yes').tap();
+    await byId('signin-panel').waitFor({ timeout: WAIT });
+    expect(await storedToken()).toBeNull();
+    expect(await byId('note').inputValue()).toBe('');
+    expect(dialogs).toEqual([]);
+
+    // The next coach signing in on this phone is not greeted by the question.
+    await byId('token-input').fill(minh.token);
+    await byId('signin').tap();
+    await byId('who').filter({ hasText: 'Anh Minh' }).waitFor({ timeout: WAIT });
+    expect(await ask.isVisible()).toBe(false);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('on the panel shown while the server cannot be reached, too', async () => {
+    const minh = await accounts.create({ name: 'Anh Minh', role: 'coach', area: { province: '01', commune: '00004' } });
+    const { page, pageErrors } = await t.open(PHONE);
+    const byId = (id: string) => page.getByTestId(id);
+    await signInAt(page, t.server.url + '/coach/', minh.token, { tap: true });
+    await byId('who').filter({ hasText: 'Anh Minh' }).waitFor({ timeout: WAIT });
+    await page.route((url) => url.pathname === '/api/v1/me', (route) => route.abort('internetdisconnected'));
+    await page.reload();
+    await byId('connecting-error').waitFor({ timeout: WAIT });
+    await byId('connecting-signout').tap();
+    await byId('connecting-signout-ask').filter({ hasText: 'Đăng xuất khỏi máy này?' }).waitFor({ timeout: WAIT });
+    await byId('connecting-signout-stay').tap();
+    expect(await byId('connecting-panel').isVisible()).toBe(true);
+    expect(await page.evaluate(() => localStorage.getItem('hocso.coach.token'))).toBe(minh.token);
     expect(pageErrors).toEqual([]);
   });
 });

@@ -227,7 +227,8 @@ describe('GET /l/:code/qr.svg and qr.png', () => {
     const res = await fetch(`${server.url}/l/${link.code.toLowerCase()}/qr.svg`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('image/svg+xml; charset=utf-8');
-    expect(res.headers.get('cache-control')).toMatch(/max-age=(\d{1,3})\b/);
+    // Kept by the coach's browser until the link ends (30 days): a code's QR code never changes.
+    expect(res.headers.get('cache-control')).toBe(`private, max-age=${30 * 24 * 3600}, immutable`);
     const svg = await res.text();
     expect(svg).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" width="512" height="512" viewBox="0 0 (\d+) \1"/);
     const expected = await QRCode.toString(`${server.url}/l/${link.code}`, { type: 'svg', errorCorrectionLevel: 'M', margin: QR_OPTIONS.margin, width: 512 });
@@ -241,6 +242,7 @@ describe('GET /l/:code/qr.svg and qr.png', () => {
     const res = await fetch(`${server.url}/l/${link.code}/qr.png`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('image/png');
+    expect(res.headers.get('cache-control')).toBe(`private, max-age=${30 * 24 * 3600}, immutable`);
     const png = Buffer.from(await res.arrayBuffer());
     expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
     const { width, height } = pngSize(png);
@@ -274,6 +276,13 @@ describe('GET /l/:code/qr.svg and qr.png', () => {
     expect(((await r.json()) as { error: { code: string } }).error.code).toBe('link_revoked');
 
     const expiring = await coachLink({ expiresInDays: 1 });
+    // Kept only as long as the link works: an hour before its end, an hour.
+    now += DAY - 3600_000;
+    try {
+      expect((await fetch(`${server.url}/l/${expiring.code}/qr.svg`)).headers.get('cache-control')).toBe('private, max-age=3600, immutable');
+    } finally {
+      now -= DAY - 3600_000;
+    }
     now += 2 * DAY;
     try {
       const e = await fetch(`${server.url}/l/${expiring.code}/qr.svg`);

@@ -10,6 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, expect, onTestFinished } from 'vitest';
+import { AccountStore } from '../../src/accounts/store.js';
+import { LinkStore } from '../../src/coaching/link-store.js';
+import { createKeys } from '../../src/store/keys.js';
 import { startTestServer, type TestServer, type TestServerOptions } from './server.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -114,6 +117,34 @@ export function useBrowserPage(options: BrowserContextOptions, fixtureOptions: B
     Object.assign(fixture, await fixture.open(options));
   });
   return fixture;
+}
+
+/** The stores a staff page test seeds its accounts and links with. */
+export interface StaffStores {
+  readonly accounts: AccountStore;
+  readonly links: LinkStore;
+}
+
+/** Call after `useBrowser…`: the accounts and links on the file's server (its prefix), made once it is up. */
+export function useStaffStores(fixture: BrowserFixture): StaffStores {
+  const stores: { accounts?: AccountStore; links?: LinkStore } = {};
+  beforeAll(() => {
+    const keys = createKeys(fixture.server.prefix);
+    stores.accounts = new AccountStore(fixture.server.redis, keys);
+    stores.links = new LinkStore(fixture.server.redis, keys);
+  });
+  const made = <T>(store: T | undefined): T => {
+    if (!store) throw new Error('the stores are made in beforeAll: use them in a hook or a test');
+    return store;
+  };
+  return {
+    get accounts() {
+      return made(stores.accounts);
+    },
+    get links() {
+      return made(stores.links);
+    },
+  };
 }
 
 /** Open a staff page and sign in with `token`: tapped on a phone, clicked at a desk. */

@@ -4,7 +4,8 @@
  * - `GET /l/:code` — the resident's landing page (HTML, no JavaScript); 404 for an unknown code,
  *   410 for an expired or revoked link or a removed lesson, each a kind page offering the menu.
  * - `GET /l/:code/qr.svg`, `/l/:code/qr.png` — QR codes of the landing page's address
- *   (PUBLIC_BASE_URL when set, else the address the request came to); errors as JSON.
+ *   (PUBLIC_BASE_URL when set, else the address the request came to), kept by the browser until the
+ *   link ends; errors as JSON.
  * - `/coach/` — the coach page (src/web/coach/), which talks to the admin API under /api/v1.
  *
  * Codes are matched case-insensitively (`/l/hs7k3p9q` works). Opening a page does not count as a use
@@ -33,6 +34,8 @@ export interface CoachingPagesDeps {
   flows: FlowSet;
   links: LinkStore;
   log: Logger;
+  /** Milliseconds since the epoch: when the link ends is counted on it (the links' own clock). */
+  clock?: () => number;
 }
 
 /** The landing page's address for a code: `https://bot.example.vn/l/HS7K3P9Q`. */
@@ -63,7 +66,7 @@ const JSON_ERROR: Record<GoneReason, [code: string, message: string]> = {
 };
 
 export function coachingPages(deps: CoachingPagesDeps): Router {
-  const { config, flows, links, log } = deps;
+  const { config, flows, links, log, clock = Date.now } = deps;
 
   async function lookup(param: string): Promise<Lookup> {
     const code = findCode(param);
@@ -133,7 +136,11 @@ export function coachingPages(deps: CoachingPagesDeps): Router {
         return;
       }
       const url = landingUrl(base(req), found.code);
-      res.set('Cache-Control', 'public, max-age=300');
+      // A code's QR code never changes, so the coach's browser may keep it until the link ends: the
+      // coach page fetches the QR codes of the listed links ahead, to show them at a door without
+      // signal. Private: a shared cache would go on answering 200 for a link revoked meanwhile.
+      const secondsLeft = Math.max(0, Math.floor((found.link.expiresAt - clock()) / 1000));
+      res.set('Cache-Control', `private, max-age=${secondsLeft}, immutable`);
       if (type === 'svg') res.type('image/svg+xml').send(await qrSvg(url));
       else res.type('image/png').send(await qrPng(url));
     });

@@ -9,6 +9,7 @@
 import { initSession, session, startSession, t, translatePage } from '../shared/session.js';
 import { forgetLinks, initLinks, linksFailed, loadLinks, renderLinks } from './links.js';
 import { els, findElements } from './page.js';
+import { forgetQrs, retryQrs } from './qr.js';
 import { forgetResidents, initResidents, loadResidents, renderResidents, residentsFailed } from './residents.js';
 import { forgetSend, initSend, lessonsMissing, loadLessons, renderLessons, renderResult } from './send.js';
 import { UI } from './strings.js';
@@ -21,6 +22,7 @@ import { setTab, tab } from './tabs.js';
  */
 function signedOut() {
   forgetSend();
+  forgetQrs();
   forgetLinks();
   forgetResidents();
   els.who.textContent = '';
@@ -51,9 +53,10 @@ function applyLang() {
   renderResidents();
 }
 
-/** Back online: what could not be loaded is loaded again (the lessons, the list on show). */
+/** Back online: what could not be loaded is loaded again (the lessons, the list on show, QR codes). */
 function online() {
   if (!session.me) return;
+  retryQrs();
   if (lessonsMissing()) void loadLessons();
   if (tab === 'links' && linksFailed()) void loadLinks();
   if (tab === 'residents' && residentsFailed()) void loadResidents();
@@ -71,6 +74,8 @@ function init() {
   window.addEventListener('online', online);
 
   startSession({
+    // A coach signed out by a stray tap at a door must paste the token again on a weak signal.
+    askBeforeSignOut: true,
     signedIn: showApp,
     signedOut,
     langChanged: () => {

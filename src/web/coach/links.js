@@ -4,10 +4,12 @@
 // reason in red; an answer older than one already shown (a slow load overtaken by another, or
 // asked before a revoke) never replaces it.
 
+import { askFirst } from '../shared/ask.js';
 import { el } from '../shared/dom.js';
 import { timeOfDay } from '../shared/format.js';
 import { call, failure, loc, say, sayShown, t } from '../shared/session.js';
 import { CALL_TIMEOUT_MS, els, when } from './page.js';
+import { dropQr, keepQrs } from './qr.js';
 import { hideResultOf, showResult } from './send.js';
 import { isLink, isLinkList } from './shapes.js';
 import { setTab } from './tabs.js';
@@ -45,6 +47,8 @@ export async function loadLinks() {
       return;
     }
     myLinks = json.links;
+    // Fetched now, while there is signal, to be shown at a door where there may be none.
+    keepQrs(myLinks.filter((l) => linkState(l) === 'active').map((l) => l.code));
     loadedAt = Date.now();
     loadError = null;
     revokeError = null;
@@ -114,11 +118,21 @@ export function renderLinks() {
         state === 'active'
           ? el('div', { class: 'actions' },
             el('button', { type: 'button', class: 'secondary', 'data-testid': 'show-qr', text: t('showQr'), onclick: () => { setTab('new'); showResult(link); } }),
-            el('button', { type: 'button', class: 'secondary danger', 'data-testid': 'revoke', text: t('revoke'), onclick: (e) => revoke(link, e.currentTarget) }))
+            el('button', { type: 'button', class: 'secondary danger', 'data-testid': 'revoke', text: t('revoke'), onclick: (e) => askRevoke(link, e.currentTarget) }))
           : null,
       );
     }),
   );
+}
+
+/** "Revoke the link HS…?" under the card's buttons (in the page: see ../shared/ask.js). */
+function askRevoke(link, button) {
+  askFirst(button, {
+    ask: () => t('revokeConfirm')(link.code),
+    stay: 'revokeStay',
+    yes: 'revoke',
+    onYes: () => void revoke(link, button),
+  });
 }
 
 /**
@@ -126,7 +140,6 @@ export function renderLinks() {
  * could fail on a weak connection and leave "Revoked" above a card still saying "Valid".
  */
 async function revoke(link, button) {
-  if (!window.confirm(t('revokeConfirm')(link.code))) return;
   button.disabled = true;
   try {
     const revoked = await call('POST', `/links/${encodeURIComponent(link.code)}/revoke`, undefined, { timeout: CALL_TIMEOUT_MS, shape: isLink });
@@ -135,6 +148,7 @@ async function revoke(link, button) {
     myLinks = (myLinks ?? [revoked]).map((l) => (l.code === revoked.code ? { ...l, ...revoked } : l));
     revokeError = null;
     hideResultOf(link.code);
+    dropQr(link.code);
     renderLinks();
     say(els.linksStatus, () => t('revokedDone')(link.code));
   } catch (err) {

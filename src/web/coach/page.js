@@ -28,6 +28,7 @@ export function findElements() {
     resultLesson: $('result-lesson'),
     resultCode: $('result-code'),
     resultQr: /** @type {HTMLImageElement} */ ($('result-qr')),
+    resultQrMissing: $('result-qr-missing'),
     resultUrl: /** @type {HTMLInputElement} */ ($('result-url')),
     share: $('share'),
     copied: $('copied'),

@@ -5,6 +5,7 @@ import { $, el } from '../shared/dom.js';
 import { call, failure, loc, say, sayShown, t } from '../shared/session.js';
 import { linkCreated } from './links.js';
 import { CALL_TIMEOUT_MS, els } from './page.js';
+import { initQrs, keepQrs, keepQrSvg, qrFor } from './qr.js';
 import { isLessonList, isLink } from './shapes.js';
 
 /** @type {Array<{ id: string, title: {vi: string, en?: string}, summary: {vi: string, en?: string} | string }>} */
@@ -150,15 +151,14 @@ function showCreateError(words) {
   sayShown(els.createError, words);
 }
 
-/** The QR code's address: the API gives a URL (or, defensively, the SVG itself). */
-function qrSource(link) {
-  const svg = link?.qr?.svg;
-  if (typeof svg === 'string' && svg.trimStart().startsWith('<svg')) return `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
-  return typeof svg === 'string' && svg ? svg : `/l/${encodeURIComponent(link.code)}/qr.svg`;
-}
+/** What the page says instead of the QR code while it has none to show (qr.js qrFor's states). */
+const QR_MISSING = { loading: 'qrLoading', failed: 'qrFailed', gone: 'qrGone' };
 
 export function showResult(link) {
   shown = link;
+  // From the answer that made it (nothing to fetch), or kept since the list was loaded; else fetched now.
+  keepQrSvg(link.code, link.qr?.inlineSvg);
+  keepQrs([link.code], { first: true });
   say(els.copied, null);
   els.form.hidden = true;
   els.result.hidden = false;
@@ -171,12 +171,27 @@ export function renderResult() {
   if (!shown) return;
   els.resultLesson.textContent = loc(shown.lessonTitle);
   els.resultCode.textContent = shown.code;
-  const src = qrSource(shown);
-  if (els.resultQr.getAttribute('src') !== src) els.resultQr.src = src;
-  els.resultQr.alt = t('qrAlt')(shown.code);
+  renderQr();
   els.resultUrl.value = shown.landingUrl ?? '';
   els.zaloInstruction.textContent = loc(shown.open?.zalo?.instruction);
   els.share.hidden = typeof navigator.share !== 'function';
+}
+
+/**
+ * The QR code from memory (qr.js), never straight from the network: an address the phone cannot
+ * reach showed a broken picture at a door without signal. Until it is kept, why not, in words.
+ */
+function renderQr() {
+  const qr = qrFor(shown.code);
+  if (qr.src) {
+    if (els.resultQr.getAttribute('src') !== qr.src) els.resultQr.src = qr.src;
+    els.resultQr.alt = t('qrAlt')(shown.code);
+  } else {
+    els.resultQr.removeAttribute('src');
+    els.resultQr.alt = '';
+  }
+  els.resultQr.hidden = !qr.src;
+  sayShown(els.resultQrMissing, qr.src ? null : QR_MISSING[qr.state]);
 }
 
 /** The link on show was revoked: back to the form. */
@@ -197,6 +212,7 @@ function clearResult() {
   els.resultCode.textContent = '';
   els.resultQr.removeAttribute('src');
   els.resultQr.alt = '';
+  sayShown(els.resultQrMissing, null);
   els.resultUrl.value = '';
   els.zaloInstruction.textContent = '';
 }
@@ -226,6 +242,10 @@ async function shareLink() {
 }
 
 export function initSend() {
+  // A QR code arrived (or could not): the link on show may be waiting for it.
+  initQrs((code) => {
+    if (shown?.code === code) renderQr();
+  });
   els.form.addEventListener('submit', createLink);
   $('another').addEventListener('click', hideResult);
   $('copy').addEventListener('click', copyLink);

@@ -6,6 +6,7 @@
 // of one leaves the other.
 
 import { API, api } from './api.js';
+import { askFirst, closeQuestions } from './ask.js';
 import { $ } from './dom.js';
 import { COMMON_ERRORS, COMMON_WORDS } from './errors.js';
 
@@ -167,6 +168,7 @@ let checking = false;
 
 /** Show one of the page's panels: `signin`, `connecting` (a remembered token being checked) or `app`. */
 function showPanel(which) {
+  closeQuestions();
   els.signin.hidden = which !== 'signin';
   els.connecting.hidden = which !== 'connecting';
   els.app.hidden = which !== 'app';
@@ -289,9 +291,11 @@ function signOut(why) {
  * token (or ask for one). `accept` may turn an account away with the key of a message (a coach on
  * the officials' console); `signedIn` draws the page; `signedOut` forgets everything it showed
  * (lists, forms, status lines, pictures), since the next person may use the same device;
- * `langChanged` redraws what the page drew (what `say` wrote is redrawn here).
+ * `langChanged` redraws what the page drew (what `say` wrote is redrawn here); `askBeforeSignOut`
+ * asks "Sign out?" in the page first (./ask.js), with the page's `signoutAsk`, `signoutStay` and
+ * `signoutYes`.
  */
-export function startSession({ accept = () => '', signedIn, signedOut, langChanged }) {
+export function startSession({ accept = () => '', signedIn, signedOut, langChanged, askBeforeSignOut = false }) {
   hooks = { accept, signedIn, signedOut, langChanged };
   $('signin-form').addEventListener('submit', (e) => {
     e.preventDefault();
@@ -302,8 +306,8 @@ export function startSession({ accept = () => '', signedIn, signedOut, langChang
     }
     void signIn(candidate);
   });
-  $('signout').addEventListener('click', () => signOut());
-  els.connectingSignout.addEventListener('click', () => signOut());
+  const ask = (button) => askFirst(button, { ask: 'signoutAsk', stay: 'signoutStay', yes: 'signoutYes', onYes: () => signOut() });
+  for (const button of [$('signout'), els.connectingSignout]) button.addEventListener('click', () => (askBeforeSignOut ? ask(button) : signOut()));
   els.connectingRetry.addEventListener('click', retryNow);
   // Back online, or back to this page after a while: the server may be reachable again.
   window.addEventListener('online', retryNow);
