@@ -35,7 +35,7 @@ export function numberIn(text: string): number | undefined {
 }
 
 /** Words that turn a sentence around ("I'd never pay", "don't confirm"), as `plain` writes them. */
-const NEGATIONS = [
+export const NEGATIONS: readonly string[] = [
   'khong', 'ko', 'k', 'chang', 'chua',
   'not', 'no', 'never', 'isn t', 'aren t', 'wasn t', 'don t', 'dont', 'doesn t', 'didn t', 'won t', 'wont', 'wouldn t', 'wouldnt',
   'can t', 'cant', 'couldn t', 'shouldn t', 'haven t', 'hasn t', 'havent',
@@ -59,7 +59,7 @@ export function saidInside(input: string, term: string): boolean {
  * Vietnamese words that, without their diacritics, are everyday English words: "thật" (genuine) is
  * "that". In an English speaker's sentence ("that's a scam") they are not taken for the option.
  */
-const FOLDS_TO_ENGLISH = new Set(['that']);
+export const FOLDS_TO_ENGLISH: ReadonlySet<string> = new Set(['that']);
 
 /** Does the normalised input say one of the words listed under `key` (e.g. `words.yes`)? */
 export function saysWord(texts: Texts, key: string, input: string): boolean {
@@ -80,7 +80,7 @@ export function saysInShort(texts: Texts, key: string, input: string, maxWords =
   return texts.words(key).some((w) => containsWords(typed, readAs(w)));
 }
 
-function optionTerms(option: MatchableOption): string[] {
+export function optionTerms(option: MatchableOption): string[] {
   const terms: string[] = [];
   for (const v of Object.values(option.label)) if (v) terms.push(...labelForms(v));
   for (const list of Object.values(option.synonyms ?? {})) for (const v of list ?? []) terms.push(...labelForms(v));

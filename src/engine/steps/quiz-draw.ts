@@ -8,15 +8,13 @@ import { quizItemImage, type QuizItem } from '../../flows/quiz-bank.js';
 import type { BankScamType, QuizDrawStep } from '../../flows/schema.js';
 import { matchOption } from '../match.js';
 import { payload } from '../payloads.js';
+import { VERDICTS, verdictOptions } from '../verdicts.js';
 import { drawItems } from '../review.js';
 import type { Turn } from '../turn.js';
 import type { Reply } from '../types.js';
 import type { StepBehaviour } from './behaviour.js';
 
 type QuizDraw = z.infer<typeof QuizDrawStep>;
-
-/** Option 0 is "scam", option 1 "genuine", in every language. */
-const VERDICTS = ['scam', 'legit'] as const;
 
 function currentItem(turn: Turn): QuizItem | undefined {
   const draw = turn.state.current?.draw;
@@ -69,11 +67,7 @@ export const quizDraw: StepBehaviour<QuizDraw> = {
     if (input.type === 'payload') {
       index = input.payload.type === 'option' && input.payload.index < VERDICTS.length ? input.payload.index : undefined;
     } else {
-      const options = VERDICTS.map((v) => ({
-        label: { vi: turn.env.texts.t('vi', `quiz.${v}_label`), en: turn.env.texts.t('en', `quiz.${v}_label`) },
-        synonyms: { vi: [...turn.env.texts.words(`words.${v}`)] },
-      }));
-      index = matchOption(input.text, options, turn.env.texts, turn.locale);
+      index = matchOption(input.text, verdictOptions(turn.env.texts), turn.env.texts, turn.locale);
     }
     if (index === undefined) return { type: 'unplaced' };
 
