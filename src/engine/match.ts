@@ -91,7 +91,7 @@ export function optionTerms(option: MatchableOption): string[] {
  * Which option (0-based) the text picks, or undefined.
  * Order: number, exact label/synonym, yes/no word, whole words inside a longer sentence
  * (a negated sentence only through a negated term: `saidInside`), then a unique beginning of a
- * label (≥ 3 letters). `locale`: the resident's, where their language matters (see FOLDS_TO_ENGLISH).
+ * label (≥ 3 letters) whose words no other option holds. `locale`: the resident's, where their language matters (see FOLDS_TO_ENGLISH).
  */
 export function matchOption(text: string, options: readonly MatchableOption[], texts: Texts, locale?: Locale): number | undefined {
   const input = normalizeAnswer(text);
@@ -121,7 +121,9 @@ export function matchOption(text: string, options: readonly MatchableOption[], t
 
   if (input.length >= 3) {
     const prefix = unique(indexes(termsByOption, (terms) => terms.some((t) => t.startsWith(input))));
-    if (prefix !== undefined) return prefix;
+    // "vneid" begins "VNeID mức 2" but is a word of "Giấy tờ trên VNeID" too: no unique beginning.
+    const elsewhere = indexes(termsByOption, (terms) => terms.some((t) => containsWords(t, input))).some((i) => i !== prefix);
+    if (prefix !== undefined && !elsewhere) return prefix;
   }
   return undefined;
 }

@@ -126,7 +126,9 @@ export class Turn {
 
   /**
    * A lesson's title typed outside a lesson (a number means the list last shown, see `step`), or words
-   * of titles ("tiền điện", "học vneid"): the one lesson holding them opens; a few are offered.
+   * of titles ("tiền điện", "qr", "vneid", "học vneid"): the one lesson holding them opens; a few are
+   * offered (one of them opened unasked would hide the others: `matchOption` takes no beginning of a
+   * title for it when another title holds the words).
    */
   pickFromMenu(text: string): boolean {
     if (numberIn(text) !== undefined) return false;
@@ -138,7 +140,7 @@ export class Turn {
       return true;
     }
     const words = normalizeAnswer(text).replace(ASKING_FOR_A_LESSON, '');
-    if (words.length < 3) return false;
+    if (words.length < 2) return false;
     const holding = this.flows.list.filter((c) => Object.values(c.flow.title).some((t) => t && containsWords(readAs(t), words)));
     if (holding.length === 1) this.openLesson(holding[0]!.flow.id);
     else if (holding.length > 1 && holding.length <= MAX_HOLDING) {
