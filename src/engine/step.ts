@@ -298,8 +298,8 @@ function onText(turn: Turn, text: string, facts: TurnFacts, command: Command | u
  * What a typed text picks from the last list shown outside a lesson step (`state.offered`; on the
  * menu of a state kept before there was one, the menu's own): a number, or a label's words. Where
  * the resident is asked to type free text (a message to check, a commune's name) or a long message
- * was pasted, only a number, so that words of the text never pass for a label. Deleting data is
- * only ever confirmed by "yes" or its button.
+ * was pasted, only a number, so that words of the text never pass for a label. Alerts on or off
+ * take a yes or a no too. Deleting data is only ever confirmed by "yes" or its button.
  */
 function pickOffered(turn: Turn, text: string, command: Command | undefined): Payload | undefined {
   const { state } = turn;
@@ -309,8 +309,14 @@ function pickOffered(turn: Turn, text: string, command: Command | undefined): Pa
   if (!offered?.length) return undefined;
   const freeText = state.screen === 'check' || state.screen === 'area' || looksForwarded(text);
   if (freeText && numberIn(text) === undefined) return undefined;
-  const index = matchOption(text, offered.map((c) => ({ label: { [turn.locale]: c.label } })), turn.env.texts);
+  const index = matchOption(text, offered.map((c) => ({ label: { [turn.locale]: c.label }, means: meansOf(c.payload) })), turn.env.texts);
   return index === undefined ? undefined : parsePayload(offered[index]!.payload);
+}
+
+/** "Bật hay tắt?" answered "có", "ừ", "không", "thôi": on is the yes, off the no. */
+function meansOf(raw: string): 'yes' | 'no' | undefined {
+  const p = parsePayload(raw);
+  return p?.type === 'alerts' ? (p.on ? 'yes' : 'no') : undefined;
 }
 
 /** A typed yes or no (and not a command); undefined for anything else. */
