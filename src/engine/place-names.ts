@@ -28,8 +28,8 @@ const PROVINCE_BEFORE = /^(?:tinh|thanh pho|tp)\s+/;
 const PROVINCE_AFTER = /\s+(?:province|city)$/;
 /** The province's kind left at the end once its name is taken off ("xã Ba Vì, tp | Hà Nội"). */
 const PROVINCE_KIND_LEFT = /\s+(?:tinh|thanh pho|tp)$/;
-/** A district after the commune: from its kind word to the end ("xã Ba Vì | huyện Ba Vì"). */
-const DISTRICT_AFTER = /^(.+?)\s+(?:huyen|quan|thi xa|thanh pho|tp)\s+\S.*$/;
+/** A district after the commune: from its kind word (or "h.", "q.", "tx") to the end ("xã Ba Vì | huyện Ba Vì"). */
+const DISTRICT_AFTER = /^(.+?)\s+(?:huyen|quan|thi xa|thanh pho|tp|h|q|tx)\s+\S.*$/;
 /** In English the kind follows the name: "Ba Vi commune, Ba Vi district". */
 const COMMUNE_THEN_MORE = /^(.+?)\s+(?:commune|ward|town)\s+\S.*$/;
 /** A district named alone, with no commune before it. */
@@ -37,11 +37,12 @@ const DISTRICT_ONLY = /^(?:huyen|quan|thi xa|district)\s+\S/;
 const COMMUNE_KIND_ONLY = /^(?:xa|phuong|thi tran|tt|x|p)$/;
 
 /**
- * Polite words around a place ("dạ Ba Vì ạ", "Lào Cai nhé"), dropped only when the words as typed
- * name nothing: `normalizeAnswer`'s particles are syllables of names too ("Hà Nội", "Ngọc Hà", "Nha Trang").
+ * Polite words around a place ("dạ Ba Vì ạ", "Ba Vì cháu ạ", "Lào Cai nhé", "đang ở Lào Cai"), dropped
+ * only when the words as typed name nothing: they are syllables of names too ("Hà Nội", "Ngọc Hà",
+ * "Nha Trang", "Ô Diên"), as are `normalizeAnswer`'s particles.
  */
-const POLITE_BEFORE = /^(?:(?:da|vang|thua)\s+)+/;
-const POLITE_AFTER = /(?:\s+(?:a|nhe|nha|nhi|oi|voi|please|cam on|thanks))+$/;
+const POLITE_BEFORE = /^(?:(?:da|vang|thua|dang|o|tai)\s+)+/;
+const POLITE_AFTER = /(?:\s+(?:a|nhe|nha|nhi|oi|voi|chau|con|em|bac|please|cam on|thanks))+$/;
 
 const plainName = (name: string) => readAs(name).replace(PREFIXES, '').replace(SUFFIXES, '').trim();
 const placeWords = (text: string) => readAs(text).replace(KINDS, ' ').replace(/\s+/g, ' ').trim();
