@@ -17,17 +17,23 @@ const NUMBER_WORDS: Record<string, number> = {
   one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9,
   first: 1, second: 2, third: 3,
 };
-const NUMBER_PREFIXES = ['so', 'cau', 'chon', 'dap an', 'y', 'number', 'option'];
+const NUMBER_PREFIXES = ['bai so', 'cau so', 'chon so', 'so', 'cau', 'chon', 'bai', 'dap an', 'y', 'number', 'option'];
 
-/** "2", "2.", "số 2", "câu hai", "option 2", "no. 2" → 2. */
+/**
+ * "2", "2.", "số 2", "câu hai", "bài 3", "option 2", "no. 2" → 2; a digit with polite words around it
+ * too ("3 ạ", "dạ số 3 nhé"), a number word only alone ("bà ơi" is no "ba", three).
+ */
 export function numberIn(text: string): number | undefined {
-  let s = plain(text);
-  for (const prefix of NUMBER_PREFIXES) {
-    if (s.startsWith(prefix + ' ')) {
-      s = s.slice(prefix.length + 1);
-      break;
-    }
-  }
+  const asTyped = numberAfterPrefix(plain(text));
+  if (asTyped !== undefined) return asTyped;
+  const polite = numberAfterPrefix(normalizeAnswer(text));
+  return polite !== undefined && /\d/.test(text) ? polite : undefined;
+}
+
+function numberAfterPrefix(typed: string): number | undefined {
+  let s = typed;
+  const prefix = NUMBER_PREFIXES.find((p) => s.startsWith(p + ' '));
+  if (prefix) s = s.slice(prefix.length + 1);
   // "No. 2" is a number; "no one" is not (it is "nobody"): "no" only before digits.
   if (/^no \d/.test(s)) s = s.slice(3);
   if (/^\d{1,2}$/.test(s)) return Number(s);

@@ -104,6 +104,18 @@ describe('matchCommand', () => {
   });
 });
 
+describe('numberIn', () => {
+  it.each([
+    ['2', 2], ['số 2', 2], ['câu hai', 2], ['no. 2', 2], ['3 ạ', 3], ['dạ 3', 3], ['số 3 nhé', 3], ['bài 3', 3], ['bai so 3', 3],
+    ['bài hai', 2], ['chọn số 2', 2], ['câu số 1', 1], ['ba', 3],
+  ] as const)('%j → %s', (typed, n) => {
+    expect(numberIn(typed)).toBe(n);
+  });
+  it.each(['bà ơi', 'ba ạ', 'no one', '3 triệu', 'bài học', 'hai tin', 'số điện thoại'])('%j is no number', (typed) => {
+    expect(numberIn(typed)).toBeUndefined();
+  });
+});
+
 describe('normalising', () => {
   it('drops diacritics, case, punctuation and polite particles at the ends', () => {
     expect(plain('Đồng Ý!')).toBe('dong y');
