@@ -19,8 +19,9 @@ import type { Choice, EngineEvent, Env, Reply } from './types.js';
 /** Steps shown back to back without waiting (message steps with `wait: false`) stop here. */
 const MAX_CHAIN = 20;
 
-/** "Học …", "bài …", "I want to learn …": said before the words of a lesson's title. */
-const ASKING_FOR_A_LESSON = /^(?:(?:toi |minh |bac |em )?(?:muon )?(?:hoc|xem|mo)(?: bai)?|bai(?: hoc)?|(?:i want to )?(?:learn|open)|lesson)\s+/;
+/** "Học …", "bài …", "cho bác học bài …", "dạy tôi về …", "I want to learn …": said before the words of a lesson's title. */
+const ASKING_FOR_A_LESSON =
+  /^(?:(?:cho |de )?(?:toi |minh |bac |em |con |chau |me |bo |ong |ba )?(?:muon |can |xin )?(?:hoc|xem|mo|day(?: \S+)?)(?: bai)?(?: hoc)?(?: ve| cach)?|bai(?: hoc)?(?: ve)?|(?:i want to )?(?:learn|open)(?: about)?|lesson(?: about)?)\s+/;
 /** More lessons than this holding the words: the menu says it better. */
 const MAX_HOLDING = 4;
 

@@ -43,3 +43,19 @@ describe('words one title holds, or a whole title, open it', () => {
     expect(typed(text).opened).toBe(id);
   });
 });
+
+describe('asked for in a sentence', () => {
+  it.each([
+    ['cho bác học bài lừa đảo', undefined],
+    ['tôi muốn xem bài mật khẩu', 'password-otp'],
+    ['con muốn học vneid mức 2', 'vneid-level2'],
+    ['dạy tôi về mã QR', 'qr-payment'],
+    ['dạy bác cách trả tiền điện', 'bill-payment'],
+    ['bài về giấy tờ', 'vneid-documents'],
+  ])('%j opens %s', (text, id) => {
+    expect(typed(text).opened).toBe(id);
+  });
+  it('"cho bác học bài lừa đảo" offers the two lessons on scams', () => {
+    expect(typed('cho bác học bài lừa đảo').offered).toEqual(['Nhận ra tin lừa đảo', 'Tập nhận ra lừa đảo', 'Danh mục']);
+  });
+});
