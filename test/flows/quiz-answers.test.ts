@@ -52,6 +52,15 @@ describe('"which one is the scam?" with options Tin A / Tin B / Cả hai (scam-s
   ] as const)('%j agrees with the question: taken (right: %s)', (text, correct) => {
     expect(answer(lessons, 'scam-sms-quiz', 'q-bill', text).correct).toBe(correct);
   });
+  it.each(['tin A lừa đảo còn tin B thật', 'A là lừa, B là thật', 'tin B thật, tin A lừa đảo', 'tin b không phải lừa đảo. tin a mới là lừa đảo'])(
+    '%j gives each its verdict: the scam one is taken',
+    (text) => {
+      expect(answer(lessons, 'scam-sms-quiz', 'q-bill', text).correct).toBe(true);
+    },
+  );
+  it.each(['tin A lừa đảo, tin A thật', 'tin A thật, tin B thật'])('%j says no one scam: not taken', (text) => {
+    expect(answer(lessons, 'scam-sms-quiz', 'q-bill', text).correct).toBeUndefined();
+  });
   it('in English too', () => {
     expect(answer(lessons, 'scam-sms-quiz', 'q-bill', 'message B is genuine', 'en').said).toContain('The question is which one is the scam');
     expect(answer(lessons, 'scam-sms-quiz', 'q-bill', 'message A is a scam', 'en').correct).toBe(true);

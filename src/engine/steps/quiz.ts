@@ -34,17 +34,35 @@ export const quiz: StepBehaviour<Quiz> = {
  * The option a typed answer picks. Where the question asks which option is the scam or the genuine
  * one (`asks`), an answer that gives a verdict about an option ("tin thật là tin B", "tin A không
  * phải lừa đảo") picks it only when the verdict is what is asked; the other way round it is the
- * other option when there are two, else 'opposite' (asked again). Elsewhere a verdict is the
- * resident's reason ("không bấm, lừa đảo đấy" to "what do you do?"), and an option that is a verdict
- * itself ("Tin thật") is what it says.
+ * other option when there are two, else 'opposite' (asked again). A verdict for each of several
+ * options ("tin A lừa đảo, còn tin B thật") picks the one given what is asked. Elsewhere a verdict is
+ * the resident's reason ("không bấm, lừa đảo đấy" to "what do you do?"), and an option that is a
+ * verdict itself ("Tin thật") is what it says.
  */
 function pickedJudged(step: Quiz, text: string, turn: Turn): number | 'opposite' | undefined {
   const picked = pickedOption(step.options, { type: 'text', text }, turn);
-  const said = step.asks ? verdictIn(text, turn.env.texts, turn.locale) : undefined;
-  if (!said) return picked;
-  const named = picked ?? pickedOption(step.options, { type: 'text', text: said.rest }, turn);
-  if (named === undefined) return undefined;
-  const own = Object.values(step.options[named]!.label).some((label) => label && verdictIn(label, turn.env.texts, turn.locale));
-  if (own || said.verdict === step.asks) return named;
-  return step.options.length === 2 ? 1 - named : 'opposite';
+  if (!step.asks) return picked;
+  const parts = text.split(PARTS).flatMap((part) => judged(step, part, turn) ?? []);
+  if (parts.length > 1) {
+    const asked = new Set(parts.filter((p) => p.verdict === step.asks).map((p) => p.option));
+    const [only, ...more] = asked;
+    return only !== undefined && more.length === 0 && !parts.some((p) => p.option === only && p.verdict !== step.asks) ? only : undefined;
+  }
+  const whole = judged(step, text, turn, picked);
+  if (!whole) return picked;
+  if (whole.own || whole.verdict === step.asks) return whole.option;
+  return step.options.length === 2 ? 1 - whole.option : 'opposite';
+}
+
+/** Where an answer goes on to its next part: a comma, a full stop, "còn", "và", "nhưng". */
+const PARTS = /[,.;!?\n]+|\s+(?:còn|con|và|va|nhưng|nhung|but|and)\s+/iu;
+
+/** The verdict a text gives and the option it gives it to (`picked`, or the one its other words name); `own`: the option is a verdict itself. */
+function judged(step: Quiz, text: string, turn: Turn, picked = pickedOption(step.options, { type: 'text', text }, turn)) {
+  const said = verdictIn(text, turn.env.texts, turn.locale);
+  if (!said) return undefined;
+  const option = picked ?? pickedOption(step.options, { type: 'text', text: said.rest }, turn);
+  if (option === undefined) return undefined;
+  const own = Object.values(step.options[option]!.label).some((label) => label && verdictIn(label, turn.env.texts, turn.locale));
+  return { option, verdict: said.verdict, own };
 }
