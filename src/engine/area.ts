@@ -3,7 +3,7 @@
  * welcome (typed by name, with or without diacritics, "xã"/"phường" optional), skippable, and
  * changeable with a command; a coach's link gives the coach's commune.
  */
-import { saysWord } from './match.js';
+import { saysInShort, saysWord } from './match.js';
 import { namedLikeProvince, provinceCommunes, readPlace, sameName } from './place-names.js';
 import { parsePayload, payload } from './payloads.js';
 import type { Turn } from './turn.js';
@@ -44,6 +44,11 @@ export function onAreaText(turn: Turn, text: string): void {
     return;
   }
   const { found } = read;
+  // "Bác không nhớ tên xã mới", "để sau nhé cháu": no place, but an answer all the same.
+  if (found.length === 0 && ['words.skip', 'words.no'].some((key) => saysInShort(texts, key, text))) {
+    leaveArea(turn);
+    return;
+  }
   if (found.length === 1) {
     setArea(turn, found[0]!);
     return;
