@@ -26,7 +26,7 @@ describe('words several titles hold offer those lessons, however they are asked 
   });
 });
 
-describe('words one title holds, or a whole title, open it', () => {
+describe('words one title holds, or a whole title, open it, alone or in a sentence', () => {
   it.each([
     ['VNeID mức 2', 'vneid-level2'],
     ['vneid muc 2', 'vneid-level2'],
@@ -39,14 +39,7 @@ describe('words one title holds, or a whole title, open it', () => {
     ['qr', 'qr-payment'],
     ['mã QR', 'qr-payment'],
     ['bài mã qr', 'qr-payment'],
-  ])('%j opens %s', (text, id) => {
-    expect(typed(text).opened).toBe(id);
-  });
-});
-
-describe('asked for in a sentence', () => {
-  it.each([
-    ['cho bác học bài lừa đảo', undefined],
+    // asked for in a sentence
     ['tôi muốn xem bài mật khẩu', 'password-otp'],
     ['con muốn học vneid mức 2', 'vneid-level2'],
     ['dạy tôi về mã QR', 'qr-payment'],
@@ -56,6 +49,6 @@ describe('asked for in a sentence', () => {
     expect(typed(text).opened).toBe(id);
   });
   it('"cho bác học bài lừa đảo" offers the two lessons on scams', () => {
-    expect(typed('cho bác học bài lừa đảo').offered).toEqual(['Nhận ra tin lừa đảo', 'Tập nhận ra lừa đảo', 'Danh mục']);
+    expect(typed('cho bác học bài lừa đảo')).toEqual({ opened: undefined, offered: ['Nhận ra tin lừa đảo', 'Tập nhận ra lừa đảo', 'Danh mục'] });
   });
 });
