@@ -97,7 +97,8 @@ export function optionTerms(option: MatchableOption): string[] {
  * Which option (0-based) the text picks, or undefined.
  * Order: number, exact label/synonym, yes/no word, whole words inside a longer sentence
  * (a negated sentence only through a negated term: `saidInside`), then a unique beginning of a
- * label (≥ 3 letters) whose words no other option holds. `locale`: the resident's, where their language matters (see FOLDS_TO_ENGLISH).
+ * label (≥ 3 letters) whose words no other option holds. `locale`: the resident's, where their
+ * language matters (see FOLDS_TO_ENGLISH).
  */
 export function matchOption(text: string, options: readonly MatchableOption[], texts: Texts, locale?: Locale): number | undefined {
   const input = normalizeAnswer(text);
