@@ -12,6 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
+import type { CommuneOption } from '../engine/types.js';
 import { PROJECT_ROOT } from '../paths.js';
 import { AreaRef } from './schema.js';
 
@@ -27,6 +28,8 @@ const Province = z
   .object({
     code: AreaCode,
     name,
+    /** Other names residents type for the province ("HN", "Sài Gòn"); its name without spaces ("Hanoi") needs no listing. */
+    aliases: z.array(name).max(20).optional(),
     districts: z.array(District).min(1).optional(),
     communes: z.array(Commune).min(1).optional(),
   })
@@ -134,13 +137,14 @@ export class AreaList {
     return parts.join(', ');
   }
 
-  /** Every commune with its place in the list, for residents to pick theirs by name. */
-  communes(): { ref: AreaRef; name: string; place: string }[] {
-    const out: { ref: AreaRef; name: string; place: string }[] = [];
+  /** Every commune with its place in the list, for residents to pick theirs by name (or their province's). */
+  communes(): CommuneOption[] {
+    const out: CommuneOption[] = [];
     for (const p of this.data.provinces) {
-      for (const c of p.communes ?? []) out.push({ ref: { province: p.code, commune: c.code }, name: c.name, place: `${c.name}, ${p.name}` });
+      const province = { name: p.name, ...(p.aliases ? { aliases: p.aliases } : {}) };
+      for (const c of p.communes ?? []) out.push({ ref: { province: p.code, commune: c.code }, name: c.name, place: `${c.name}, ${p.name}`, province });
       for (const d of p.districts ?? []) {
-        for (const c of d.communes) out.push({ ref: { province: p.code, district: d.code, commune: c.code }, name: c.name, place: `${c.name}, ${d.name}, ${p.name}` });
+        for (const c of d.communes) out.push({ ref: { province: p.code, district: d.code, commune: c.code }, name: c.name, place: `${c.name}, ${d.name}, ${p.name}`, province });
       }
     }
     return out;

@@ -17,17 +17,23 @@ const NUMBER_WORDS: Record<string, number> = {
   one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9,
   first: 1, second: 2, third: 3,
 };
-const NUMBER_PREFIXES = ['so', 'cau', 'chon', 'dap an', 'y', 'number', 'option'];
+const NUMBER_PREFIXES = ['bai so', 'cau so', 'chon so', 'so', 'cau', 'chon', 'bai', 'dap an', 'y', 'number', 'option'];
 
-/** "2", "2.", "số 2", "câu hai", "option 2", "no. 2" → 2. */
+/**
+ * "2", "2.", "số 2", "câu hai", "bài 3", "option 2", "no. 2" → 2; a digit with polite words around it
+ * too ("3 ạ", "dạ số 3 nhé"), a number word only alone ("bà ơi" is no "ba", three).
+ */
 export function numberIn(text: string): number | undefined {
-  let s = plain(text);
-  for (const prefix of NUMBER_PREFIXES) {
-    if (s.startsWith(prefix + ' ')) {
-      s = s.slice(prefix.length + 1);
-      break;
-    }
-  }
+  const asTyped = numberAfterPrefix(plain(text));
+  if (asTyped !== undefined) return asTyped;
+  const polite = numberAfterPrefix(normalizeAnswer(text));
+  return polite !== undefined && /\d/.test(text) ? polite : undefined;
+}
+
+function numberAfterPrefix(typed: string): number | undefined {
+  let s = typed;
+  const prefix = NUMBER_PREFIXES.find((p) => s.startsWith(p + ' '));
+  if (prefix) s = s.slice(prefix.length + 1);
   // "No. 2" is a number; "no one" is not (it is "nobody"): "no" only before digits.
   if (/^no \d/.test(s)) s = s.slice(3);
   if (/^\d{1,2}$/.test(s)) return Number(s);
@@ -35,7 +41,7 @@ export function numberIn(text: string): number | undefined {
 }
 
 /** Words that turn a sentence around ("I'd never pay", "don't confirm"), as `plain` writes them. */
-const NEGATIONS = [
+export const NEGATIONS: readonly string[] = [
   'khong', 'ko', 'k', 'chang', 'chua',
   'not', 'no', 'never', 'isn t', 'aren t', 'wasn t', 'don t', 'dont', 'doesn t', 'didn t', 'won t', 'wont', 'wouldn t', 'wouldnt',
   'can t', 'cant', 'couldn t', 'shouldn t', 'haven t', 'hasn t', 'havent',
@@ -59,7 +65,7 @@ export function saidInside(input: string, term: string): boolean {
  * Vietnamese words that, without their diacritics, are everyday English words: "thật" (genuine) is
  * "that". In an English speaker's sentence ("that's a scam") they are not taken for the option.
  */
-const FOLDS_TO_ENGLISH = new Set(['that']);
+export const FOLDS_TO_ENGLISH: ReadonlySet<string> = new Set(['that']);
 
 /**
  * A word list in one normal form, made once per list: the lists are the locales' (Texts keeps one
@@ -95,7 +101,7 @@ export function saysInShort(texts: Texts, key: string, input: string, maxWords =
   return readForms(texts.words(key)).some((w) => containsWords(typed, w));
 }
 
-function optionTerms(option: MatchableOption): string[] {
+export function optionTerms(option: MatchableOption): string[] {
   const terms: string[] = [];
   for (const v of Object.values(option.label)) if (v) terms.push(...labelForms(v));
   for (const list of Object.values(option.synonyms ?? {})) for (const v of list ?? []) terms.push(...labelForms(v));
@@ -106,7 +112,8 @@ function optionTerms(option: MatchableOption): string[] {
  * Which option (0-based) the text picks, or undefined.
  * Order: number, exact label/synonym, yes/no word, whole words inside a longer sentence
  * (a negated sentence only through a negated term: `saidInside`), then a unique beginning of a
- * label (≥ 3 letters). `locale`: the resident's, where their language matters (see FOLDS_TO_ENGLISH).
+ * label (≥ 3 letters) whose words no other option holds. `locale`: the resident's, where their
+ * language matters (see FOLDS_TO_ENGLISH).
  */
 export function matchOption(text: string, options: readonly MatchableOption[], texts: Texts, locale?: Locale): number | undefined {
   const input = normalizeAnswer(text);
@@ -136,7 +143,9 @@ export function matchOption(text: string, options: readonly MatchableOption[], t
 
   if (input.length >= 3) {
     const prefix = unique(indexes(termsByOption, (terms) => terms.some((t) => t.startsWith(input))));
-    if (prefix !== undefined) return prefix;
+    // "vneid" begins "VNeID mức 2" but is a word of "Giấy tờ trên VNeID" too: no unique beginning.
+    const elsewhere = indexes(termsByOption, (terms) => terms.some((t) => containsWords(t, input))).some((i) => i !== prefix);
+    if (prefix !== undefined && !elsewhere) return prefix;
   }
   return undefined;
 }

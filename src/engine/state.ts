@@ -129,6 +129,8 @@ export const ResidentState = z.object({
    * numbered list only, and numbers must mean what that list says.
    */
   offered: z.array(z.object({ payload: z.string(), label: z.string() })).max(MAX_OFFERED).optional(),
+  /** The province named on the commune question ("Hà Nội"), whose communes the next answer is looked for in first. */
+  areaProvince: z.string().max(10).optional(),
   /** Asked for their commune once already (after their first finished lesson). */
   areaAsked: z.boolean().default(false),
   /** The last alert shown, so a practice opened from it counts towards it. */

@@ -8,8 +8,8 @@
 import { clonePlain } from './clone.js';
 import { confirmDelete, LANGUAGE_OPTIONS, runCommand, setAlerts, setLanguage } from './commands.js';
 import { imageFor, type FlowSet } from './flowset.js';
-import { matchCommand, matchOption, numberIn, saysInShort, saysWord, type Command } from './match.js';
-import { normalizeAnswer } from './normalize.js';
+import { hasNegation, matchCommand, matchOption, numberIn, saysInShort, saysWord, type Command } from './match.js';
+import { normalizeAnswer, readAs } from './normalize.js';
 import { parsePayload, payload as makePayload, type Payload } from './payloads.js';
 import { MAX_OFFERED, newResident, type ResidentState } from './state.js';
 import type { StepInput } from './steps/behaviour.js';
@@ -112,7 +112,7 @@ function dispatch(turn: Turn, input: Exclude<Input, { type: 'reminder' | 'alert'
   const answersReport = parsed?.type === 'report' || (turn.state.screen === 'report' && input.type === 'text' && saysYesOrNo(turn, input.text, command) !== undefined);
   if (!answersReport) delete turn.state.pendingReport;
   // So does a message offered a check (unmasked: it may hold others' numbers) until "check it?" is answered.
-  const answersOffer = parsed?.type === 'check' || (turn.state.screen === 'check-offer' && input.type === 'text' && saysYesOrNo(turn, input.text, command) !== undefined);
+  const answersOffer = parsed?.type === 'check' || (turn.state.screen === 'check-offer' && input.type === 'text' && offerAnswered(turn, input.text, command) !== undefined);
   if (!answersOffer) delete turn.state.pendingCheck;
   if (input.type === 'referral') {
     onReferral(turn, input);
@@ -199,9 +199,9 @@ function onText(turn: Turn, text: string, facts: TurnFacts, command: Command | u
     else checkAndSay(turn, text);
     return false;
   }
-  if (state.screen === 'check-offer' && !command) {
-    const yes = saysWord(turn.env.texts, 'words.yes', text);
-    if (yes || saysWord(turn.env.texts, 'words.no', text)) {
+  if (state.screen === 'check-offer') {
+    const yes = offerAnswered(turn, text, command);
+    if (yes !== undefined) {
       answerOffer(turn, yes);
       return false;
     }
@@ -298,8 +298,8 @@ function onText(turn: Turn, text: string, facts: TurnFacts, command: Command | u
  * What a typed text picks from the last list shown outside a lesson step (`state.offered`; on the
  * menu of a state kept before there was one, the menu's own): a number, or a label's words. Where
  * the resident is asked to type free text (a message to check, a commune's name) or a long message
- * was pasted, only a number, so that words of the text never pass for a label. Deleting data is
- * only ever confirmed by "yes" or its button.
+ * was pasted, only a number, so that words of the text never pass for a label. Alerts on or off
+ * take a yes or a no too. Deleting data is only ever confirmed by "yes" or its button.
  */
 function pickOffered(turn: Turn, text: string, command: Command | undefined): Payload | undefined {
   const { state } = turn;
@@ -309,8 +309,27 @@ function pickOffered(turn: Turn, text: string, command: Command | undefined): Pa
   if (!offered?.length) return undefined;
   const freeText = state.screen === 'check' || state.screen === 'area' || looksForwarded(text);
   if (freeText && numberIn(text) === undefined) return undefined;
-  const index = matchOption(text, offered.map((c) => ({ label: { [turn.locale]: c.label } })), turn.env.texts);
+  const index = matchOption(text, offered.map((c) => ({ label: { [turn.locale]: c.label }, means: meansOf(c.payload) })), turn.env.texts);
   return index === undefined ? undefined : parsePayload(offered[index]!.payload);
+}
+
+/** "Bật hay tắt?" answered "có", "ừ", "không", "thôi": on is the yes, off the no. */
+function meansOf(raw: string): 'yes' | 'no' | undefined {
+  const p = parsePayload(raw);
+  return p?.type === 'alerts' ? (p.on ? 'yes' : 'no') : undefined;
+}
+
+/**
+ * "Mình kiểm tra giúp nhé?" answered: a yes or a no, or the check asked for in words ("kiểm tra",
+ * "ừ kiểm tra đi cháu"; not "không cần kiểm tra"); undefined for anything else.
+ */
+function offerAnswered(turn: Turn, text: string, command: Command | undefined): boolean | undefined {
+  // The message is gone (a turn in between that was no answer): "kiểm tra" then asks for one.
+  if (!turn.state.pendingCheck) return undefined;
+  if (command === 'check') return true;
+  const said = saysYesOrNo(turn, text, command);
+  if (said !== undefined || command) return said;
+  return !hasNegation(readAs(text)) && saysInShort(turn.env.texts, 'commands.check', text) ? true : undefined;
 }
 
 /** A typed yes or no (and not a command); undefined for anything else. */

@@ -19,8 +19,9 @@ import type { Choice, EngineEvent, Env, Reply } from './types.js';
 /** Steps shown back to back without waiting (message steps with `wait: false`) stop here. */
 const MAX_CHAIN = 20;
 
-/** "Học …", "bài …", "I want to learn …": said before the words of a lesson's title. */
-const ASKING_FOR_A_LESSON = /^(?:(?:toi |minh |bac |em )?(?:muon )?(?:hoc|xem|mo)(?: bai)?|bai(?: hoc)?|(?:i want to )?(?:learn|open)|lesson)\s+/;
+/** "Học …", "bài …", "cho bác học bài …", "dạy tôi về …", "I want to learn …": said before the words of a lesson's title. */
+const ASKING_FOR_A_LESSON =
+  /^(?:(?:cho |de )?(?:toi |minh |bac |em |con |chau |me |bo |ong |ba )?(?:muon |can |xin )?(?:hoc|xem|mo|day(?: \S+)?)(?: bai)?(?: hoc)?(?: ve| cach)?|bai(?: hoc)?(?: ve)?|(?:i want to )?(?:learn|open)(?: about)?|lesson(?: about)?)\s+/;
 /** More lessons than this holding the words: the menu says it better. */
 const MAX_HOLDING = 4;
 
@@ -126,7 +127,9 @@ export class Turn {
 
   /**
    * A lesson's title typed outside a lesson (a number means the list last shown, see `step`), or words
-   * of titles ("tiền điện", "học vneid"): the one lesson holding them opens; a few are offered.
+   * of titles ("tiền điện", "qr", "vneid", "học vneid"): the one lesson holding them opens; a few are
+   * offered (one of them opened unasked would hide the others: `matchOption` takes no beginning of a
+   * title for it when another title holds the words).
    */
   pickFromMenu(text: string): boolean {
     if (numberIn(text) !== undefined) return false;
@@ -138,7 +141,7 @@ export class Turn {
       return true;
     }
     const words = normalizeAnswer(text).replace(ASKING_FOR_A_LESSON, '');
-    if (words.length < 3) return false;
+    if (words.length < 2) return false;
     const holding = this.flows.list.filter((c) => Object.values(c.flow.title).some((t) => t && containsWords(readAs(t), words)));
     if (holding.length === 1) this.openLesson(holding[0]!.flow.id);
     else if (holding.length > 1 && holding.length <= MAX_HOLDING) {

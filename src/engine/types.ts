@@ -34,11 +34,13 @@ export type Input =
   /** A lesson link's code (m.me ref, typed on Zalo, the web's ?code=), already looked up by the shell. */
   | { type: 'referral'; code: string; link?: ReferralLink; invalid?: 'unknown' | 'expired' | 'revoked' };
 
-/** A commune residents can pick: its codes, its name ("Xã An Bình") and where it is. */
+/** A commune residents can pick: its codes, its name ("Xã An Bình"), where it is, and its province as residents name it. */
 export interface CommuneOption {
   ref: { province: string; district?: string | undefined; commune?: string | undefined };
   name: string;
   place: string;
+  /** "Thành phố Hà Nội", and the other names typed for it ("HN"); one object shared by the province's communes. */
+  province: { name: string; aliases?: readonly string[] | undefined };
 }
 
 /** The part of an official's alert the engine shows. */

@@ -93,6 +93,12 @@ export const QuizStep = z
     text: LocalText,
     image: image.optional(),
     scamType: z.enum(SCAM_TYPES).describe('Scam type this question trains (shared/content-brief.md); "legit" for a genuine message.'),
+    asks: z
+      .enum(['scam', 'legit'])
+      .optional()
+      .describe(
+        'For options that name things (Tin A, Link B) rather than give the verdict: what the right option is, "scam" for "Tin nào là lừa đảo?", "legit" for "Link nào là trang thật?". A typed answer that names an option while calling it the other ("tin thật là tin B") is then read as the other option when there are two, and asked again otherwise. Leave it out where the question is not which one ("Bạn làm gì?"): a verdict in the answer is then the reason given ("không bấm, lừa đảo đấy").',
+      ),
     options: z.array(QuizOption).min(2),
     explanation: LocalText.describe('Shown after any answer: the red flags, or why it is genuine.'),
     review: z

@@ -44,6 +44,24 @@ describe('checking a message', () => {
     expect(r.state!.pendingCheck).toBeUndefined();
   });
 
+  it.each(['kiểm tra', 'ừ kiểm tra đi', 'kiểm tra đi cháu', 'xem giúp bác với'])('the offer answered by asking for the check (%j): checked', (text) => {
+    const r = new Resident(flows);
+    r.send('xin chào');
+    r.send(SCAM);
+    r.send(text);
+    expect(r.said).toMatch(/^🔴/);
+    expect(r.state!.pendingCheck).toBeUndefined();
+  });
+
+  it('"không cần kiểm tra đâu" is no check', () => {
+    const r = new Resident(flows);
+    r.send('xin chào');
+    r.send(SCAM);
+    r.send('không cần kiểm tra đâu');
+    expect(r.said).not.toMatch(/🔴/);
+    expect(r.state!.pendingCheck).toBeUndefined();
+  });
+
   it('an offer left unanswered (the menu button, a lesson, a command) forgets the text too: it is unmasked', () => {
     const ways: ['tap' | 'send', string][] = [['tap', 'c:menu'], ['tap', 'l:password-otp'], ['send', 'ngôn ngữ'], ['send', 'con mèo']];
     for (const [how, what] of ways) {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { loadAreas } from '../../src/accounts/areas.js';
 import { STEP_BEHAVIOURS } from '../../src/engine/steps/registry.js';
 import { fixtureFlows, Resident } from './harness.js';
 
@@ -50,13 +51,24 @@ const Turn = z
   })
   .strict();
 
-const Commune = z.object({ ref: z.object({ province: z.string(), district: z.string().optional(), commune: z.string() }), name: z.string(), place: z.string() });
+/** A commune as the app lists it; its province's name, when not given, is the last part of its place. */
+const Commune = z
+  .object({
+    ref: z.object({ province: z.string(), district: z.string().optional(), commune: z.string() }),
+    name: z.string(),
+    place: z.string(),
+    province: z.object({ name: z.string(), aliases: z.array(z.string()).optional() }).optional(),
+  })
+  .strict()
+  .transform((c) => ({ ...c, province: c.province ?? { name: c.place.split(', ').at(-1)! } }));
 const Case = z
   .object({
     name: z.string(),
     flows: z.array(z.string()),
     /** The deployment's communes (the area question is asked only when there are some). */
     areas: z.array(Commune).optional(),
+    /** Or the communes of an area list file, as the app reads it (AREAS_FILE), e.g. data/areas.sample.json. */
+    areasFile: z.string().optional(),
     turns: z.array(Turn).min(1),
   })
   .strict();
@@ -69,7 +81,8 @@ describe('dialogue cases', () => {
     const c = Case.parse(parse(readFileSync(join(CASES_DIR, file), 'utf8')));
     it(`${file}: ${c.name}`, () => {
       const flows = fixtureFlows(...c.flows);
-      const r = new Resident(flows, c.areas ? { areas: c.areas } : {});
+      const areas = c.areasFile ? loadAreas(c.areasFile).communes() : c.areas;
+      const r = new Resident(flows, areas ? { areas } : {});
       c.turns.forEach((t, n) => {
         const where = `${file} turn ${n + 1}`;
         if (t.alert) r.send({ type: 'alert', ...t.alert }, t.after);

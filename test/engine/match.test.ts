@@ -24,6 +24,10 @@ const A_OR_B: MatchableOption[] = [
   { label: { vi: 'Tin B', en: 'Message B' } },
   { label: { vi: 'Cả hai', en: 'Both' } },
 ];
+const TWO_VNEID: MatchableOption[] = [
+  { label: { vi: 'VNeID mức 2', en: 'Level-2 ID (VNeID)' } },
+  { label: { vi: 'Giấy tờ trên VNeID', en: 'Papers in VNeID' } },
+];
 const DONE: MatchableOption[] = [
   { label: { vi: 'Đã chuyển tiền', en: 'Sent money' } },
   { label: { vi: 'Đã đưa mã', en: 'Gave a code' } },
@@ -47,6 +51,8 @@ const TABLE: [string, MatchableOption[], number | null][] = [
   ['tin thứ hai', A_OR_B, null], ['tin nào cũng thật', A_OR_B, null], ['tin', A_OR_B, null], ['chắc là tin A', A_OR_B, 0],
   // A label whose first word folds to a particle ("Đã" → "da", as "dạ"): typed with or without it.
   ['đã chuyển tiền', DONE, 0], ['chuyển tiền', DONE, 0], ['dạ đã chuyển tiền rồi', DONE, 0], ['đã đưa mã', DONE, 1],
+  // The beginning of one label that is a word of another is no unique beginning.
+  ['vneid', TWO_VNEID, null], ['vneid muc', TWO_VNEID, 0], ['giay', TWO_VNEID, 1],
 ];
 
 describe('matchOption', () => {
@@ -95,6 +101,18 @@ describe('matchCommand', () => {
   ];
   it.each(CASES)('%j → %s', (typed, expected) => {
     expect(matchCommand(typed, texts)).toBe(expected);
+  });
+});
+
+describe('numberIn', () => {
+  it.each([
+    ['2', 2], ['số 2', 2], ['câu hai', 2], ['no. 2', 2], ['3 ạ', 3], ['dạ 3', 3], ['số 3 nhé', 3], ['bài 3', 3], ['bai so 3', 3],
+    ['bài hai', 2], ['chọn số 2', 2], ['câu số 1', 1], ['ba', 3],
+  ] as const)('%j → %s', (typed, n) => {
+    expect(numberIn(typed)).toBe(n);
+  });
+  it.each(['bà ơi', 'ba ạ', 'no one', '3 triệu', 'bài học', 'hai tin', 'số điện thoại'])('%j is no number', (typed) => {
+    expect(numberIn(typed)).toBeUndefined();
   });
 });
 

@@ -9,7 +9,7 @@ import { Resident } from './harness.js';
 
 const flows = loadLessonsOrThrow(resolveFlowsDir('flows'));
 const SCAM = 'Chào anh Nguyễn Văn An, tài khoản của anh bị tạm khóa, đăng nhập tại vcb-secure.example để mở khóa trong 24h, gọi 0912345678';
-const AREAS = [{ ref: { province: '02', district: '026', commune: '00715' }, name: 'Xã Lũng Cú', place: 'Xã Lũng Cú, Huyện Đồng Văn, Tỉnh Hà Giang' }];
+const AREAS = [{ ref: { province: '02', district: '026', commune: '00715' }, name: 'Xã Lũng Cú', place: 'Xã Lũng Cú, Huyện Đồng Văn, Tỉnh Hà Giang', province: { name: 'Tỉnh Hà Giang' } }];
 
 function checked(extra = {}): Resident {
   const r = new Resident(flows, extra);

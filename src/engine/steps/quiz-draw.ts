@@ -13,16 +13,14 @@ import { matchOption } from '../match.js';
 import { payload } from '../payloads.js';
 import { drawItems, historyKey } from '../review.js';
 import { localize } from '../text.js';
+import { VERDICTS, verdictOptions } from '../verdicts.js';
 import type { Turn } from '../turn.js';
 import type { Reply } from '../types.js';
 import type { StepBehaviour, StepInput } from './behaviour.js';
 import { showWithOptions } from './options.js';
-import { pickedAnswer, quizFeedback } from './quiz.js';
+import { askedAgain, pickedAnswer, quizFeedback } from './quiz.js';
 
 type QuizDraw = z.infer<typeof QuizDrawStep>;
-
-/** Option 0 is "scam", option 1 "genuine", in every language. */
-const VERDICTS = ['scam', 'legit'] as const;
 
 /** "Câu 2." / "Question 2.": the lesson's numbering, which means nothing once the question is asked alone. */
 const LESSON_NUMBERING = /^(?:Câu|Question)\s+\d+\s*[.:]\s*/;
@@ -80,18 +78,18 @@ function pickedVerdict(input: StepInput, turn: Turn): number | undefined {
   if (input.type === 'payload') {
     return input.payload.type === 'option' && input.payload.index < VERDICTS.length ? input.payload.index : undefined;
   }
-  const options = VERDICTS.map((v) => ({
-    label: { vi: turn.env.texts.t('vi', `quiz.${v}_label`), en: turn.env.texts.t('en', `quiz.${v}_label`) },
-    synonyms: { vi: [...turn.env.texts.words(`words.${v}`)] },
-  }));
-  return matchOption(input.text, options, turn.env.texts, turn.locale);
+  return matchOption(input.text, verdictOptions(turn.env.texts), turn.env.texts, turn.locale);
 }
 
-/** Whether the answer was right, what to say, and the scam type it trains; undefined when the input picks nothing. */
-function judge(question: Drawn, input: StepInput, turn: Turn): { correct: boolean; feedback: Reply; scamType: string } | undefined {
+/**
+ * Whether the answer was right, what to say, and the scam type it trains; undefined when the input
+ * picks nothing, a reply to say instead when a lesson question's answer said the opposite of what it asks.
+ */
+function judge(question: Drawn, input: StepInput, turn: Turn): { correct: boolean; feedback: Reply; scamType: string } | Reply | undefined {
   if (question.lesson) {
     const asked = question.lesson.step;
     const index = pickedAnswer(asked, input, turn);
+    if (index === 'opposite') return askedAgain(asked, turn);
     if (index === undefined) return undefined;
     const correct = asked.options[index]!.correct;
     return { correct, feedback: quizFeedback(asked, correct, turn), scamType: asked.scamType };
@@ -138,6 +136,7 @@ export const quizDraw: StepBehaviour<QuizDraw> = {
     if (draw.index !== asked) return { type: 'stay', replies: [ask(step, turn, question, false)] };
     const judged = judge(question, input, turn);
     if (!judged) return { type: 'unplaced' };
+    if (!('correct' in judged)) return { type: 'stay', replies: [judged] };
 
     const { correct, feedback, scamType } = judged;
     turn.score(historyKey(question.id), correct);
