@@ -66,6 +66,7 @@ const LaneView = z.object({
   alerts: z.boolean().optional(),
   current: z.unknown().optional(),
   screen: z.string().optional(),
+  address: z.object({ form: z.string() }).optional(),
 });
 
 /** The alert as one variant of residents gets it. */

@@ -4,6 +4,7 @@
  */
 import type { ActiveAlert } from '../checker/types.js';
 import type { Locale } from '../flows/schema.js';
+import type { AddressForm } from './address.js';
 import type { FlowSet } from './flowset.js';
 import type { PendingReport, ResidentState } from './state.js';
 
@@ -72,6 +73,7 @@ export type EngineEvent =
   | { type: 'lesson_completed'; flowId: string; right: number; total: number }
   | { type: 'lesson_moved'; flowId: string; fromStep: string; toStep: string | null }
   | { type: 'language_changed'; locale: Locale }
+  | { type: 'address_changed'; form: AddressForm; by: 'chosen' | 'coach' | 'inferred' }
   | { type: 'input_not_understood'; where: string }
   | { type: 'data_deleted' }
   | { type: 'review_reminded'; due: number }
@@ -88,7 +90,8 @@ export type EngineEvent =
 
 /** System strings, from i18next; injected so the engine stays pure and testable. */
 export interface Texts {
-  t(locale: Locale, key: string, vars?: Record<string, string | number>): string;
+  /** `form` fills `{{you}}`, `{{me}}` (and capitalised); the default form when absent. */
+  t(locale: Locale, key: string, vars?: Record<string, string | number>, form?: AddressForm): string;
   /** Every word listed under `key` in every locale (commands work in any language). */
   words(key: string): readonly string[];
 }
