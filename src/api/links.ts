@@ -32,6 +32,7 @@ export function linkView(link: LinkWithUses, base: string, deps: ApiDeps): LinkV
     lessonId: link.lessonId,
     lessonTitle: lessonTitle(deps.flows, link.lessonId),
     ...(link.note ? { note: link.note } : {}),
+    ...(link.address ? { address: link.address } : {}),
     createdAt: iso(link.createdAt),
     expiresAt: iso(link.expiresAt),
     uses: link.uses,
@@ -74,12 +75,13 @@ const createLink = route({
       coachId: account.id,
       senderName: account.name,
       note: body.note || undefined,
+      address: body.address,
       expiresInDays: body.expiresInDays,
     };
     if (!body.idempotencyKey) return linkView(await deps.links.create(input), baseUrl(req, deps), deps);
     const made = await deps.links.createOnce({ ...input, key: body.idempotencyKey });
     if (made.outcome === 'key-reused') {
-      throw new ApiError(409, 'idempotency_key_reused', `idempotencyKey: already used for the link ${made.link.code} with another lesson, note or duration; send a new key for a new link.`, { field: 'idempotencyKey' });
+      throw new ApiError(409, 'idempotency_key_reused', `idempotencyKey: already used for the link ${made.link.code} with another lesson, note, form of address or duration; send a new key for a new link.`, { field: 'idempotencyKey' });
     }
     return linkView(made.link, baseUrl(req, deps), deps);
   },

@@ -7,6 +7,7 @@ import { ADDRESS_FORMS, PRONOUNS, type AddressForm } from './address.js';
 import { normalizeAnswer, plain } from './normalize.js';
 import { payload } from './payloads.js';
 import type { Turn } from './turn.js';
+import type { Input } from './types.js';
 
 /** «xưng hô»: the six forms as buttons, and the way back to where they were. */
 export function askAddress(turn: Turn): void {
@@ -16,10 +17,22 @@ export function askAddress(turn: Turn): void {
 }
 
 /** Set the form and say so in it ("Dạ, cháu sẽ gọi bác là bác ạ."), then the way back. */
-export function setAddress(turn: Turn, form: AddressForm, by: 'chosen' | 'coach' = 'chosen'): void {
-  turn.state.address = { form, by };
-  turn.emit({ type: 'address_changed', form, by });
+export function setAddress(turn: Turn, form: AddressForm): void {
+  turn.state.address = { form, by: 'chosen' };
+  turn.emit({ type: 'address_changed', form, by: 'chosen' });
   turn.say(turn.t(form === 'ban' ? 'address.set_plain' : 'address.set', { form: PRONOUNS[form].you }), { choices: turn.wayBack() });
+}
+
+/**
+ * A coach's link that says how the coach addresses the resident ("bác Tư" → bác): taken unless the
+ * resident chose a form themselves, before anything is said (a newcomer's welcome too).
+ */
+export function takeAddressFromLink(turn: Turn, input: Input): void {
+  const link = input.type === 'referral' ? input.link : undefined;
+  const { state } = turn;
+  if (!link?.address || link.depth !== 0 || state.address?.by === 'chosen' || state.address?.form === link.address) return;
+  state.address = { form: link.address, by: 'coach' };
+  turn.emit({ type: 'address_changed', form: link.address, by: 'coach' });
 }
 
 /** "gọi tôi là bác", "hãy gọi mình là chị", "call me bác": the form named after the words that ask for it. */

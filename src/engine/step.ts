@@ -19,7 +19,7 @@ import { onAreaText, setArea } from './area.js';
 import { answerOffer, answerReport, askForMessage, askReport, checkAndSay, looksForwarded, looksPasted, offerCheck, soundsLikeScam } from './check.js';
 import { answerConsent, consentUnanswered, onReferral, queueLesson } from './referral.js';
 import { openByWords } from './openers.js';
-import { formAskedFor, inferAddress, setAddress } from './address-setting.js';
+import { formAskedFor, inferAddress, setAddress, takeAddressFromLink } from './address-setting.js';
 import { answerCourtesy, kindWordFor, replyWhileAskedToPaste, stepClaims } from './asides.js';
 import { Turn } from './turn.js';
 import type { Env, Input, Reply, StepResult } from './types.js';
@@ -71,6 +71,7 @@ function stepOnce(flows: FlowSet, prior: ResidentState | null, input: Input, env
   if (env.displayName && !state.name) state.name = env.displayName;
   const turn = new Turn(flows, env, state);
 
+  takeAddressFromLink(turn, input);
   if (isNew) {
     turn.emit({ type: 'resident_joined' });
     turn.say(turn.t('welcome', { name: turn.name() }));

@@ -60,6 +60,8 @@ export interface ReferralLink {
   coachId?: string | undefined;
   /** 0 = a coach's link; 1 = shared by someone a coach reached; and so on. */
   depth: number;
+  /** How the coach says the resident is addressed, taken unless the resident chose a form themselves. */
+  address?: AddressForm | undefined;
   /** The coach's commune, taken as the resident's when they have not given one. */
   area?: { province: string; district?: string | undefined; commune?: string | undefined } | undefined;
 }
