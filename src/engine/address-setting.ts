@@ -6,6 +6,7 @@
 import { ADDRESS_FORMS, PRONOUNS, type AddressForm } from './address.js';
 import { normalizeAnswer, plain } from './normalize.js';
 import { payload } from './payloads.js';
+import { looksForwarded } from './check.js';
 import type { Turn } from './turn.js';
 import type { Input } from './types.js';
 
@@ -102,10 +103,14 @@ export function formOfSelf(text: string): AddressForm | undefined {
   return asks ? undefined : form;
 }
 
-/** Read the form from the message when the resident has not chosen one (nor a coach given it). */
+/**
+ * Read the form from the message when the resident has not chosen one (nor a coach given it). Never from
+ * a message they received and paste ("Chị đã trúng thưởng, nhận tại …"): on the paste screen, or one
+ * that looks forwarded (a link, or long).
+ */
 export function inferAddress(turn: Turn, text: string): void {
   const { state } = turn;
-  if (state.address?.by === 'chosen' || state.address?.by === 'coach' || state.screen === 'check') return;
+  if (state.address?.by === 'chosen' || state.address?.by === 'coach' || state.screen === 'check' || looksForwarded(text)) return;
   const form = formOfSelf(text);
   if (!form || form === state.address?.form) return;
   state.address = { form, by: 'inferred' };

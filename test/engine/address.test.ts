@@ -97,12 +97,15 @@ describe('states', () => {
     expect(next.replies[0]!.text).toContain('Bạn muốn học gì?');
   });
 
-  it('a message pasted for a check is never read as the resident speaking of themselves', () => {
+  it('a message pasted for a check, or forwarded on the menu, is never read as the resident speaking of themselves', () => {
     const r = new Resident(flows);
     r.send('xin chào');
     r.send('kiểm tra');
     r.send('Chị đã trúng thưởng, nhận tại qua-tang.example');
     expect(r.said).toContain('Dấu hiệu mình thấy');
+    expect(r.state!.address).toBeUndefined();
+    r.send('Chị đã trúng thưởng, nhận tại qua-tang.example');
+    expect(r.said).toContain('Mình kiểm tra giúp');
     expect(r.state!.address).toBeUndefined();
   });
 });
