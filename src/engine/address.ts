@@ -5,7 +5,6 @@
  */
 import { z } from 'zod';
 import type { Locale } from '../flows/schema.js';
-import { plain } from './normalize.js';
 
 export const ADDRESS_FORMS = ['bac', 'co', 'chu', 'anh', 'chi', 'ban'] as const;
 export const AddressForm = z.enum(ADDRESS_FORMS);
@@ -67,10 +66,4 @@ export function addressed(template: string, form: AddressForm, locale: Locale): 
     kept.set(template, text);
   }
   return text;
-}
-
-/** A form named in a resident's words ("bác", "chi", "Anh"), or undefined. */
-export function formNamed(word: string): AddressForm | undefined {
-  const p = plain(word);
-  return ADDRESS_FORMS.find((f) => f === p);
 }
