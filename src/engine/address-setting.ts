@@ -82,24 +82,27 @@ const MAX_WORDS = 10;
 /** Could the message start with a form (after "dạ")? */
 const MAYBE_SELF = /^[\s,.!]*(?:(?:dạ|da|vâng|vang|ừ|u|thưa|thua)[\s,.!]+)*(?:bác|bac|cô|chú|chu|anh|chị)[\s,.!]/iu;
 
-const hasMarks = (text: string) => /[\u0300-\u036f]/.test(text.normalize('NFD')) || /[đĐ]/.test(text);
-
 /**
  * The form a resident uses of themselves at the start of a short message, or undefined. Conservative:
  * a miss costs nothing (they are called "bạn"), a wrong guess calls a young man "bác".
  */
 export function formOfSelf(text: string): AddressForm | undefined {
   // Asked of every message: the cheap look first.
-  if (text.includes('?') || !MAYBE_SELF.test(text.normalize('NFC'))) return undefined;
-  const words = text.normalize('NFC').toLocaleLowerCase('vi').split(/[^\p{L}\p{N}]+/u).filter(Boolean);
-  while (words.length > 2 && LEADING.has(plain(words[0]!))) words.shift();
+  const nfc = text.normalize('NFC');
+  if (text.includes('?') || !MAYBE_SELF.test(nfc)) return undefined;
+  const words = nfc.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  const folded = plain(nfc).split(' ');
+  // Letters `plain` drops (another script) would put the two lists out of step: nothing to read then.
+  if (folded.length !== words.length) return undefined;
+  while (words.length > 2 && LEADING.has(folded[0]!)) words.shift(), folded.shift();
   if (words.length < 2 || words.length > MAX_WORDS) return undefined;
-  const form = MARKED[words[0]!] ?? (hasMarks(text) ? undefined : UNMARKED[words[0]!]);
-  const rest = words.slice(1).map(plain);
+  const marked = words.some((w, i) => w !== folded[i]);
+  const form = MARKED[words[0]!] ?? (marked ? undefined : UNMARKED[words[0]!]);
+  const rest = folded.slice(1);
   if (!form || !SELF_WORDS.has(rest[0]!)) return undefined;
   const last = words.at(-1)!;
   const negatedBefore = rest.slice(0, -1).some((w) => NEGATIONS.has(w));
-  const asks = ALWAYS_ASKING.has(last) || (rest.length > 1 && !negatedBefore && (hasMarks(text) ? ASKING_END_MARKED : ASKING_END).has(last));
+  const asks = ALWAYS_ASKING.has(last) || (rest.length > 1 && !negatedBefore && (marked ? ASKING_END_MARKED : ASKING_END).has(last));
   return asks ? undefined : form;
 }
 
