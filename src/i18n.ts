@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import i18next, { type i18n } from 'i18next';
 import { LOCALES, type Locale } from './flows/schema.js';
 import type { Texts } from './engine/types.js';
+import { addressWords, DEFAULT_ADDRESS } from './engine/address.js';
 
 export function loadTexts(localesDir: string, defaultLocale: Locale = 'vi'): Texts & { i18n: i18n } {
   const resources: Record<string, { translation: Record<string, unknown> }> = {};
@@ -24,20 +25,22 @@ export function loadTexts(localesDir: string, defaultLocale: Locale = 'vi'): Tex
     returnNull: false,
   });
   const words = new Map<string, string[]>();
-  // Most lookups have no variables (button labels, "bạn" as the default name: several per turn), and
-  // their answer never changes once the resources are loaded, so each is resolved through i18next once
-  // (nesting, fallbacks and all) and then read from a map: i18next's own lookup costs tens of µs.
+  // Most lookups have no variables but the form of address (button labels, "bạn" as the default name:
+  // several per turn), and their answer never changes once the resources are loaded, so each is
+  // resolved through i18next once per form (nesting, fallbacks and all) and then read from a map:
+  // i18next's own lookup costs tens of µs.
   const plain = new Map<string, string>();
   return {
     i18n: instance,
-    t(locale, key, vars) {
+    t(locale, key, vars, form = DEFAULT_ADDRESS) {
+      const words = addressWords(form, locale);
       if (vars === undefined) {
-        const id = `${locale}\u0000${key}`;
+        const id = `${locale}\u0000${form}\u0000${key}`;
         let text = plain.get(id);
-        if (text === undefined) plain.set(id, (text = instance.t(key, { lng: locale })));
+        if (text === undefined) plain.set(id, (text = instance.t(key, { lng: locale, ...words })));
         return text;
       }
-      return instance.t(key, { lng: locale, ...vars });
+      return instance.t(key, { lng: locale, ...words, ...vars });
     },
     words(key) {
       let list = words.get(key);

@@ -33,6 +33,7 @@ export function linkView(link: LinkWithUses, base: string, deps: ApiDeps): LinkV
     lessonId: link.lessonId,
     lessonTitle: lessonTitle(deps.flows, link.lessonId),
     ...(link.note ? { note: link.note } : {}),
+    ...(link.address ? { address: link.address } : {}),
     createdAt: iso(link.createdAt),
     expiresAt: iso(link.expiresAt),
     uses: link.uses,
@@ -85,12 +86,13 @@ const createLink = route({
       coachId: account.id,
       senderName: account.name,
       note: body.note || undefined,
+      address: body.address,
       expiresInDays: body.expiresInDays,
     };
     if (!body.idempotencyKey) return madeView(await deps.links.create(input), req, deps);
     const made = await deps.links.createOnce({ ...input, key: body.idempotencyKey });
     if (made.outcome === 'key-reused') {
-      throw new ApiError(409, 'idempotency_key_reused', `idempotencyKey: already used for the link ${made.link.code} with another lesson, note or duration; send a new key for a new link.`, { field: 'idempotencyKey' });
+      throw new ApiError(409, 'idempotency_key_reused', `idempotencyKey: already used for the link ${made.link.code} with another lesson, note, form of address or duration; send a new key for a new link.`, { field: 'idempotencyKey' });
     }
     return madeView(made.link, req, deps);
   },

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { AccountId, AreaRef, PublicAccount } from '../accounts/schema.js';
 import { LinkResidents } from '../coaching/coach-view.js';
 import { LinkCode } from '../coaching/link.js';
+import { AddressForm } from '../engine/address.js';
 import { LocaleSchema, SKILL_TAGS } from '../flows/schema.js';
 
 export const ErrorBody = z
@@ -73,12 +74,13 @@ export const NewLink = z
   .object({
     lessonId: z.string().min(1).max(60).describe('A lesson id from GET /lessons.'),
     note: z.string().trim().max(200).optional().describe('For the coach: who it was for, or why.'),
+    address: AddressForm.optional().describe('How the bot should address the resident in Vietnamese, as the coach knows them: bac, co, chu (the bot is "cháu"), anh, chi ("em") or ban ("mình"). Left out: the bot says "bạn" until the resident chooses. A choice of the resident\'s own is never overridden.'),
     expiresInDays: z.number().int().min(1).max(90).optional().describe('Default 30.'),
     idempotencyKey: z
       .string()
       .regex(/^[A-Za-z0-9_-]{16,64}$/, '16–64 letters, digits, "_" or "-"')
       .optional()
-      .describe('One random key per link the caller means to make, sent again with every retry of it: a repeated key answers the link it made the first time (kept 24 hours) instead of making another; the same key with another lesson, note or duration is 409 `idempotency_key_reused`.'),
+      .describe('One random key per link the caller means to make, sent again with every retry of it: a repeated key answers the link it made the first time (kept 24 hours) instead of making another; the same key with another lesson, note, form of address or duration is 409 `idempotency_key_reused`.'),
   })
   .strict();
 export type NewLink = z.infer<typeof NewLink>;
@@ -89,6 +91,7 @@ export const LinkView = z
     lessonId: z.string(),
     lessonTitle: Text,
     note: z.string().optional(),
+    address: AddressForm.optional(),
     createdAt: z.iso.datetime(),
     expiresAt: z.iso.datetime(),
     uses: z.number().int().min(0).describe('How many times a resident opened the lesson with it.'),

@@ -7,6 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { ADDRESS_VARIABLES } from '../engine/address.js';
+import { unknownVariables } from '../flows/checks.js';
 import { flowFilesIn } from '../flows/load.js';
 import { FlowError, type FlowProblem } from '../flows/problems.js';
 import { phraseRegex, exactPhraseRegex } from './fold.js';
@@ -34,7 +36,23 @@ export type LoadRulesResult = { rules: CheckerRules; problems: [] } | { rules?: 
 
 type Sources = { [K in FileKey]: LocatedSource };
 
-const placeholders = (s: string): string[] => [...s.matchAll(/\{([^{}]*)\}/g)].map((m) => m[1]!);
+/** `{host}` and the like; not the `{{you}}` of the form of address. */
+const placeholders = (s: string): string[] => [...s.matchAll(/(?<!\{)\{([^{}]*)\}(?!\})/g)].map((m) => m[1]!);
+const ADDRESSING: ReadonlySet<string> = new Set(ADDRESS_VARIABLES);
+
+/** Every text the resident reads from the checker (reasons, advice) may address them as they chose, and nothing else. */
+function addressProblems(files: RuleFiles, src: Sources): FlowProblem[] {
+  type Located = [LocatedSource, PropertyKey[], { vi: string; en: string }];
+  const texts: Located[] = [
+    ...Object.entries(files.links.signals).map(([key, s]): Located => [src.links, ['signals', key, 'reason'], s.reason]),
+    ...files.patterns.patterns.map((p, i): Located => [src.patterns, ['patterns', i, 'reason'], p.reason]),
+    ...files.genuine.patterns.map((p, i): Located => [src.genuine, ['patterns', i, 'reason'], p.reason]),
+    [src.verdict, ['alerts', 'reason'], files.verdict.alerts.reason],
+    ...Object.entries(files.verdict.types).map(([t, v]): Located => [src.verdict, ['types', t, 'advice'], v.advice]),
+    ...Object.entries(files.verdict.advice).map(([risk, a]): Located => [src.verdict, ['advice', risk], a]),
+  ];
+  return texts.flatMap(([file, path, text]) => unknownVariables(file, path, text, ADDRESSING));
+}
 
 function checkReasons(reason: { vi: string; en: string }, allowed: readonly string[], path: PropertyKey[], src: LocatedSource): FlowProblem[] {
   return (['vi', 'en'] as const).flatMap((lang) =>
@@ -124,6 +142,7 @@ function crossCheck(files: RuleFiles, src: Sources, lessonIds: ReadonlySet<strin
   }
 
   problems.push(...checkReasons(files.verdict.alerts.reason, ['title'], ['alerts', 'reason'], src.verdict));
+  problems.push(...addressProblems(files, src));
   if (lessonIds) {
     const lessons: Array<[PropertyKey[], string]> = [
       [['fallbackLesson', 'withLink'], files.verdict.fallbackLesson.withLink],

@@ -1,4 +1,5 @@
 /** Lesson links in Redis: one hash per code (`data` JSON, `uses` counter), and each coach's list of codes. */
+import type { AddressForm } from '../engine/address.js';
 import type { Keys } from '../store/keys.js';
 import { scanKeys, type ScriptedRedis } from '../store/redis.js';
 import { Link, newCode, resolution, SHARED_BY_RESIDENT, type Resolution } from './link.js';
@@ -25,6 +26,7 @@ export interface NewCoachLink {
   coachId: string;
   senderName: string;
   note?: string | undefined;
+  address?: AddressForm | undefined;
   expiresInDays?: number | undefined;
 }
 
@@ -97,6 +99,7 @@ export class LinkStore {
       senderName: input.senderName,
       depth: 0,
       ...(input.note ? { note: input.note } : {}),
+      ...(input.address ? { address: input.address } : {}),
       createdAt: now,
       expiresAt: now + (input.expiresInDays ?? DEFAULT_LINK_DAYS) * DAY,
       revoked: false,
@@ -187,8 +190,8 @@ export class LinkStore {
   }
 }
 
-/** Whether a stored link is what `input` asks for: the same lesson, note and duration. */
+/** Whether a stored link is what `input` asks for: the same lesson, note, form of address and duration. */
 function sameRequest(link: Link, input: NewCoachLink): boolean {
   const days = input.expiresInDays ?? DEFAULT_LINK_DAYS;
-  return link.lessonId === input.lessonId && (link.note ?? '') === (input.note ?? '') && link.expiresAt - link.createdAt === days * DAY;
+  return link.lessonId === input.lessonId && (link.note ?? '') === (input.note ?? '') && link.address === input.address && link.expiresAt - link.createdAt === days * DAY;
 }

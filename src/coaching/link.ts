@@ -11,6 +11,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { z } from 'zod';
+import { AddressForm } from '../engine/address.js';
 import { CODE_ALPHABET } from '../engine/share.js';
 
 export { CODE_ALPHABET, shareCode } from '../engine/share.js';
@@ -89,6 +90,8 @@ export const Link = z
     sharedBy: z.string().optional(),
     depth: z.number().int().min(0).default(0),
     note: z.string().max(200).optional(),
+    /** How the coach, who knows the resident ("bác Tư"), says the bot should address them; a coach's own link only. */
+    address: AddressForm.optional(),
     createdAt: z.number().int(),
     expiresAt: z.number().int(),
     revoked: z.boolean().default(false),

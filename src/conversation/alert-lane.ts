@@ -22,6 +22,7 @@ import { z } from 'zod';
 import type { ChannelId } from '../channels/activity.js';
 import type { ChannelClient, PlatformMessage } from '../channels/channel.js';
 import { handOverToInboxes, wakeWaiting, type AlertSource } from '../broadcast/contract.js';
+import { AddressForm } from '../engine/address.js';
 import { alertVariant, screenAfterAlert } from '../engine/alerts.js';
 import { offeredAfter, step } from '../engine/step.js';
 import type { ResidentState } from '../engine/state.js';
@@ -66,6 +67,7 @@ const LaneView = z.object({
   alerts: z.boolean().optional(),
   current: z.unknown().optional(),
   screen: z.string().optional(),
+  address: z.object({ form: AddressForm }).optional(),
 });
 
 /** The alert as one variant of residents gets it. */

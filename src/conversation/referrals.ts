@@ -43,6 +43,7 @@ export async function withReferral(input: Input, deps: Pick<ReferralDeps, 'links
       depth: link.depth,
       ...(link.coachId ? { coachId: link.coachId } : {}),
       ...(link.senderName && !link.sharedBy ? { senderName: link.senderName } : {}),
+      ...(link.address && !link.sharedBy ? { address: link.address } : {}),
       ...(coach?.area.commune ? { area: coach.area } : {}),
     },
   };

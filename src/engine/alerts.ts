@@ -5,6 +5,7 @@
  * It does end a question the resident was asked (delete my data? check this? which commune?): its
  * buttons are gone from the screen, and a "yes" typed after the alert must not answer it.
  */
+import { DEFAULT_ADDRESS } from './address.js';
 import type { FlowSet } from './flowset.js';
 import { payload } from './payloads.js';
 import type { ResidentState } from './state.js';
@@ -22,9 +23,9 @@ type AlertInput = Extract<Input, { type: 'alert' }>;
  * same messages for the same alert, so a broadcast renders each key once (src/conversation/alert-lane.ts).
  * Whatever else of the state `showAlert` comes to depend on must be added here.
  */
-export function alertVariant(state: { locale: string; current?: unknown; alerts?: boolean | undefined }): string {
+export function alertVariant(state: { locale: string; current?: unknown; alerts?: boolean | undefined; address?: { form: string } | undefined }): string {
   if (state.alerts === false) return 'off'; // shown nothing, whatever else
-  return `${state.locale}|${state.current != null ? 'lesson' : '-'}`;
+  return `${state.locale}|${state.current != null ? 'lesson' : '-'}|${state.address?.form ?? DEFAULT_ADDRESS}`;
 }
 
 /** The screen a resident is on after an alert: their lesson stays; any question left open is closed. */

@@ -21,7 +21,7 @@ export function isAside(texts: Turn['env']['texts'], text: string): boolean {
 export function answerCourtesy(turn: Turn, text: string): boolean {
   const texts = turn.env.texts;
   if (saysInShort(texts, 'words.thanks', text)) turn.say(turn.t('courtesy.thanks'), { choices: turn.wayBack() });
-  else if (saysInShort(texts, 'words.hello', text)) turn.showMenu(turn.t('courtesy.hello', { name: turn.state.name ?? turn.t('default_name') }));
+  else if (saysInShort(texts, 'words.hello', text)) turn.showMenu(turn.t('courtesy.hello', { name: turn.name() }));
   else return false;
   return true;
 }
@@ -32,7 +32,7 @@ export function kindWordFor(turn: Turn, text: string, kind: string): string | un
   // A quiz has a right answer to encourage; a choice asks about them, where nothing is wrong.
   if (saysInShort(texts, 'words.confused', text)) return turn.t(kind === 'message' ? 'confused.message' : kind === 'choice' ? 'confused.choice' : 'confused.question');
   if (saysInShort(texts, 'words.thanks', text)) return turn.t('courtesy.thanks');
-  if (saysInShort(texts, 'words.hello', text)) return turn.t('courtesy.hello', { name: turn.state.name ?? turn.t('default_name') });
+  if (saysInShort(texts, 'words.hello', text)) return turn.t('courtesy.hello', { name: turn.name() });
   return undefined;
 }
 

@@ -14,6 +14,8 @@ import { checkMessage } from '../checker/check.js';
 import type { ActiveAlert, Verdict } from '../checker/types.js';
 import { hasMaskOrDigits, maskText } from '../reports/mask.js';
 import { dayOf } from '../reports/time.js';
+import type { Locale } from '../flows/schema.js';
+import { addressed, DEFAULT_ADDRESS } from './address.js';
 import { localize } from './text.js';
 import { payload } from './payloads.js';
 import type { PendingReport } from './state.js';
@@ -108,6 +110,11 @@ function alertLines(turn: Turn, v: Verdict): string[] {
     });
 }
 
+/** A sign's reason as officials read it: in the neutral form of address ("bạn"), whoever reported it. */
+function forOfficials(reason: string, locale: Locale): string {
+  return addressed(reason, DEFAULT_ADDRESS, locale).slice(0, 300);
+}
+
 /** What a report of this message would carry: the message masked, and what the checker found. */
 function pendingReport(text: string, v: Verdict): PendingReport {
   const phrases: string[] = [];
@@ -125,7 +132,7 @@ function pendingReport(text: string, v: Verdict): PendingReport {
     signals: v.signals
       .filter((s) => s.weight > 0)
       .slice(0, 12)
-      .map((s) => ({ id: s.id.slice(0, 80), vi: s.reason.vi.slice(0, 300), en: s.reason.en.slice(0, 300) })),
+      .map((s) => ({ id: s.id.slice(0, 80), vi: forOfficials(s.reason.vi, 'vi'), en: forOfficials(s.reason.en, 'en') })),
     domains: [...new Set(v.links.filter((l) => l.verdict !== 'official').map((l) => l.host))].slice(0, 10),
     phrases,
   };
@@ -152,9 +159,9 @@ export function checkAndSay(turn: Turn, text: string): void {
   // Below the medium threshold the headline says there is no clear sign of a scam, so the few signs found
   // are not announced as "the signs I found" (which reads as a verdict of its own) but as things to keep in mind.
   const signsTitle = verdict.risk === 'low' ? 'check.signs_low' : 'check.signs';
-  if (warnings.length) lines.push(turn.t(signsTitle), ...warnings.map((s) => `• ${localize(s.reason, turn.locale)} («${s.evidence.slice(0, 80)}»)`));
-  if (genuine.length && verdict.risk === 'low') lines.push(turn.t('check.genuine_signs'), ...genuine.map((s) => `• ${localize(s.reason, turn.locale)}`));
-  lines.push('', localize(verdict.advice, turn.locale));
+  if (warnings.length) lines.push(turn.t(signsTitle), ...warnings.map((s) => `• ${turn.text(s.reason)} («${s.evidence.slice(0, 80)}»)`));
+  if (genuine.length && verdict.risk === 'low') lines.push(turn.t('check.genuine_signs'), ...genuine.map((s) => `• ${turn.text(s.reason)}`));
+  lines.push('', turn.text(verdict.advice));
   // Checked in the middle of a lesson: going back to it comes first.
   const choices: Choice[] = turn.continueChoices();
   const lesson = verdict.lesson ? turn.flows.byId.get(verdict.lesson) : undefined;

@@ -1,8 +1,9 @@
 /**
  * The global commands a resident can type anywhere (`menu`, `help`, `continue`, `restart`, `repeat`, `review`,
- * `check`, `follow`, `alerts`, `area`, `language`, `pause`, `delete`: words in locales/*, `commands`),
+ * `check`, `follow`, `alerts`, `area`, `address`, `language`, `pause`, `delete`: words in locales/*, `commands`),
  * and the side screens they open (language, delete confirmation) and come back from.
  */
+import { askAddress } from './address-setting.js';
 import { askArea } from './area.js';
 import { askForMessage } from './check.js';
 import type { Command } from './match.js';
@@ -53,6 +54,9 @@ export function runCommand(turn: Turn, command: Command, typed?: string): boolea
     case 'area':
       if (turn.env.areas?.length) askArea(turn);
       else turn.showMenu();
+      return false;
+    case 'address':
+      askAddress(turn);
       return false;
     case 'continue':
       if (state.current) turn.resume('lesson.resume');

@@ -158,7 +158,7 @@ function indexes<T>(items: readonly T[], test: (item: T) => boolean): number[] {
   return out;
 }
 
-export const COMMANDS = ['menu', 'help', 'continue', 'restart', 'repeat', 'review', 'check', 'follow', 'alerts', 'area', 'language', 'pause', 'delete'] as const;
+export const COMMANDS = ['menu', 'help', 'continue', 'restart', 'repeat', 'review', 'check', 'follow', 'alerts', 'area', 'address', 'language', 'pause', 'delete'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 /** A global command when the whole message is one of its words, in any language. */

@@ -2,6 +2,7 @@
  * Button payloads. Short, because Zalo sends a tapped button back as plain text, and
  * self-describing, so a tap on an old message can be recognised as old.
  */
+import { ADDRESS_FORMS, type AddressForm } from './address.js';
 import type { Command } from './match.js';
 
 export type Payload =
@@ -11,6 +12,8 @@ export type Payload =
   | { type: 'lesson'; flowId: string }
   | { type: 'command'; command: Command }
   | { type: 'language'; locale: 'vi' | 'en' }
+  /** Address me so (xưng hô): one of the six forms. */
+  | { type: 'address'; form: AddressForm }
   | { type: 'delete'; confirm: boolean }
   /** Practise the quiz-bank items of one scam type (from an alert or a coach's link). */
   | { type: 'practice'; scamType: string }
@@ -33,6 +36,7 @@ export const payload = {
   lesson: (flowId: string) => `l:${flowId}`,
   command: (command: Command) => `c:${command}`,
   language: (locale: 'vi' | 'en') => `c:lang:${locale}`,
+  address: (form: AddressForm) => `c:addr:${form}`,
   delete: (confirm: boolean) => `c:delete:${confirm ? 'yes' : 'no'}`,
   practice: (scamType: string) => `t:${scamType}`,
   consent: (follow: boolean) => `c:follow:${follow ? 'yes' : 'no'}`,
@@ -43,7 +47,7 @@ export const payload = {
   report: (answer: 'ask' | 'yes' | 'no') => (answer === 'ask' ? 'c:report' : `c:report:${answer}`),
 };
 
-const COMMAND_NAMES = new Set(['menu', 'help', 'continue', 'restart', 'review', 'check', 'follow', 'alerts', 'area', 'language', 'pause', 'delete']);
+const COMMAND_NAMES = new Set(['menu', 'help', 'continue', 'restart', 'review', 'check', 'follow', 'alerts', 'area', 'address', 'language', 'pause', 'delete']);
 
 /** Parse a payload; `undefined` for anything we did not make (it is then treated as text). */
 export function parsePayload(raw: string): Payload | undefined {
@@ -70,6 +74,10 @@ export function parsePayload(raw: string): Payload | undefined {
       return b === undefined && /^[a-z]+$/.test(a) ? { type: 'practice', scamType: a } : undefined;
     case 'c':
       if (a === 'lang' && (b === 'vi' || b === 'en')) return { type: 'language', locale: b };
+      if (a === 'addr') {
+        const form = ADDRESS_FORMS.find((f) => f === b);
+        return form ? { type: 'address', form } : undefined;
+      }
       if (a === 'delete' && (b === 'yes' || b === 'no')) return { type: 'delete', confirm: b === 'yes' };
       if (a === 'follow' && (b === 'yes' || b === 'no')) return { type: 'consent', follow: b === 'yes' };
       if (a === 'alerts' && (b === 'on' || b === 'off')) return { type: 'alerts', on: b === 'on' };

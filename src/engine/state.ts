@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { LocaleSchema, type Locale } from '../flows/schema.js';
+import { AddressForm } from './address.js';
 
 /** The most choices kept in `offered` (a menu has one per lesson, plus a few). */
 export const MAX_OFFERED = 60;
@@ -65,7 +66,7 @@ export const PendingReport = z.object({
   text: z.string().max(2000),
   risk: z.enum(['high', 'medium', 'low']),
   scamType: z.string().max(40).optional(),
-  /** The warning signs the checker found, with their reasons as the resident read them. */
+  /** The warning signs the checker found, with their reasons as the resident read them (but addressing "bạn"). */
   signals: z.array(z.object({ id: z.string().max(80), vi: z.string().max(300), en: z.string().max(300) })).max(12),
   /** Hosts of the message's links that are not official addresses. */
   domains: z.array(z.string().max(253)).max(10),
@@ -80,6 +81,12 @@ export const ResidentState = z.object({
   anonId: z.string(),
   locale: LocaleSchema,
   name: z.string().optional(),
+  /**
+   * How the bot addresses them (xưng hô, engine/address.ts): chosen with «xưng hô», given by a coach's
+   * link, or read from how they speak of themselves ("bác không hiểu"), which never overrides a choice.
+   * Absent (and in states from before it): "bạn".
+   */
+  address: z.object({ form: AddressForm, by: z.enum(['chosen', 'coach', 'inferred']) }).optional(),
   firstSeen: z.number(),
   lastActive: z.number(),
   turns: z.number().int().min(0),

@@ -19,6 +19,7 @@ import { onAreaText, setArea } from './area.js';
 import { answerOffer, answerReport, askForMessage, askReport, checkAndSay, looksForwarded, looksPasted, offerCheck, soundsLikeScam } from './check.js';
 import { answerConsent, consentUnanswered, onReferral, queueLesson } from './referral.js';
 import { openByWords } from './openers.js';
+import { formAskedFor, inferAddress, setAddress, takeAddressFromLink } from './address-setting.js';
 import { answerCourtesy, kindWordFor, replyWhileAskedToPaste, stepClaims } from './asides.js';
 import { Turn } from './turn.js';
 import type { Env, Input, Reply, StepResult } from './types.js';
@@ -70,9 +71,10 @@ function stepOnce(flows: FlowSet, prior: ResidentState | null, input: Input, env
   if (env.displayName && !state.name) state.name = env.displayName;
   const turn = new Turn(flows, env, state);
 
+  takeAddressFromLink(turn, input);
   if (isNew) {
     turn.emit({ type: 'resident_joined' });
-    turn.say(turn.t('welcome', { name: state.name ?? turn.t('default_name') }));
+    turn.say(turn.t('welcome', { name: turn.name() }));
   }
 
   const deleted = dispatch(turn, input, { isNew, away });
@@ -87,7 +89,7 @@ function remind(flows: FlowSet, prior: ResidentState | null, env: Env): StepResu
   const turn = new Turn(flows, env, clonePlain(prior));
   const due = turn.reviewsDue();
   if (due === 0) return { replies: [], state: prior, events: [] };
-  turn.say(turn.t('review.reminder', { count: due, name: turn.state.name ?? turn.t('default_name') }), {
+  turn.say(turn.t('review.reminder', { count: due, name: turn.name() }), {
     choices: [
       { payload: makePayload.command('review'), label: turn.t('review.now') },
       { payload: makePayload.command('menu'), label: turn.t('buttons.menu') },
@@ -135,6 +137,9 @@ function onPayload(turn: Turn, p: Payload): boolean {
       return runCommand(turn, p.command);
     case 'language':
       setLanguage(turn, p.locale);
+      return false;
+    case 'address':
+      setAddress(turn, p.form);
       return false;
     case 'delete':
       return confirmDelete(turn, p.confirm);
@@ -186,6 +191,14 @@ function onText(turn: Turn, text: string, facts: TurnFacts, command: Command | u
 
   // "Bị lừa rồi": what to do now, before any step's answer or any question left open (openers.ts).
   if (!command && openByWords(turn, text)) return false;
+  // "Gọi tôi là bác": the form of address, from anywhere. "Bác không hiểu": the resident calls themselves
+  // "bác", so the bot becomes their "cháu" from this very answer on (unless they chose otherwise).
+  const asked = command ? undefined : formAskedFor(text);
+  if (asked) {
+    setAddress(turn, asked);
+    return false;
+  }
+  inferAddress(turn, text);
 
   if (state.screen === 'confirm-delete') {
     if (saysWord(turn.env.texts, 'words.yes', text)) return confirmDelete(turn, true);

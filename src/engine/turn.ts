@@ -14,6 +14,7 @@ import { alertBehind } from './alerts.js';
 import { askArea } from './area.js';
 import { afterAnswer, bankItemOf, dueItems, isScheduled } from './review.js';
 import { fill, localize } from './text.js';
+import { addressed, DEFAULT_ADDRESS, type AddressForm } from './address.js';
 import type { Choice, EngineEvent, Env, Reply } from './types.js';
 
 /** Steps shown back to back without waiting (message steps with `wait: false`) stop here. */
@@ -39,8 +40,18 @@ export class Turn {
     return this.state.locale;
   }
 
+  /** How the resident is addressed (xưng hô). */
+  get form(): AddressForm {
+    return this.state.address?.form ?? DEFAULT_ADDRESS;
+  }
+
   t(key: string, vars?: Record<string, string | number>): string {
-    return this.env.texts.t(this.locale, key, vars);
+    return this.env.texts.t(this.locale, key, vars, this.form);
+  }
+
+  /** The resident's name, or the word they are addressed by ("bạn", "bác"). */
+  name(): string {
+    return this.state.name ?? this.t('default_name');
   }
 
   say(text: string, extra: Omit<Reply, 'text'> = {}): void {
@@ -61,7 +72,7 @@ export class Turn {
     const p = progress ?? this.state.current;
     const compiled = p ? this.flows.byId.get(p.flowId) : undefined;
     return {
-      name: this.state.name ?? this.t('default_name'),
+      name: this.name(),
       right: p?.right ?? 0,
       total: p?.total ?? 0,
       lesson: compiled ? localize(compiled.flow.title, this.locale) : '',
@@ -69,8 +80,10 @@ export class Turn {
     };
   }
 
+  /** A text of the lessons, quiz bank or checker, in the resident's language and form of address, its variables filled. */
   text(t: { vi: string; en?: string | undefined }): string {
-    return fill(localize(t, this.locale), this.vars());
+    const template = addressed(localize(t, this.locale), this.form, this.locale);
+    return template.includes('{{') ? fill(template, this.vars()) : template;
   }
 
   // ── Menu ────────────────────────────────────────────────────────────────────────────────

@@ -4,6 +4,7 @@
  */
 import type { ActiveAlert } from '../checker/types.js';
 import type { Locale } from '../flows/schema.js';
+import type { AddressForm } from './address.js';
 import type { FlowSet } from './flowset.js';
 import type { PendingReport, ResidentState } from './state.js';
 
@@ -61,6 +62,8 @@ export interface ReferralLink {
   coachId?: string | undefined;
   /** 0 = a coach's link; 1 = shared by someone a coach reached; and so on. */
   depth: number;
+  /** How the coach says the resident is addressed, taken unless the resident chose a form themselves. */
+  address?: AddressForm | undefined;
   /** The coach's commune, taken as the resident's when they have not given one. */
   area?: { province: string; district?: string | undefined; commune?: string | undefined } | undefined;
 }
@@ -74,6 +77,7 @@ export type EngineEvent =
   | { type: 'lesson_completed'; flowId: string; right: number; total: number }
   | { type: 'lesson_moved'; flowId: string; fromStep: string; toStep: string | null }
   | { type: 'language_changed'; locale: Locale }
+  | { type: 'address_changed'; form: AddressForm; by: 'chosen' | 'coach' | 'inferred' }
   | { type: 'input_not_understood'; where: string }
   | { type: 'data_deleted' }
   | { type: 'review_reminded'; due: number }
@@ -90,7 +94,8 @@ export type EngineEvent =
 
 /** System strings, from i18next; injected so the engine stays pure and testable. */
 export interface Texts {
-  t(locale: Locale, key: string, vars?: Record<string, string | number>): string;
+  /** `form` fills `{{you}}`, `{{me}}` (and capitalised); the default form when absent. */
+  t(locale: Locale, key: string, vars?: Record<string, string | number>, form?: AddressForm): string;
   /** Every word listed under `key` in every locale (commands work in any language). */
   words(key: string): readonly string[];
 }

@@ -1,11 +1,15 @@
 /** Checks on the quiz bank: pictures, translations, unique ids, and enough items for every quiz-draw step. */
 import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { MAX_TEXT } from './checks.js';
+import { ADDRESS_VARIABLES } from '../engine/address.js';
+import { MAX_TEXT, unknownVariables } from './checks.js';
 import type { FlowSource } from './load.js';
 import type { FlowProblem } from './problems.js';
 import { quizItemImage, type QuizItem } from './quiz-bank.js';
 import type { Flow, LocalText } from './schema.js';
+
+const QUOTED: ReadonlySet<string> = new Set();
+const BOT_VOICE: ReadonlySet<string> = new Set(ADDRESS_VARIABLES);
 
 export function checkQuizItems(items: readonly QuizItem[], source: FlowSource): FlowProblem[] {
   const problems: FlowProblem[] = [];
@@ -13,13 +17,16 @@ export function checkQuizItems(items: readonly QuizItem[], source: FlowSource): 
   const flowsDir = resolve(source.dir, '..');
   items.forEach((item, i) => {
     const at = ['items', i];
-    const texts: [(string | number)[], LocalText][] = [
-      [[...at, 'from'], item.from],
-      [[...at, 'message'], item.message],
-      [[...at, 'advice'], item.advice],
-      ...item.signs.map((s, j): [(string | number)[], LocalText] => [[...at, 'signs', j], s]),
+    // The example message is quoted as written (a scammer says "bạn", "quý khách"); what the bot says
+    // about it addresses the resident as they chose.
+    const texts: [(string | number)[], LocalText, ReadonlySet<string>][] = [
+      [[...at, 'from'], item.from, QUOTED],
+      [[...at, 'message'], item.message, QUOTED],
+      [[...at, 'advice'], item.advice, BOT_VOICE],
+      ...item.signs.map((s, j): [(string | number)[], LocalText, ReadonlySet<string>] => [[...at, 'signs', j], s, BOT_VOICE]),
     ];
-    for (const [path, text] of texts) {
+    for (const [path, text, allowed] of texts) {
+      problems.push(...unknownVariables(source, path, text, allowed));
       if (text.en === undefined) problems.push(source.problem([...path, 'vi'], 'missing translation en (add "en:" beside "vi:")', { severity: 'warning' }));
       for (const locale of ['vi', 'en'] as const) {
         const value = text[locale];

@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
+import { ADDRESS_VARIABLES } from '../engine/address.js';
 import { VARIABLE_PATTERN } from '../engine/text.js';
 import type { FlowSource } from './load.js';
 import type { FlowProblem } from './problems.js';
@@ -18,6 +19,27 @@ export const MAX_OPTIONS = 13;
 export const MAX_TEXT = 2000;
 
 type Path = (string | number)[];
+
+/**
+ * Each `{{x}}` of a text whose x is not among `allowed`, reported where it is written (lessons, the quiz
+ * bank, the checker's reasons and advice).
+ */
+export function unknownVariables(
+  source: { problem(path: readonly PropertyKey[], message: string): FlowProblem },
+  path: readonly PropertyKey[],
+  text: Partial<Record<'vi' | 'en', string>>,
+  allowed: ReadonlySet<string>,
+): FlowProblem[] {
+  const problems: FlowProblem[] = [];
+  for (const locale of ['vi', 'en'] as const) {
+    for (const m of text[locale]?.matchAll(VARIABLE_PATTERN) ?? []) {
+      if (allowed.has(m[1]!)) continue;
+      const use = allowed.size ? `use one of ${[...allowed].map((v) => `{{${v}}}`).join(', ')}` : 'no variable is filled in here';
+      problems.push(source.problem([...path, locale], `unknown variable {{${m[1]}}}; ${use}`));
+    }
+  }
+  return problems;
+}
 
 /** Every LocalText in a step with its path, for translation, variable and length checks. */
 function textsOf(step: Step, at: Path): { path: Path; text: LocalText; label?: boolean }[] {
@@ -135,15 +157,11 @@ export function checkFlow(flow: Flow, source: FlowSource): FlowProblem[] {
     ...flow.steps.flatMap((s, i) => textsOf(s, ['steps', i])),
   ];
   for (const { path, text, label } of allTexts) {
+    problems.push(...unknownVariables(source, path, text, variables));
     if (text.en === undefined) problems.push(source.problem([...path, 'vi'], `missing translation en (add "en:" beside "vi:")`, { severity: 'warning' }));
     for (const locale of ['vi', 'en'] as const) {
       const value = text[locale];
       if (value === undefined) continue;
-      for (const m of value.matchAll(VARIABLE_PATTERN)) {
-        if (!variables.has(m[1]!)) {
-          problems.push(source.problem([...path, locale], `unknown variable {{${m[1]}}}; use one of ${[...variables].map((v) => `{{${v}}}`).join(', ')}`));
-        }
-      }
       if (label && [...value].length > MAX_LABEL) {
         problems.push(source.problem([...path, locale], `button text is ${[...value].length} characters; at most ${MAX_LABEL} fit (put the longer wording in "detail")`));
       }
@@ -171,8 +189,8 @@ export function checkFlow(flow: Flow, source: FlowSource): FlowProblem[] {
   return problems;
 }
 
-/** Variables a question asked alone in a review can still fill: the lesson's own are not there. */
-const REVIEW_VARIABLES: ReadonlySet<string> = new Set(['name']);
+/** Variables a question asked alone in a review can still fill (the resident's, not the lesson's own). */
+const REVIEW_VARIABLES: ReadonlySet<string> = new Set(['name', ...ADDRESS_VARIABLES]);
 
 /**
  * A quiz step the review may ask (not `review: false`) is shown outside its lesson, in another
@@ -188,7 +206,7 @@ function reviewProblems(step: Step, texts: readonly { path: Path; text: LocalTex
         problems.push(
           source.problem(
             [...path, locale],
-            `"${step.id}" is asked alone in the review, where {{${m[1]}}} means nothing; use only {{name}} here, or set review: false on the step`,
+            `"${step.id}" is asked alone in the review, where {{${m[1]}}} means nothing; use only {{name}} and the forms of address ({{you}}, {{me}}) here, or set review: false on the step`,
           ),
         );
       }

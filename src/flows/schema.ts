@@ -6,6 +6,7 @@
  * step below it, so a straight lesson needs no `next` at all.
  */
 import { z } from 'zod';
+import { ADDRESS_VARIABLES } from '../engine/address.js';
 
 export const LOCALES = ['vi', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -178,5 +179,8 @@ export const Flow = z
 export type Flow = z.infer<typeof Flow>;
 export type FlowInput = z.input<typeof Flow>;
 
-/** Built-in variables every text may use. `answer` steps add their `save` names. */
-export const BUILTIN_VARIABLES = ['name', 'right', 'total', 'lesson'] as const;
+/**
+ * Built-in variables every text may use: the resident's name, the score, the lesson's title, and how the
+ * bot says "you" and "I" to this resident (`ADDRESS_VARIABLES`). `answer` steps add their `save` names.
+ */
+export const BUILTIN_VARIABLES = ['name', 'right', 'total', 'lesson', ...ADDRESS_VARIABLES] as const;

@@ -167,6 +167,19 @@ describe('GET /api/v1/links and revoking', () => {
     const listed = (await call(server, 'GET', '/links', { token })).json.links;
     expect(listed.find((l: { code: string }) => l.code === code)).toMatchObject({ uses: 1 });
   });
+
+  it('carries how the coach says the resident is addressed: the bot is "cháu" to "bác Tư" from its first message', async () => {
+    const { token } = await makeAccount(server, 'coach', 'Chị Hoa');
+    const made = await call(server, 'POST', '/links', { token, body: { lessonId: 'check-link', note: 'bác Tư', address: 'bac' } });
+    expect(made.status).toBe(201);
+    expect(made.json).toMatchObject({ address: 'bac' });
+    const resident = new WebResident(server.url);
+    await resident.post({ ref: made.json.code });
+    expect(resident.said).toContain('Chị Hoa (tổ công nghệ số) gửi bác bài «Kiểm tra đường link»');
+    expect(resident.said).toContain('Bác đồng ý không?');
+    const wrong = await call(server, 'POST', '/links', { token, body: { lessonId: 'check-link', address: 'ong' } });
+    expect(wrong.status).toBe(400);
+  });
 });
 
 describe('POST /api/v1/links with an idempotency key (a retry after a lost answer)', () => {
@@ -210,10 +223,10 @@ describe('POST /api/v1/links with an idempotency key (a retry after a lost answe
     expect((await stores(server).links.get(codeB))?.coachId).toBe(b.account.id);
   });
 
-  it('the same key for another lesson, note or duration: 409, and nothing is made', async () => {
+  it('the same key for another lesson, note, form of address or duration: 409, and nothing is made', async () => {
     const { account, token } = await makeAccount(server, 'coach');
     const made = await call(server, 'POST', '/links', { token, body: { lessonId: 'check-link', note: 'bác Tư', idempotencyKey: KEY } });
-    for (const change of [{ lessonId: 'qr-payment' }, { note: 'bác Năm' }, { expiresInDays: 90 }]) {
+    for (const change of [{ lessonId: 'qr-payment' }, { note: 'bác Năm' }, { expiresInDays: 90 }, { address: 'bac' }]) {
       const res = await call(server, 'POST', '/links', { token, body: { lessonId: 'check-link', note: 'bác Tư', idempotencyKey: KEY, ...change } });
       expect(res.status, JSON.stringify(change)).toBe(409);
       expect(res.json.error).toMatchObject({ code: 'idempotency_key_reused', details: { field: 'idempotencyKey' } });

@@ -126,6 +126,18 @@ describe('the alert lane', () => {
     expect((await stats()).sent - before.sent).toBe(5);
   });
 
+  it('renders the alert once per form of address: a resident called "bác" reads "Bác có nhận ra…", the others "Bạn…"', async () => {
+    const [plain, elder] = await seedResidents(server.redis, keys, [
+      { channel: 'messenger', area: HERE, lastWroteAgo: HOUR },
+      { channel: 'messenger', area: HERE, lastWroteAgo: HOUR },
+    ]);
+    await server.app.conversation.handle({ residentId: elder!.id, input: { type: 'text', text: 'gọi tôi là bác' } });
+    expect(await server.app.lane.deliver(alert.id, [plain!.id, elder!.id], Date.now())).toEqual({ direct: 2, inbox: [] });
+    const text = (r: Seeded) => String(deliveredTo(r)[0]!.message.text);
+    expect(text(plain!)).toContain('Bạn có nhận ra kiểu lừa này không?');
+    expect(text(elder!)).toContain('Bác có nhận ra kiểu lừa này không?');
+  });
+
   it('counts what went out while a send is still held up by the platform (the progress bar moves; a worker dying then loses no count)', async () => {
     const [slow, ...quick] = await reachable(3);
     const before = await statsNow();

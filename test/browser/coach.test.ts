@@ -79,6 +79,8 @@ describe('coach page', () => {
 
     await lesson.tap();
     await byId('note').fill('nhà bác Tư, xóm 3');
+    // The coach knows how bác Tư is addressed: the bot will be his "cháu".
+    await byId('address').selectOption('bac');
     await byId('create').tap();
 
     // The code, huge; the QR code loaded; the link; the Zalo instruction.
@@ -102,9 +104,10 @@ describe('coach page', () => {
     expect(await byId('zalo-instruction').innerText()).toContain(code);
     for (const id of ['copy', 'another']) expect((await byId(id).boundingBox())!.height).toBeGreaterThanOrEqual(44);
 
-    // Stored as the admin API made it: this lesson, this coach, the note.
+    // Stored as the admin API made it: this lesson, this coach, the note, the form of address.
     const stored = await links.get(code);
-    expect(stored).toMatchObject({ lessonId: 'password-otp', coachId, senderName: 'Anh Minh', note: 'nhà bác Tư, xóm 3', uses: 0, revoked: false });
+    expect(stored).toMatchObject({ lessonId: 'password-otp', coachId, senderName: 'Anh Minh', note: 'nhà bác Tư, xóm 3', address: 'bac', uses: 0, revoked: false });
+    expect(await byId('address').inputValue()).toBe('');
 
     // "Copy link" puts the landing page's address on the clipboard.
     await t.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: t.server.url });

@@ -19,6 +19,7 @@ import { readFileSync } from 'node:fs';
 import type { Dialog, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccountStore } from '../../src/accounts/store.js';
+import { addressed, DEFAULT_ADDRESS } from '../../src/engine/address.js';
 import { loadLessonsOrThrow } from '../../src/flows/load.js';
 import { BANK_SCAM_TYPES } from '../../src/flows/schema.js';
 import { resolveFlowsDir } from '../../src/paths.js';
@@ -176,8 +177,9 @@ describe('official console', () => {
     // Zalo draws choices as buttons under the message, Messenger as quick replies.
     expect(await zalo.locator('.zbtn').allInnerTexts()).toEqual(['Thử nhận biết', 'Danh mục']);
     expect(await messenger.locator('.pill').allInnerTexts()).toEqual(['Thử nhận biết', 'Danh mục']);
-    // Word for word what the bot says (locales), also for a lesson instead of a practice.
-    const said = JSON.parse(readFileSync('locales/vi/translation.json', 'utf8')) as { alert: { try_line: string; lesson_line: string } };
+    // Word for word what the bot says (locales) to a resident addressed as "bạn", also for a lesson instead of a practice.
+    const locale = JSON.parse(readFileSync('locales/vi/translation.json', 'utf8')) as { alert: { try_line: string; lesson_line: string } };
+    const said = { alert: { try_line: addressed(locale.alert.try_line, DEFAULT_ADDRESS, 'vi'), lesson_line: addressed(locale.alert.lesson_line, DEFAULT_ADDRESS, 'vi') } };
     expect(zaloText).toContain(said.alert.try_line);
     await byId('try-lesson').check();
     await byId('try-lesson-select').selectOption({ index: 1 });

@@ -81,4 +81,15 @@ describe('conversation round trips', () => {
       load.mockRestore();
     }
   });
+
+  it('keeps the form of address in the stored state: a state from before it is "bạn", a chosen one holds at the next turn', async () => {
+    const say = (residentId: string, text: string) => ({ residentId, messageId: `m${++n}`, input: { type: 'text' as const, text } });
+    await conversation.handle(say('web:polite', 'xin chào'));
+    expect(JSON.parse((await stateOf('web:polite'))[1]!)).not.toHaveProperty('address');
+    expect((await conversation.handle(tap('web:polite', 'c:menu'))).replies[0]!.text).toContain('Bạn muốn học gì?');
+    const set = await conversation.handle(say('web:polite', 'gọi tôi là bác'));
+    expect(set.replies[0]!.text).toContain('Dạ, cháu sẽ gọi bác là bác ạ.');
+    expect(JSON.parse((await stateOf('web:polite'))[1]!)).toMatchObject({ address: { form: 'bac', by: 'chosen' } });
+    expect((await conversation.handle(tap('web:polite', 'c:menu'))).replies[0]!.text).toContain('Bác muốn học gì?');
+  });
 });

@@ -28,6 +28,8 @@ function residents(): ResidentState[] {
     ['xin chào', { tap: 'c:language' }, 'English'],
     ['hello', { tap: 'l:other' }],
     ['xin chào', { tap: 'c:alerts' }, { tap: 'c:alerts:off' }],
+    ['xin chào', 'gọi tôi là bác'],
+    ['xin chào', { tap: 'l:other' }, 'gọi tôi là anh'],
   ];
   for (const walk of walks) {
     const r = new Resident(flows);

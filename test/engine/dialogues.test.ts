@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { loadAreas } from '../../src/accounts/areas.js';
+import { AddressForm } from '../../src/engine/address.js';
 import { STEP_BEHAVIOURS } from '../../src/engine/steps/registry.js';
 import { fixtureFlows, Resident } from './harness.js';
 
@@ -28,7 +29,10 @@ const Turn = z
     referral: z
       .object({
         code: z.string(),
-        link: z.object({ lessonId: z.string(), senderName: z.string().optional(), coachId: z.string().optional(), depth: z.number() }).strict().optional(),
+        link: z
+          .object({ lessonId: z.string(), senderName: z.string().optional(), coachId: z.string().optional(), depth: z.number(), address: AddressForm.optional() })
+          .strict()
+          .optional(),
         invalid: z.enum(['unknown', 'expired', 'revoked']).optional(),
       })
       .strict()

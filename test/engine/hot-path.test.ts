@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { clonePlain } from '../../src/engine/clone.js';
+import { ADDRESS_FORMS, addressWords } from '../../src/engine/address.js';
 import { loadTexts } from '../../src/i18n.js';
 import { LOCALES_DIR } from '../../src/paths.js';
 
@@ -23,19 +24,26 @@ describe('clonePlain', () => {
 describe('system strings', () => {
   const texts = loadTexts(LOCALES_DIR);
 
-  it('answers a lookup without variables as i18next does, per language, however often it is asked', () => {
+  it('answers a lookup without variables as i18next does, per language and form of address, however often it is asked', () => {
     for (const key of ['buttons.menu', 'default_name', 'welcome', 'no.such.key']) {
       for (const lng of ['vi', 'en'] as const) {
-        const direct = texts.i18n.t(key, { lng });
-        expect(texts.t(lng, key)).toBe(direct);
-        expect(texts.t(lng, key)).toBe(direct);
+        for (const form of ADDRESS_FORMS) {
+          const direct = texts.i18n.t(key, { lng, ...addressWords(form, lng) });
+          expect(texts.t(lng, key, undefined, form)).toBe(direct);
+          expect(texts.t(lng, key, undefined, form)).toBe(direct);
+        }
       }
     }
     expect(texts.t('en', 'buttons.menu')).not.toBe(texts.t('vi', 'buttons.menu'));
+    // The memo keeps each form apart, and no form is the default's.
+    expect(texts.t('vi', 'default_name')).toBe('bạn');
+    expect(texts.t('vi', 'default_name', undefined, 'bac')).toBe('bác');
+    expect(texts.t('vi', 'default_name')).toBe('bạn');
   });
 
   it('still fills variables on every call', () => {
     expect(texts.t('vi', 'welcome', { name: 'Lan' })).toContain('Lan');
     expect(texts.t('vi', 'welcome', { name: 'Hùng' })).toContain('Hùng');
+    expect(texts.t('vi', 'welcome', { name: 'Hùng' }, 'chu')).toContain('giúp chú học');
   });
 });

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { flowJsonSchema } from '../../src/flows/json-schema.js';
-import { FlowError, loadFlowFiles, loadFlowsDir, loadLessonsOrThrow, parseFlowText } from '../../src/flows/load.js';
+import { FlowError, loadFlowFiles, loadFlowsDir, loadLessonsOrThrow, parseFlowText, parseQuizBankText } from '../../src/flows/load.js';
 import type { FlowProblem } from '../../src/flows/problems.js';
 import { PROJECT_ROOT, resolveFlowsDir } from '../../src/paths.js';
 
@@ -42,6 +42,27 @@ describe('broken lesson files report file, line, column and what to fix', () => 
     const { problems } = loadFlowFiles(files);
     assertMatches(problems, expectationsOf(files[1]!));
     expect(problems[0]!.file).toBe(files[1]);
+  });
+
+  it('a quiz item: the bot may address the resident in its signs and advice, never in the quoted message', () => {
+    const text = [
+      'items:',
+      '  - id: x-1',
+      '    scamType: bank',
+      '    verdict: scam',
+      '    difficulty: 1',
+      '    arrivesBy: sms',
+      '    from: { vi: NH-ABC, en: NH-ABC }',
+      '    message: { vi: "{{You}} chưa xác thực.", en: "Not verified." }',
+      '    signs:',
+      '      - { vi: "Tin doạ khoá tài khoản của {{you}}.", en: "It threatens your account." }',
+      '    advice: { vi: "{{Ban}} đừng bấm link.", en: "Don\'t tap the link." }',
+    ].join('\n');
+    const problems = parseQuizBankText(text, '/x/bank.yaml').problems.filter((p) => p.message.startsWith('unknown variable'));
+    expect(problems.map(show)).toEqual([
+      'error 8:20 items[0] (x-1) › message.vi: unknown variable {{You}}; no variable is filled in here',
+      'error 11:19 items[0] (x-1) › advice.vi: unknown variable {{Ban}}; use one of {{you}}, {{You}}, {{me}}, {{Me}}',
+    ]);
   });
 });
 

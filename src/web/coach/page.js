@@ -21,6 +21,7 @@ export function findElements() {
     form: /** @type {HTMLFormElement} */ ($('new-link')),
     lessons: $('lessons'),
     note: /** @type {HTMLInputElement} */ ($('note')),
+    address: /** @type {HTMLSelectElement} */ ($('address')),
     expires: /** @type {HTMLSelectElement} */ ($('expires')),
     create: /** @type {HTMLButtonElement} */ ($('create')),
     createError: $('create-error'),

@@ -34,6 +34,7 @@ export function forgetSend() {
   hideResult();
   clearResult();
   els.note.value = '';
+  els.address.value = '';
   els.expires.value = '30';
   showCreateError(null);
   els.lessons.replaceChildren();
@@ -125,6 +126,7 @@ async function createLink(e) {
   const note = els.note.value.trim();
   const body = { lessonId: selectedLesson, expiresInDays: Number(els.expires.value) };
   if (note) body.note = note;
+  if (els.address.value) body.address = els.address.value;
   const form = JSON.stringify(body);
   if (pending?.form !== form) pending = { form, key: newKey() };
   creating = true;
@@ -134,6 +136,7 @@ async function createLink(e) {
     const link = await call('POST', '/links', { ...body, idempotencyKey: pending.key }, { timeout: CALL_TIMEOUT_MS, shape: isLink });
     pending = null;
     els.note.value = '';
+    els.address.value = '';
     linkCreated(link);
     showResult(link);
   } catch (err) {

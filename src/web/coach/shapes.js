@@ -19,7 +19,7 @@ const isLinkResidents = (r) => isObject(r) && isCount(r.finished) && isList(r.le
 export const isLink = (l) =>
   isObject(l) && isString(l.code) && /^HS[A-Z0-9]{6}$/.test(l.code) && isText(l.lessonTitle) &&
   isString(l.createdAt) && isString(l.expiresAt) && isCount(l.uses) && typeof l.revoked === 'boolean' &&
-  isString(l.landingUrl) && (l.note === undefined || isString(l.note)) &&
+  isString(l.landingUrl) && (l.note === undefined || isString(l.note)) && (l.address === undefined || isString(l.address)) &&
   (l.residents === undefined || isLinkResidents(l.residents));
 export const isLinkList = (json) => isList(json.links, isLink);
 

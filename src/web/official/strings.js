@@ -43,9 +43,9 @@ export const SCAM_TYPES = {
 };
 
 /**
- * What a resident receives, word for word as the bot sends it (locales/<lang>/translation.json
- * `alert.header`, `alert.try_line`, `alert.lesson_line`, `alert.try`, `buttons.menu`; a test compares
- * them), for the preview.
+ * What a resident receives, word for word as the bot sends it to a resident addressed as "bạn" (the
+ * default form; others read "Bác có nhận ra…") (locales/<lang>/translation.json `alert.header`,
+ * `alert.try_line`, `alert.lesson_line`, `alert.try`, `buttons.menu`; a test compares them), for the preview.
  */
 export const BOT = {
   vi: {
