@@ -46,7 +46,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function coachLink(extra: { note?: string; senderName?: string; lessonId?: string; expiresInDays?: number } = {}) {
+async function coachLink(extra: { note?: string; senderName?: string; lessonId?: string; expiresInDays?: number; address?: 'bac' | 'chi' } = {}) {
   return links.create({ lessonId: LESSON, coachId, senderName: 'Anh Minh', ...extra });
 }
 
@@ -97,6 +97,17 @@ describe('GET /l/:code — the landing page', () => {
     expect(csp).toContain("default-src 'none'");
     expect(page.headers.get('x-robots-tag')).toBe('noindex');
     expect(page.headers.get('cache-control')).toBe('no-cache');
+  });
+
+  it('addresses the resident as the coach\'s link says, as the bot will ("bác"); "you" in English', async () => {
+    const link = await coachLink({ address: 'bac' });
+    const t = text((await get(`/l/${link.code}`)).body);
+    expect(t).toContain('Anh Minh (tổ công nghệ số) gửi bác bài này');
+    expect(t).toContain('Mã bài học của bác');
+    expect(t).toContain('mã OTP của bác.');
+    expect(t).not.toMatch(/\bbạn\b/i);
+    expect(text((await get(`/l/${link.code}?lang=en`)).body)).toContain('Anh Minh of the community digital technology team sent you this lesson');
+    expect(text((await get(`/l/${(await coachLink({ address: 'chi' })).code}`)).body)).toContain('Mã bài học của chị');
   });
 
   it('speaks English with ?lang=en, and links back to Vietnamese', async () => {

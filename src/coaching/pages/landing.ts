@@ -7,7 +7,8 @@
 import { createHash } from 'node:crypto';
 import type { Locale } from '../../flows/schema.js';
 import { html, raw, type Html } from './html.js';
-import { WORDS, type GoneReason } from './words.js';
+import type { AddressForm } from '../../engine/address.js';
+import { landingWords, type GoneReason, type LandingWords } from './words.js';
 
 export type Sender = { kind: 'coach'; name: string } | { kind: 'share' } | { kind: 'someone' };
 
@@ -18,6 +19,8 @@ export interface LandingView {
   from: Sender;
   /** Where each way of opening leads; Zalo and Messenger only when the bot is on them. */
   open: { zalo?: string | undefined; messenger?: string | undefined; web: string };
+  /** How the coach's link says the resident is addressed ("bác"), as the bot will address them. */
+  address?: AddressForm | undefined;
 }
 
 export interface GoneView {
@@ -76,7 +79,7 @@ export const PAGE_CSP = [
 ].join('; ');
 
 function page(locale: Locale, title: string, body: Html, switchTo: string): string {
-  const w = WORDS[locale];
+  const w = landingWords(locale);
   const other = locale === 'vi' ? 'en' : 'vi';
   return html`<!doctype html>
 <html lang="${w.lang}">
@@ -99,8 +102,7 @@ ${body}
 `.value;
 }
 
-function fromLine(locale: Locale, from: Sender): string {
-  const w = WORDS[locale];
+function fromLine(w: LandingWords, from: Sender): string {
   if (from.kind === 'coach') return w.fromCoach(from.name);
   return from.kind === 'share' ? w.fromShare : w.fromSomeone;
 }
@@ -110,10 +112,10 @@ function fromLine(locale: Locale, from: Sender): string {
  * @example renderLanding({ locale: 'vi', code: 'HS7K3P9Q', lesson, from: { kind: 'coach', name: 'Anh Minh' }, open: { web: '/?code=HS7K3P9Q' } }, '?lang=en')
  */
 export function renderLanding(view: LandingView, switchTo: string): string {
-  const w = WORDS[view.locale];
+  const w = landingWords(view.locale, view.address);
   const { code, open } = view;
   const body = html`<main>
-  <p class="from" data-testid="from">${fromLine(view.locale, view.from)}</p>
+  <p class="from" data-testid="from">${fromLine(w, view.from)}</p>
   <h1>${view.lesson.title}</h1>
   <p class="summary">${view.lesson.summary}</p>
   <section class="codebox" aria-labelledby="code-label">
@@ -134,7 +136,7 @@ export function renderLanding(view: LandingView, switchTo: string): string {
 
 /** The kind page for an unknown, expired or revoked link (or one whose lesson was removed). */
 export function renderGone(view: GoneView, switchTo: string): string {
-  const w = WORDS[view.locale];
+  const w = landingWords(view.locale);
   const says = w.gone[view.reason];
   const body = html`<main class="gone">
   <h1 data-testid="gone-title">${says.title}</h1>
@@ -149,7 +151,7 @@ export function renderGone(view: GoneView, switchTo: string): string {
 
 /** When Redis cannot be reached: a plain apology instead of a JSON error. */
 export function renderUnavailable(locale: Locale, switchTo: string): string {
-  const w = WORDS[locale];
+  const w = landingWords(locale);
   const body = html`<main class="gone"><h1>${w.unavailable.title}</h1><p>${w.unavailable.body}</p></main>`;
   return page(locale, `${w.unavailable.title} — ${w.brand}`, body, switchTo);
 }

@@ -117,6 +117,7 @@ export function coachingPages(deps: CoachingPagesDeps): Router {
         lesson: { title: localize(lesson.flow.title, locale), summary: localize(lesson.flow.summary, locale) },
         from,
         open: openUrls(config, code),
+        address: link.address,
       };
       sendPage(res, 200, renderLanding(view, switchTo));
     } catch (err) {
