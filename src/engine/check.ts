@@ -16,6 +16,8 @@ import { hasMaskOrDigits, maskText } from '../reports/mask.js';
 import { dayOf } from '../reports/time.js';
 import type { Locale } from '../flows/schema.js';
 import { addressed, DEFAULT_ADDRESS } from './address.js';
+import { hasNegation, saysInShort, saysYesOrNo, type Command } from './match.js';
+import { readAs } from './normalize.js';
 import { localize } from './text.js';
 import { payload } from './payloads.js';
 import type { PendingReport } from './state.js';
@@ -205,6 +207,22 @@ export function askReport(turn: Turn): void {
     ],
   });
 }
+
+/**
+ * A typed answer to "report it to officials?": a yes or a no, or the words of sending ("gửi đi", "có
+ * gửi"; "không gửi", "đừng gửi" say no: `words.send_not`). Undefined for anything else, which forgets the message: its
+ * consent is asked for this one message, and only a clear answer gives it.
+ */
+export function reportAnswered(turn: Turn, text: string, command: Command | undefined): boolean | undefined {
+  const said = saysYesOrNo(turn.env.texts, text, command);
+  if (said !== undefined || command) return said;
+  // "đừng" folds to "dung" ("đúng", right) without its marks: not sending is listed as such.
+  if (saysInShort(turn.env.texts, 'words.send_not', text, SEND_MAX_WORDS)) return false;
+  if (!saysInShort(turn.env.texts, 'words.send', text, SEND_MAX_WORDS)) return undefined;
+  return !hasNegation(readAs(text));
+}
+/** "Thôi không gửi nữa đâu cháu ạ": a longer message is about something else. */
+const SEND_MAX_WORDS = 6;
 
 /** The consent answer: yes reports the kept message; either way it is forgotten. */
 export function answerReport(turn: Turn, yes: boolean): void {

@@ -88,6 +88,14 @@ export function saysWord(texts: Texts, key: string, input: string): boolean {
   return n.length > 0 && answerForms(texts.words(key)).includes(n);
 }
 
+/** A typed yes or no (and not a command); undefined for anything else. */
+export function saysYesOrNo(texts: Texts, text: string, command: Command | undefined): boolean | undefined {
+  if (command) return undefined;
+  if (saysWord(texts, 'words.yes', text)) return true;
+  if (saysWord(texts, 'words.no', text)) return false;
+  return undefined;
+}
+
 /** Longer than this, a message is about something, not only "I don't understand" or "thank you". */
 const SHORT_MAX_WORDS = 8;
 

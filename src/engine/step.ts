@@ -8,7 +8,7 @@
 import { clonePlain } from './clone.js';
 import { confirmDelete, LANGUAGE_OPTIONS, runCommand, setAlerts, setLanguage } from './commands.js';
 import { imageFor, type FlowSet } from './flowset.js';
-import { hasNegation, matchCommand, matchOption, numberIn, saysInShort, saysWord, type Command } from './match.js';
+import { hasNegation, matchCommand, matchOption, numberIn, saysInShort, saysWord, saysYesOrNo, type Command } from './match.js';
 import { normalizeAnswer, readAs } from './normalize.js';
 import { parsePayload, payload as makePayload, type Payload } from './payloads.js';
 import { MAX_OFFERED, newResident, type ResidentState } from './state.js';
@@ -16,7 +16,7 @@ import type { StepInput } from './steps/behaviour.js';
 import { behaviourOf } from './steps/registry.js';
 import { showAlert } from './alerts.js';
 import { onAreaText, setArea } from './area.js';
-import { answerOffer, answerReport, askForMessage, askReport, checkAndSay, looksForwarded, looksPasted, offerCheck, soundsLikeScam } from './check.js';
+import { answerOffer, answerReport, askForMessage, askReport, reportAnswered, checkAndSay, looksForwarded, looksPasted, offerCheck, soundsLikeScam } from './check.js';
 import { answerConsent, consentUnanswered, onReferral, queueLesson } from './referral.js';
 import { openByWords } from './openers.js';
 import { formAskedFor, inferAddress, setAddress, takeAddressFromLink } from './address-setting.js';
@@ -111,7 +111,7 @@ function dispatch(turn: Turn, input: Exclude<Input, { type: 'reminder' | 'alert'
   // A typed number or label from the list just shown counts as a tap on that button.
   const parsed = input.type === 'payload' ? parsePayload(input.payload) : input.type === 'text' ? pickOffered(turn, input.text, command) : undefined;
   // A message kept for a report lives only until the consent answer: any other turn forgets it.
-  const answersReport = parsed?.type === 'report' || (turn.state.screen === 'report' && input.type === 'text' && saysYesOrNo(turn, input.text, command) !== undefined);
+  const answersReport = parsed?.type === 'report' || (turn.state.screen === 'report' && input.type === 'text' && reportAnswered(turn, input.text, command) !== undefined);
   if (!answersReport) delete turn.state.pendingReport;
   // So does a message offered a check (unmasked: it may hold others' numbers) until "check it?" is answered.
   const answersOffer = parsed?.type === 'check' || (turn.state.screen === 'check-offer' && input.type === 'text' && offerAnswered(turn, input.text, command) !== undefined);
@@ -220,7 +220,7 @@ function onText(turn: Turn, text: string, facts: TurnFacts, command: Command | u
     }
   }
   if (state.screen === 'report') {
-    const yes = saysYesOrNo(turn, text, command);
+    const yes = reportAnswered(turn, text, command);
     if (yes !== undefined) {
       answerReport(turn, yes);
       return false;
@@ -340,17 +340,9 @@ function offerAnswered(turn: Turn, text: string, command: Command | undefined): 
   // The message is gone (a turn in between that was no answer): "kiểm tra" then asks for one.
   if (!turn.state.pendingCheck) return undefined;
   if (command === 'check') return true;
-  const said = saysYesOrNo(turn, text, command);
+  const said = saysYesOrNo(turn.env.texts, text, command);
   if (said !== undefined || command) return said;
   return !hasNegation(readAs(text)) && saysInShort(turn.env.texts, 'commands.check', text) ? true : undefined;
-}
-
-/** A typed yes or no (and not a command); undefined for anything else. */
-function saysYesOrNo(turn: Turn, text: string, command: Command | undefined): boolean | undefined {
-  if (command) return undefined;
-  if (saysWord(turn.env.texts, 'words.yes', text)) return true;
-  if (saysWord(turn.env.texts, 'words.no', text)) return false;
-  return undefined;
 }
 
 /** Hand the input to the current step and act on the outcome. */

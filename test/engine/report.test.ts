@@ -103,6 +103,21 @@ describe('reporting a checked message', () => {
     expect(r.last.events.map((e) => e.type)).toEqual(['report_made']);
   });
 
+  it('the words of sending answer it too: "gửi đi", "có gửi" send; "không gửi", "đừng gửi" do not', () => {
+    const cases: [string, boolean][] = [
+      ['gửi đi', true], ['có gửi', true], ['gui luon chau', true], ['ừ gửi giúp bác', true], ['send it', true],
+      ['không gửi', false], ['đừng gửi', false], ['thôi khong gui dau', false],
+    ];
+    for (const [typed, sent] of cases) {
+      const r = checked();
+      r.tap('c:report');
+      r.send(typed);
+      expect(r.last.events.map((e) => e.type), typed).toEqual(sent ? ['report_made'] : []);
+      if (!sent) expect(r.said, typed).toContain('không gửi gì cả');
+      expect(r.state!.pendingReport, typed).toBeUndefined();
+    }
+  });
+
   it('doing anything else after the verdict forgets the message; the button then says there is nothing to report', () => {
     const r = checked();
     r.tap('l:password-otp');
