@@ -33,14 +33,14 @@ export function loadTexts(localesDir: string, defaultLocale: Locale = 'vi'): Tex
   return {
     i18n: instance,
     t(locale, key, vars, form = DEFAULT_ADDRESS) {
-      const words = addressWords(form, locale);
       if (vars === undefined) {
-        const id = `${locale}\u0000${form}\u0000${key}`;
+        // English says "you" whatever the form: one entry for all.
+        const id = `${locale}\u0000${locale === 'en' ? '' : form}\u0000${key}`;
         let text = plain.get(id);
-        if (text === undefined) plain.set(id, (text = instance.t(key, { lng: locale, ...words })));
+        if (text === undefined) plain.set(id, (text = instance.t(key, { lng: locale, ...addressWords(form, locale) })));
         return text;
       }
-      return instance.t(key, { lng: locale, ...words, ...vars });
+      return instance.t(key, { lng: locale, ...addressWords(form, locale), ...vars });
     },
     words(key) {
       let list = words.get(key);

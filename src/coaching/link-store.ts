@@ -9,7 +9,7 @@ const DAY = 24 * 60 * 60 * 1000;
 export const DEFAULT_LINK_DAYS = 30;
 export const SHARE_LINK_DAYS = 90;
 /** An ended link (and a coach's note on it) is kept this long, for the coach's list and a kind "expired" page; then it goes. */
-export const KEPT_AFTER_END_MS = 90 * DAY;
+const KEPT_AFTER_END_MS = 90 * DAY;
 
 /**
  * How long a "create link" request's idempotency key is kept. A coach's phone retries within

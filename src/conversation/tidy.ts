@@ -11,9 +11,9 @@ import type { Keys } from '../store/keys.js';
 import { eachMemberPage, perItem, type ScriptedRedis } from '../store/redis.js';
 
 /** How often (at most) the lists are tidied, by one process for all (the lock's length). */
-export const TIDY_EVERY_MS = 24 * 60 * 60 * 1000;
+const TIDY_EVERY_MS = 24 * 60 * 60 * 1000;
 /** How often each process asks whether a tidy is due. */
-export const TIDY_CHECK_MS = 30 * 60 * 1000;
+const TIDY_CHECK_MS = 30 * 60 * 1000;
 
 export interface TidyDeps {
   redis: ScriptedRedis;

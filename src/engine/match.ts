@@ -152,8 +152,7 @@ export function matchOption(text: string, options: readonly MatchableOption[], t
   if (input.length >= 3) {
     const prefix = unique(indexes(termsByOption, (terms) => terms.some((t) => t.startsWith(input))));
     // "vneid" begins "VNeID mức 2" but is a word of "Giấy tờ trên VNeID" too: no unique beginning.
-    const elsewhere = indexes(termsByOption, (terms) => terms.some((t) => containsWords(t, input))).some((i) => i !== prefix);
-    if (prefix !== undefined && !elsewhere) return prefix;
+    if (prefix !== undefined && !indexes(termsByOption, (terms) => terms.some((t) => containsWords(t, input))).some((i) => i !== prefix)) return prefix;
   }
   return undefined;
 }

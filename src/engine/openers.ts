@@ -37,9 +37,10 @@ const DONT_KNOW = ['không biết', 'chưa biết', 'don t know'].map((w) => ({ 
 /** Open the lesson these words call for, saying its first line; false when they call for none. */
 export function openByWords(turn: Turn, text: string): boolean {
   if (text.length > OWN_WORDS_MAX || looksPasted(text)) return false;
-  const withMarks = marked(text) !== readAs(text);
-  const form = withMarks ? 'marked' : 'plain';
-  const words = (withMarks ? marked(text) : readAs(text)).split(' ').filter(Boolean);
+  const asMarked = marked(text);
+  const asPlain = readAs(text);
+  const form = asMarked !== asPlain ? 'marked' : 'plain';
+  const words = (form === 'marked' ? asMarked : asPlain).split(' ').filter(Boolean);
   if (words.length === 0) return false;
   const here = turn.state.current?.flowId;
   const hit = turn.flows.openers.find((o) => o.flowId !== here && o.phrases.some((p) => saidNow(words, p[form].split(' '), form)));

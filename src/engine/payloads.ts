@@ -3,7 +3,7 @@
  * self-describing, so a tap on an old message can be recognised as old.
  */
 import { ADDRESS_FORMS, type AddressForm } from './address.js';
-import type { Command } from './match.js';
+import { COMMANDS, type Command } from './match.js';
 
 export type Payload =
   | { type: 'option'; stepId: string; index: number }
@@ -47,7 +47,7 @@ export const payload = {
   report: (answer: 'ask' | 'yes' | 'no') => (answer === 'ask' ? 'c:report' : `c:report:${answer}`),
 };
 
-const COMMAND_NAMES = new Set(['menu', 'help', 'continue', 'restart', 'review', 'check', 'follow', 'alerts', 'area', 'address', 'language', 'pause', 'delete']);
+const COMMAND_NAMES: ReadonlySet<string> = new Set(COMMANDS);
 
 /** Parse a payload; `undefined` for anything we did not make (it is then treated as text). */
 export function parsePayload(raw: string): Payload | undefined {

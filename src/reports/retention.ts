@@ -27,13 +27,13 @@ export interface PruneResult {
  * The per-day counts go sooner (40 days), a resident's own repeat and daily-limit keys sooner still.
  */
 export const REPORT_RETENTION_DAYS = 90;
-export const REPORT_RETENTION_MS = REPORT_RETENTION_DAYS * DAY_MS;
+const REPORT_RETENTION_MS = REPORT_RETENTION_DAYS * DAY_MS;
 /** Reports made before this are past the retention (never below 0: stream ids are unsigned). */
 export const retentionCutoff = (now: number) => Math.max(0, now - REPORT_RETENTION_MS);
 /** How often (at most) old reports are pruned, across every process together (the prune lock's length). */
-export const PRUNE_EVERY_MS = 60 * 60 * 1000;
+const PRUNE_EVERY_MS = 60 * 60 * 1000;
 /** How often each process asks whether a prune is due (the first run too: not at start, so a test's keys do not change under it). */
-export const PRUNE_CHECK_MS = 10 * 60 * 1000;
+const PRUNE_CHECK_MS = 10 * 60 * 1000;
 /** Days a resident's daily-count key may still exist: today, yesterday, and the day before (it expires 2 days after its last report). */
 const RATE_DAYS = 3;
 

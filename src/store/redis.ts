@@ -190,16 +190,10 @@ export async function eachMemberPage(
     for (const key of keys) {
       let cursor = '0';
       do {
-        if (kind === 'set') {
-          const [next, members] = await redis.sscan(key, cursor, 'COUNT', 500);
-          cursor = next;
-          if (members.length) await each(key, members);
-        } else {
-          const [next, flat] = await redis.zscan(key, cursor, 'COUNT', 500);
-          cursor = next;
-          const members = flat.filter((_, i) => i % 2 === 0); // member, score, member, score…
-          if (members.length) await each(key, members);
-        }
+        const [next, flat] = kind === 'set' ? await redis.sscan(key, cursor, 'COUNT', 500) : await redis.zscan(key, cursor, 'COUNT', 500);
+        cursor = next;
+        const members = kind === 'set' ? flat : flat.filter((_, i) => i % 2 === 0); // ZSCAN: member, score, member, score…
+        if (members.length) await each(key, members);
       } while (cursor !== '0');
     }
   }

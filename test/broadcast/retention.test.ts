@@ -23,7 +23,7 @@ import { resolveFlowsDir } from '../../src/paths.js';
 import { createKeys, type Keys } from '../../src/store/keys.js';
 import type { ScriptedRedis } from '../../src/store/redis.js';
 import { dropPrefix, testRedis, uniquePrefix } from '../helpers/redis.js';
-import { HOUR, seedResidents, waitUntil, type Seeded } from './seed.js';
+import { HOUR, jobDepsOf, seedResidents, waitUntil, type Seeded } from './seed.js';
 
 const AREA: AreaRef = { province: '01', commune: '08980' };
 const prefix = uniquePrefix('retention');
@@ -39,14 +39,7 @@ let residents: Seeded[];
 const now = Date.parse('2026-06-01T08:00:00Z');
 
 function jobDeps(more: Partial<JobDeps> = {}): JobDeps {
-  return {
-    redis, keys, config, store: broadcast.store, audience: broadcast.audience, queues: broadcast.queues,
-    log: createLogger('silent'), clock: () => now, drainMaxMs: 0, // no processor here: nobody to wait for
-    startSending: (id) => broadcast.service.startSending(id),
-    maybeFinish: (id) => broadcast.service.maybeFinish(id),
-    reconcile: async () => undefined,
-    ...more,
-  };
+  return jobDepsOf(broadcast, { redis, keys, config, clock: () => now }, more);
 }
 
 async function sendingAlert(): Promise<Alert> {

@@ -5,7 +5,10 @@
  */
 import { randomInt } from 'node:crypto';
 import type { AreaRef } from '../../src/accounts/schema.js';
+import type { Broadcast } from '../../src/broadcast/index.js';
+import type { JobDeps } from '../../src/broadcast/jobs.js';
 import type { PushChannel } from '../../src/channels/window.js';
+import type { Config } from '../../src/config.js';
 import { recordAudience } from '../../src/conversation/audience.js';
 import { newResident, type QuizHistory, type ResidentState } from '../../src/engine/state.js';
 import { createLogger } from '../../src/log.js';
@@ -83,4 +86,21 @@ export async function waitUntil(what: string, cond: () => boolean | Promise<bool
     await new Promise((r) => setTimeout(r, everyMs));
   }
   throw new Error(`timed out waiting for: ${what}`);
+}
+
+/**
+ * What a broadcast job needs, run by a test with no processor beside it (nobody to wait for), at the
+ * test's own clock; `more` replaces any part (a failing `deliver`).
+ */
+export function jobDepsOf(
+  broadcast: Broadcast, base: { redis: ScriptedRedis; keys: Keys; config: Config; clock: () => number }, more: Partial<JobDeps> = {},
+): JobDeps {
+  return {
+    ...base, store: broadcast.store, audience: broadcast.audience, queues: broadcast.queues,
+    log: createLogger('silent'), drainMaxMs: 0,
+    startSending: (id) => broadcast.service.startSending(id),
+    maybeFinish: (id) => broadcast.service.maybeFinish(id),
+    reconcile: async () => undefined,
+    ...more,
+  };
 }

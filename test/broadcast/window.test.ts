@@ -18,7 +18,7 @@ import { resolveFlowsDir } from '../../src/paths.js';
 import { createKeys, type Keys } from '../../src/store/keys.js';
 import type { ScriptedRedis } from '../../src/store/redis.js';
 import { dropPrefix, testRedis, uniquePrefix } from '../helpers/redis.js';
-import { DAY, HOUR, seedResidents, type Seeded } from './seed.js';
+import { DAY, HOUR, jobDepsOf, seedResidents, type Seeded } from './seed.js';
 
 const MIN = 60_000;
 type Expect = 'free' | 'paid' | 'update' | 'mailbox' | NotReachableWhy;
@@ -57,13 +57,7 @@ let now = Date.parse('2026-06-01T08:00:00Z');
 
 function jobDeps(): JobDeps {
   const config = loadConfig({ REDIS_PREFIX: prefix, BROADCAST_RATE_MESSENGER: '0', BROADCAST_RATE_ZALO: '0' });
-  return {
-    redis, keys, config, store: broadcast.store, audience: broadcast.audience, queues: broadcast.queues,
-    log: createLogger('silent'), clock: () => now, drainMaxMs: 0, // no processor here: nobody to wait for
-    startSending: (id) => broadcast.service.startSending(id),
-    maybeFinish: (id) => broadcast.service.maybeFinish(id),
-    reconcile: async () => undefined,
-  };
+  return jobDepsOf(broadcast, { redis, keys, config, clock: () => now });
 }
 
 async function sendingAlert(): Promise<Alert> {
