@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { ADDRESS_VARIABLES } from '../engine/address.js';
+import { ADDRESS_VARIABLE_SET } from '../engine/address.js';
 import { unknownVariables } from '../flows/checks.js';
 import { flowFilesIn } from '../flows/load.js';
 import { FlowError, type FlowProblem } from '../flows/problems.js';
@@ -38,7 +38,6 @@ type Sources = { [K in FileKey]: LocatedSource };
 
 /** `{host}` and the like; not the `{{you}}` of the form of address. */
 const placeholders = (s: string): string[] => [...s.matchAll(/(?<!\{)\{([^{}]*)\}(?!\})/g)].map((m) => m[1]!);
-const ADDRESSING: ReadonlySet<string> = new Set(ADDRESS_VARIABLES);
 
 /** Every text the resident reads from the checker (reasons, advice) may address them as they chose, and nothing else. */
 function addressProblems(files: RuleFiles, src: Sources): FlowProblem[] {
@@ -51,7 +50,7 @@ function addressProblems(files: RuleFiles, src: Sources): FlowProblem[] {
     ...Object.entries(files.verdict.types).map(([t, v]): Located => [src.verdict, ['types', t, 'advice'], v.advice]),
     ...Object.entries(files.verdict.advice).map(([risk, a]): Located => [src.verdict, ['advice', risk], a]),
   ];
-  return texts.flatMap(([file, path, text]) => unknownVariables(file, path, text, ADDRESSING));
+  return texts.flatMap(([file, path, text]) => unknownVariables(file, path, text, ADDRESS_VARIABLE_SET));
 }
 
 function checkReasons(reason: { vi: string; en: string }, allowed: readonly string[], path: PropertyKey[], src: LocatedSource): FlowProblem[] {

@@ -29,6 +29,8 @@ export const PRONOUNS: Readonly<Record<AddressForm, { you: string; me: string }>
 /** The variables every text in the bot's voice may use, in lessons, the quiz bank, the checker and locales. */
 export const ADDRESS_VARIABLES = ['you', 'You', 'me', 'Me'] as const;
 export type AddressWords = Record<(typeof ADDRESS_VARIABLES)[number], string>;
+/** The same, to look a variable up in (the flow and checker checks). */
+export const ADDRESS_VARIABLE_SET: ReadonlySet<string> = new Set(ADDRESS_VARIABLES);
 
 const capital = (word: string) => word.charAt(0).toLocaleUpperCase('vi') + word.slice(1);
 

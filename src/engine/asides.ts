@@ -9,31 +9,41 @@ import { saysInShort, saysWord, type MatchableOption } from './match.js';
 import { normalizeAnswer } from './normalize.js';
 import type { Turn } from './turn.js';
 
-/** Word lists a short message may hold that make it no answer to anything asked: lost, thankful, greeting. */
-const ASIDES = ['words.confused', 'words.thanks', 'words.hello'];
+/** What a short message said aside holds, if anything (in this order): lost, thankful, greeting. */
+const ASIDES = ['confused', 'thanks', 'hello'] as const;
+export type Aside = (typeof ASIDES)[number];
 
-/** Is this no answer but something said aside ("không hiểu", "cảm ơn cháu", "chào cháu")? */
+/** The aside a text is ("không hiểu", "cảm ơn cháu", "chào cháu"), or undefined when it is none. */
+export function asideIn(texts: Turn['env']['texts'], text: string): Aside | undefined {
+  return ASIDES.find((a) => saysInShort(texts, `words.${a}`, text));
+}
+
+/** Is this no answer but something said aside? */
 export function isAside(texts: Turn['env']['texts'], text: string): boolean {
-  return ASIDES.some((k) => saysInShort(texts, k, text));
+  return asideIn(texts, text) !== undefined;
 }
 
 /** Outside a lesson: a thank-you (a word back and the way back) or a greeting (the menu, greeted). */
-export function answerCourtesy(turn: Turn, text: string): boolean {
-  const texts = turn.env.texts;
-  if (saysInShort(texts, 'words.thanks', text)) turn.say(turn.t('courtesy.thanks'), { choices: turn.wayBack() });
-  else if (saysInShort(texts, 'words.hello', text)) turn.showMenu(turn.t('courtesy.hello', { name: turn.name() }));
+export function answerCourtesy(turn: Turn, aside: Aside | undefined): boolean {
+  if (aside === 'thanks') turn.say(turn.t('courtesy.thanks'), { choices: turn.wayBack() });
+  else if (aside === 'hello') turn.showMenu(turn.t('courtesy.hello', { name: turn.name() }));
   else return false;
   return true;
 }
 
 /** What to say to a text that is no answer but says something kind or lost: confused, thanks, hello. */
 export function kindWordFor(turn: Turn, text: string, kind: string): string | undefined {
-  const texts = turn.env.texts;
-  // A quiz has a right answer to encourage; a choice asks about them, where nothing is wrong.
-  if (saysInShort(texts, 'words.confused', text)) return turn.t(kind === 'message' ? 'confused.message' : kind === 'choice' ? 'confused.choice' : 'confused.question');
-  if (saysInShort(texts, 'words.thanks', text)) return turn.t('courtesy.thanks');
-  if (saysInShort(texts, 'words.hello', text)) return turn.t('courtesy.hello', { name: turn.name() });
-  return undefined;
+  switch (asideIn(turn.env.texts, text)) {
+    // A quiz has a right answer to encourage; a choice asks about them, where nothing is wrong.
+    case 'confused':
+      return turn.t(kind === 'message' ? 'confused.message' : kind === 'choice' ? 'confused.choice' : 'confused.question');
+    case 'thanks':
+      return turn.t('courtesy.thanks');
+    case 'hello':
+      return turn.t('courtesy.hello', { name: turn.name() });
+    default:
+      return undefined;
+  }
 }
 
 /** A short answer to "paste the message here" rather than the message: leave, or explain how to paste. */

@@ -172,9 +172,8 @@ export function nextReviewAt(state: ResidentState, sources: ReviewSources): numb
 
 /** Whether this run of a lesson (started at `since`) missed one of its questions that will come back for review. */
 export function missedForReview(state: ResidentState, sources: ReviewSources, flowId: string, since: number): boolean {
-  for (const [key, question] of sources.questions) {
-    const h = question.flowId === flowId ? state.quiz[key] : undefined;
-    if (h && !h.lastCorrect && h.due !== undefined && h.lastAt >= since) return true;
+  for (const [key, h] of Object.entries(state.quiz)) {
+    if (key.startsWith(`${flowId}/`) && sources.questions.has(key) && !h.lastCorrect && h.due !== undefined && h.lastAt >= since) return true;
   }
   return false;
 }

@@ -20,7 +20,7 @@ import { answerOffer, answerReport, askForMessage, askReport, reportAnswered, ch
 import { answerConsent, consentUnanswered, onReferral, queueLesson } from './referral.js';
 import { openByWords } from './openers.js';
 import { formAskedFor, inferAddress, setAddress, takeAddressFromLink } from './address-setting.js';
-import { answerCourtesy, kindWordFor, replyWhileAskedToPaste, stepClaims } from './asides.js';
+import { answerCourtesy, asideIn, kindWordFor, replyWhileAskedToPaste, stepClaims } from './asides.js';
 import { Turn } from './turn.js';
 import type { Env, Input, Reply, StepResult } from './types.js';
 
@@ -297,8 +297,9 @@ function onText(turn: Turn, text: string, facts: TurnFacts, command: Command | u
     return false;
   }
   // Not lost: confused (the help), thankful or greeting (a word back).
-  if (saysInShort(turn.env.texts, 'words.confused', text)) return runCommand(turn, 'help');
-  if (answerCourtesy(turn, text)) return false;
+  const aside = asideIn(turn.env.texts, text);
+  if (aside === 'confused') return runCommand(turn, 'help');
+  if (answerCourtesy(turn, aside)) return false;
   state.menuMisses += 1;
   turn.emit({ type: 'input_not_understood', where: 'menu' });
   const misses = state.menuMisses;

@@ -1,7 +1,7 @@
 /** Checks on the quiz bank: pictures, translations, unique ids, and enough items for every quiz-draw step. */
 import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { ADDRESS_VARIABLES } from '../engine/address.js';
+import { ADDRESS_VARIABLE_SET } from '../engine/address.js';
 import { MAX_TEXT, unknownVariables } from './checks.js';
 import type { FlowSource } from './load.js';
 import type { FlowProblem } from './problems.js';
@@ -9,7 +9,7 @@ import { quizItemImage, type QuizItem } from './quiz-bank.js';
 import type { Flow, LocalText } from './schema.js';
 
 const QUOTED: ReadonlySet<string> = new Set();
-const BOT_VOICE: ReadonlySet<string> = new Set(ADDRESS_VARIABLES);
+const BOT_VOICE = ADDRESS_VARIABLE_SET;
 
 export function checkQuizItems(items: readonly QuizItem[], source: FlowSource): FlowProblem[] {
   const problems: FlowProblem[] = [];

@@ -23,7 +23,7 @@ import { resolveFlowsDir } from '../../src/paths.js';
 import { createKeys, type Keys } from '../../src/store/keys.js';
 import type { ScriptedRedis } from '../../src/store/redis.js';
 import { dropPrefix, testRedis, uniquePrefix } from '../helpers/redis.js';
-import { HOUR, jobDepsOf, seedResidents, waitUntil, type Seeded } from './seed.js';
+import { HOUR, jobDepsOf, seedResidents, sendingAlert as sendingAlertIn, waitUntil, type Seeded } from './seed.js';
 
 const AREA: AreaRef = { province: '01', commune: '08980' };
 const prefix = uniquePrefix('retention');
@@ -42,12 +42,8 @@ function jobDeps(more: Partial<JobDeps> = {}): JobDeps {
   return jobDepsOf(broadcast, { redis, keys, config, clock: () => now }, more);
 }
 
-async function sendingAlert(): Promise<Alert> {
-  const alert: Alert = {
-    id: broadcast.store.newId(), rev: 1, createdBy: official.id, createdByName: official.name, fromName: 'UBND Xã Sóc Sơn',
-    text: { vi: 'Cảnh báo' }, audience: { area: AREA }, status: 'sending', approvals: [], createdAt: now, updatedAt: now,
-  };
-  return broadcast.store.create(alert, { by: official.id, byName: official.name, action: 'created' });
+function sendingAlert(): Promise<Alert> {
+  return sendingAlertIn(broadcast, AREA, now, official);
 }
 
 /** Run the waiting send job of one channel through a BullMQ Worker, as the workers do, until it finished. */

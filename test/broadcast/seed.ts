@@ -5,6 +5,7 @@
  */
 import { randomInt } from 'node:crypto';
 import type { AreaRef } from '../../src/accounts/schema.js';
+import type { Alert } from '../../src/broadcast/alert.js';
 import type { Broadcast } from '../../src/broadcast/index.js';
 import type { JobDeps } from '../../src/broadcast/jobs.js';
 import type { PushChannel } from '../../src/channels/window.js';
@@ -103,4 +104,13 @@ export function jobDepsOf(
     reconcile: async () => undefined,
     ...more,
   };
+}
+
+/** An alert already being sent to `area` (its approvals done), stored as an official made it. */
+export function sendingAlert(broadcast: Broadcast, area: AreaRef, now: number, by = { id: 'abcdefghij', name: 'Test' }): Promise<Alert> {
+  const alert: Alert = {
+    id: broadcast.store.newId(), rev: 1, createdBy: by.id, createdByName: by.name, fromName: 'UBND Xã Sóc Sơn',
+    text: { vi: 'Cảnh báo' }, audience: { area }, status: 'sending', approvals: [], createdAt: now, updatedAt: now,
+  };
+  return broadcast.store.create(alert, { by: by.id, byName: by.name, action: 'created' });
 }

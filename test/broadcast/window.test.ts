@@ -18,7 +18,7 @@ import { resolveFlowsDir } from '../../src/paths.js';
 import { createKeys, type Keys } from '../../src/store/keys.js';
 import type { ScriptedRedis } from '../../src/store/redis.js';
 import { dropPrefix, testRedis, uniquePrefix } from '../helpers/redis.js';
-import { DAY, HOUR, jobDepsOf, seedResidents, type Seeded } from './seed.js';
+import { DAY, HOUR, jobDepsOf, seedResidents, sendingAlert as sendingAlertIn, type Seeded } from './seed.js';
 
 const MIN = 60_000;
 type Expect = 'free' | 'paid' | 'update' | 'mailbox' | NotReachableWhy;
@@ -60,13 +60,8 @@ function jobDeps(): JobDeps {
   return jobDepsOf(broadcast, { redis, keys, config, clock: () => now });
 }
 
-async function sendingAlert(): Promise<Alert> {
-  const id = broadcast.store.newId();
-  const alert: Alert = {
-    id, rev: 1, createdBy: 'abcdefghij', createdByName: 'Test', fromName: 'UBND Xã Sóc Sơn', text: { vi: 'Cảnh báo' },
-    audience: { area: AREA }, status: 'sending', approvals: [], createdAt: now, updatedAt: now,
-  };
-  return broadcast.store.create(alert, { by: 'abcdefghij', byName: 'Test', action: 'created' });
+function sendingAlert(): Promise<Alert> {
+  return sendingAlertIn(broadcast, AREA, now);
 }
 
 beforeAll(async () => {

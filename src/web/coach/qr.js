@@ -5,6 +5,7 @@
 // ends, so loading the list again costs nothing). A new link's QR code comes inside the answer that
 // made it. Forgotten at sign-out, like everything else the coach saw.
 
+import { session } from '../shared/session.js';
 import { CALL_TIMEOUT_MS } from './page.js';
 
 /** At most this many fetches at once: the rest of the page (creating a link) must not wait behind them. */
@@ -19,8 +20,6 @@ const fetching = new Set();
 const gone = new Set();
 /** Codes whose last fetch failed (no signal, no answer in time, an answer that was not a QR code). */
 const failed = new Set();
-/** A fetch answered after sign-out belongs to the last coach: dropped. */
-let epoch = 0;
 let changed = () => {};
 
 /** `onChange(code)` is called when a code's QR code arrives or cannot be fetched. */
@@ -75,7 +74,6 @@ export function forgetQrs() {
   fetching.clear();
   gone.clear();
   failed.clear();
-  epoch += 1;
 }
 
 function keep(code, blob) {
@@ -99,7 +97,8 @@ function pump() {
  * in turn on a dead line.
  */
 async function fetchQr(code) {
-  const mine = epoch;
+  // A fetch answered after sign-out (session.epoch moved on) belongs to the last coach: dropped.
+  const mine = session.epoch;
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), CALL_TIMEOUT_MS);
   let outcome = 'failed';
@@ -116,7 +115,7 @@ async function fetchQr(code) {
   } finally {
     clearTimeout(timer);
   }
-  if (mine !== epoch) return;
+  if (mine !== session.epoch) return;
   fetching.delete(code);
   if (outcome === 'failed') {
     for (const c of [code, ...waiting.splice(0)]) {
